@@ -1,0 +1,4 @@
+/** Build-time constants injected by vite.config.ts. */
+declare const __PYODIDE_VERSION__: string;
+declare const __DEFAULT_PACKAGE_BASE__: string;
+declare const __DEFAULT_SIGNALING__: string;

@@ -1,0 +1,51 @@
+/**
+ * The kernel session as the document records it: whose browser runs the code, since when, how it is doing.
+ * A new session id means a new Python process: every peer can tell that earlier variables are gone.
+ */
+import type * as Y from 'yjs';
+import { kernelMap } from './doc';
+import type { Origin } from './origin';
+import type { Actor, KernelSession, KernelStatus } from './schema';
+
+export function readKernel(doc: Y.Doc): KernelSession | null {
+  const k = kernelMap(doc).toJSON() as Partial<KernelSession>;
+  if (typeof k.sessionId !== 'string' || typeof k.status !== 'string' || !k.executor) return null;
+  return {
+    sessionId: k.sessionId,
+    executor: k.executor,
+    since: typeof k.since === 'number' ? k.since : 0,
+    status: k.status,
+    executionCount: typeof k.executionCount === 'number' ? k.executionCount : 0,
+    ...(typeof k.reason === 'string' ? { reason: k.reason } : {}),
+  };
+}
+
+/** Starts a new session (a fresh interpreter) on `executor`. */
+export function startSession(doc: Y.Doc, sessionId: string, executor: Actor, origin: Origin): void {
+  doc.transact(() => {
+    const k = kernelMap(doc);
+    k.set('sessionId', sessionId);
+    k.set('executor', { ...executor });
+    k.set('since', Date.now());
+    k.set('status', 'starting');
+    k.set('executionCount', 0);
+    k.delete('reason');
+  }, origin);
+}
+
+export function setKernelStatus(doc: Y.Doc, sessionId: string, status: KernelStatus, origin: Origin, reason?: string): void {
+  doc.transact(() => {
+    const k = kernelMap(doc);
+    if (k.get('sessionId') !== sessionId) return;
+    if (k.get('status') !== status) k.set('status', status);
+    if (reason) k.set('reason', reason);
+    else if (k.has('reason')) k.delete('reason');
+  }, origin);
+}
+
+export function setKernelCount(doc: Y.Doc, sessionId: string, count: number, origin: Origin): void {
+  doc.transact(() => {
+    const k = kernelMap(doc);
+    if (k.get('sessionId') === sessionId) k.set('executionCount', count);
+  }, origin);
+}
