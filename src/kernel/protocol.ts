@@ -1,0 +1,100 @@
+/**
+ * The kernel protocol: the one set of types spoken across the worker boundary. `workers/kernel.worker.ts`
+ * implements {@link KernelWorkerApi}; `src/kernel/client.ts` drives it through a Comlink `Remote`. Nothing here
+ * imports the DOM, Comlink or Pyodide, so both sides (and tests) can share it.
+ */
+
+/** A nbformat MIME bundle as the kernel produces it: text types are single strings, images base64. */
+export type MimeData = Record<string, unknown>;
+
+/** Something the kernel emits while a cell runs, in the order Python produced it. */
+export type KernelEvent =
+  | { type: 'stream'; name: 'stdout' | 'stderr'; text: string }
+  /** `display()`; with `displayId`, later `update` events with that id replace it wherever it is shown. */
+  | { type: 'display'; data: MimeData; metadata: Record<string, unknown>; displayId?: string }
+  | { type: 'update_display'; data: MimeData; metadata: Record<string, unknown>; displayId: string }
+  | { type: 'execute_result'; data: MimeData; metadata: Record<string, unknown>; executionCount: number }
+  | { type: 'error'; ename: string; evalue: string; traceback: string[] }
+  /** `clear_output(wait)`: with `wait`, the clear happens just before the next output arrives. */
+  | { type: 'clear_output'; wait: boolean };
+
+/** How a run ended. `interrupted` is a KeyboardInterrupt (the interpreter and its variables survive). */
+export type RunStatus = 'ok' | 'error' | 'interrupted';
+
+export interface RunResult {
+  status: RunStatus;
+  executionCount: number;
+}
+
+/** What the worker needs to boot. Buffers are absent when the page is not cross-origin isolated. */
+export interface BootOptions {
+  /** Where Pyodide's core (pyodide.mjs, wasm, stdlib, lock file) is served, ending with `/`. */
+  indexURL: string;
+  /** Where packages (wheels) are fetched from, ending with `/`; may hold its own pyodide-lock.json. */
+  packageBaseURL: string;
+  /** Pyodide's interrupt buffer: the main thread writes 2 (SIGINT) to stop running code. */
+  interruptBuffer?: SharedArrayBuffer;
+  /** input() replies: see {@link INPUT_HEADER_BYTES}. */
+  inputBuffer?: SharedArrayBuffer;
+}
+
+export interface BootInfo {
+  pythonVersion: string;
+  pyodideVersion: string;
+  /** Lock file actually used: the mirror's when it answered, else the bundled one (with the reason). */
+  lockSource: 'mirror' | 'bundled';
+  notice?: string;
+}
+
+/** Callbacks the main thread hands to a run; called from the worker through Comlink proxies. */
+export interface RunCallbacks {
+  /** Events are batched: one call carries every event the worker had ready. */
+  onEvents(events: KernelEvent[]): void;
+  /**
+   * Python called input(). The main thread answers by writing into the input buffer (see
+   * {@link writeInputReply}); this call only announces the request.
+   */
+  onInputRequest(prompt: string, password: boolean): void;
+}
+
+export interface CompletionResult {
+  matches: string[];
+  /** Code offsets of the text the matches replace. */
+  from: number;
+  to: number;
+}
+
+/** The API the worker exposes. All methods are async across the boundary. */
+export interface KernelWorkerApi {
+  boot(options: BootOptions): Promise<BootInfo>;
+  run(code: string, callbacks: RunCallbacks): Promise<RunResult>;
+  complete(code: string, cursor: number): Promise<CompletionResult>;
+  inspect(code: string, cursor: number): Promise<string | null>;
+}
+
+/**
+ * Layout of the input buffer: Int32 state word, Int32 byte length, then UTF-8 bytes. The worker sets state to
+ * WAITING and sleeps on it with Atomics.wait; the main thread writes the reply and sets REPLIED (or CANCELLED).
+ */
+export const INPUT_HEADER_BYTES = 8;
+export const INPUT_BUFFER_BYTES = INPUT_HEADER_BYTES + (1 << 20);
+export const INPUT_IDLE = 0;
+export const INPUT_WAITING = 1;
+export const INPUT_REPLIED = 2;
+export const INPUT_CANCELLED = 3;
+
+/** Main thread side: hands `text` to a worker blocked in input(). */
+export function writeInputReply(buffer: SharedArrayBuffer, text: string | null): void {
+  const header = new Int32Array(buffer, 0, 2);
+  if (text === null) {
+    Atomics.store(header, 0, INPUT_CANCELLED);
+  } else {
+    const bytes = new TextEncoder().encode(text);
+    const room = buffer.byteLength - INPUT_HEADER_BYTES;
+    const n = Math.min(bytes.length, room);
+    new Uint8Array(buffer, INPUT_HEADER_BYTES, n).set(bytes.subarray(0, n));
+    Atomics.store(header, 1, n);
+    Atomics.store(header, 0, INPUT_REPLIED);
+  }
+  Atomics.notify(header, 0);
+}

@@ -1,0 +1,156 @@
+/// <reference lib="webworker" />
+/**
+ * The kernel worker: Pyodide in a module Web Worker, reached through Comlink. It implements
+ * {@link KernelWorkerApi}; the Python half lives in workers/python/ and is written into Pyodide's file system
+ * at boot. One worker is one Python process: restart means a new worker.
+ */
+import * as Comlink from 'comlink';
+import type { PyodideInterface } from 'pyodide';
+import {
+  INPUT_CANCELLED,
+  INPUT_HEADER_BYTES,
+  INPUT_IDLE,
+  INPUT_REPLIED,
+  INPUT_WAITING,
+  type BootInfo,
+  type BootOptions,
+  type CompletionResult,
+  type KernelEvent,
+  type KernelWorkerApi,
+  type RunCallbacks,
+  type RunResult,
+} from '../src/kernel/protocol';
+import { loadLockFile, type LockPackages } from './lockfile';
+import { loadImportedPackages } from './packages';
+
+/** The Python package sources, bundled as text and written into Pyodide's FS under PY_ROOT. */
+const PY_SOURCES = import.meta.glob('./python/**/*.py', { query: '?raw', import: 'default', eager: true }) as Record<
+  string,
+  string
+>;
+const PY_ROOT = '/home/pyodide/anode';
+
+/** The subset of the Python kernel module the worker calls (PyProxy methods, typed at the boundary). */
+interface PyKernel {
+  setup(send: (json: string) => void, readInput: (prompt: string, password: boolean) => string | null): string;
+  transform_cell(code: string): string;
+  run_cell(code: string): Promise<string>;
+  /** Counts a cell that could not start (its packages failed to load) and returns its execution count. */
+  skip_cell(): number;
+  complete(code: string, cursor: number): string;
+  inspect_at(code: string, cursor: number): string | null | undefined;
+}
+
+let pyodide: PyodideInterface | null = null;
+let py: PyKernel | null = null;
+let options: BootOptions | null = null;
+let lock: LockPackages = {};
+/** The callbacks of the run in progress; Python's events go there. */
+let current: RunCallbacks | null = null;
+
+function send(json: string): void {
+  const event = JSON.parse(json) as KernelEvent;
+  current?.onEvents([event]);
+}
+
+/**
+ * Python's input(): announce the request, then sleep on the shared buffer until the main thread answers.
+ * Returns null when the run is interrupted meanwhile (Python raises KeyboardInterrupt).
+ */
+function readInput(prompt: string, password: boolean): string | null {
+  const buffer = options?.inputBuffer;
+  if (!buffer) {
+    return '\0error:input() needs a cross-origin isolated page (COOP/COEP headers); this page is not isolated.';
+  }
+  const header = new Int32Array(buffer, 0, 2);
+  const interrupt = options?.interruptBuffer ? new Uint8Array(options.interruptBuffer) : null;
+  Atomics.store(header, 0, INPUT_WAITING);
+  current?.onInputRequest(prompt, password);
+  for (;;) {
+    // Wake up now and then to notice an interrupt: the interrupt buffer has no notify of its own.
+    Atomics.wait(header, 0, INPUT_WAITING, 100);
+    const state = Atomics.load(header, 0);
+    if (state === INPUT_REPLIED) {
+      const n = Atomics.load(header, 1);
+      const text = new TextDecoder().decode(new Uint8Array(buffer, INPUT_HEADER_BYTES, n).slice());
+      Atomics.store(header, 0, INPUT_IDLE);
+      return text;
+    }
+    if (state === INPUT_CANCELLED || (interrupt && interrupt[0] === 2)) {
+      if (interrupt) interrupt[0] = 0;
+      Atomics.store(header, 0, INPUT_IDLE);
+      return null;
+    }
+  }
+}
+
+function writePythonSources(p: PyodideInterface): void {
+  for (const [path, text] of Object.entries(PY_SOURCES)) {
+    const rel = path.replace(/^\.\/python\//, '');
+    const full = `${PY_ROOT}/${rel}`;
+    p.FS.mkdirTree(full.slice(0, full.lastIndexOf('/')));
+    p.FS.writeFile(full, text);
+  }
+}
+
+const api: KernelWorkerApi = {
+  async boot(opts: BootOptions): Promise<BootInfo> {
+    options = opts;
+    const { loadPyodide } = (await import(/* @vite-ignore */ `${opts.indexURL}pyodide.mjs`)) as typeof import('pyodide');
+    const lockLoad = loadLockFile(opts.indexURL, opts.packageBaseURL);
+    const p = await loadPyodide({
+      indexURL: opts.indexURL,
+      lockFileContents: lockLoad.then((l) => l.contents),
+      packageBaseUrl: opts.packageBaseURL,
+      env: { MPLBACKEND: 'module://anode_kernel.mpl_backend' },
+      // Low-level writes (C extensions, os.write) that bypass sys.stdout still reach the cell.
+      stdout: (text) => current?.onEvents([{ type: 'stream', name: 'stdout', text: text + '\n' }]),
+      stderr: (text) => current?.onEvents([{ type: 'stream', name: 'stderr', text: text + '\n' }]),
+    });
+    const lockInfo = await lockLoad;
+    lock = lockInfo.packages;
+    if (opts.interruptBuffer) p.setInterruptBuffer(new Uint8Array(opts.interruptBuffer));
+    writePythonSources(p);
+    p.runPython(`import sys\nif ${JSON.stringify(PY_ROOT)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PY_ROOT)})`);
+    const mod = p.pyimport('anode_kernel') as unknown as PyKernel;
+    const info = JSON.parse(mod.setup(send, readInput)) as { python: string };
+    pyodide = p;
+    py = mod;
+    return {
+      pythonVersion: info.python,
+      pyodideVersion: p.version,
+      lockSource: lockInfo.source,
+      ...(lockInfo.notice ? { notice: lockInfo.notice } : {}),
+    };
+  },
+
+  async run(code: string, callbacks: RunCallbacks): Promise<RunResult> {
+    if (!pyodide || !py) throw new Error('The kernel has not booted');
+    current = callbacks;
+    try {
+      const interrupt = options?.interruptBuffer ? new Uint8Array(options.interruptBuffer) : null;
+      // An interrupt that arrived after the previous run ended must not hit this one.
+      if (interrupt) interrupt[0] = 0;
+      const failure = await loadImportedPackages(pyodide, py.transform_cell(code), lock, options!.packageBaseURL, (e) =>
+        callbacks.onEvents([e]),
+      );
+      if (failure) return { status: 'error', executionCount: py.skip_cell() };
+      const out = JSON.parse(await py.run_cell(code)) as RunResult;
+      return out;
+    } finally {
+      current = null;
+    }
+  },
+
+  async complete(code: string, cursor: number): Promise<CompletionResult> {
+    if (!py) return { matches: [], from: cursor, to: cursor };
+    return JSON.parse(py.complete(code, cursor)) as CompletionResult;
+  },
+
+  async inspect(code: string, cursor: number): Promise<string | null> {
+    if (!py) return null;
+    return py.inspect_at(code, cursor) ?? null;
+  },
+};
+
+Comlink.expose(api);

@@ -1,0 +1,127 @@
+"""Running cells: one user namespace, the execution counter, the display hook and the error path."""
+
+import ast
+import builtins
+import getpass
+import json
+import os
+import sys
+import time
+
+from pyodide.code import CodeRunner
+
+from . import bridge, completion, display, magics, tb
+
+user_ns = {"__name__": "__main__", "__builtins__": builtins}
+execution_count = 0
+
+
+def setup(send, read_input):
+    """Called once by the worker after Pyodide boots."""
+    bridge.install(send, read_input)
+    display.install()
+    builtins.input = _input
+    getpass.getpass = _getpass
+    # Figures render inline without the user choosing a backend.
+    os.environ.setdefault("MPLBACKEND", "module://anode_kernel.mpl_backend")
+    _orig_sleep = time.sleep
+
+    def sleep(seconds):
+        # A printing loop with sleeps should show each line as it is printed.
+        bridge.flush_streams()
+        _orig_sleep(seconds)
+
+    time.sleep = sleep
+    user_ns["display"] = display.display
+    return json.dumps({"python": sys.version.split()[0]})
+
+
+def _input(prompt=""):
+    reply = bridge.read_input(prompt, False)
+    # Like a terminal (and Jupyter), the answer stays visible after the prompt.
+    sys.stdout.write(f"{prompt}{reply}\n")
+    return reply
+
+
+def _getpass(prompt="Password: ", stream=None):
+    reply = bridge.read_input(prompt, True)
+    sys.stdout.write(f"{prompt}\n")
+    return reply
+
+
+def transform_cell(code):
+    return magics.transform_cell(code)
+
+
+def _flush_figures():
+    if "matplotlib.pyplot" not in sys.modules:
+        return
+    try:
+        from . import mpl_backend
+    except Exception:
+        return
+    import matplotlib
+
+    if matplotlib.get_backend() == "module://anode_kernel.mpl_backend":
+        mpl_backend.flush_figures()
+
+
+async def run_cell(code):
+    """Runs one cell; returns JSON {status, executionCount}. Outputs have gone out as events by then."""
+    global execution_count
+    execution_count += 1
+    n = execution_count
+    display.execution_count = n
+    status = "ok"
+    try:
+        runner = CodeRunner(
+            magics.transform_cell(code),
+            filename=tb.cell_filename(n),
+            return_mode="last_expr",
+            quiet_trailing_semicolon=True,
+            flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+        ).compile()
+        result = await runner.run_async(user_ns)
+        _flush_figures()
+        if result is not None:
+            user_ns["_"] = result
+            user_ns[f"_{n}"] = result
+            display.publish_execute_result(result)
+    except KeyboardInterrupt as e:
+        status = "interrupted"
+        _report(e)
+    except BaseException as e:  # SystemExit too: the kernel lives on, the user sees what happened
+        status = "error"
+        _report(e)
+    finally:
+        try:
+            _flush_figures()
+        except BaseException:
+            pass
+        bridge.flush_streams()
+    return json.dumps({"status": status, "executionCount": n})
+
+
+def skip_cell():
+    global execution_count
+    execution_count += 1
+    return execution_count
+
+
+def _report(exc):
+    try:
+        ename, evalue, lines = tb.format_error(exc)
+    except Exception as e:
+        ename, evalue, lines = type(exc).__name__, str(exc), [f"(traceback unavailable: {e!r})"]
+    bridge.emit({"type": "error", "ename": ename, "evalue": evalue, "traceback": lines})
+
+
+def complete(code, cursor):
+    return json.dumps(completion.complete(user_ns, code, cursor))
+
+
+def inspect_at(code, cursor):
+    try:
+        return completion.inspect_at(user_ns, code, cursor)
+    except Exception:
+        return None
