@@ -8,3 +8,4 @@ export * from './outputs';
 export * from './runs';
 export * from './kernel';
 export * from './notebook';
+export * from './handover';

@@ -1,0 +1,189 @@
+/**
+ * Presence: what each peer in a notebook says about itself through Yjs awareness (ephemeral, never in the
+ * document): who they are, which cell they are on, whether their machine offers to run code for the room, how
+ * its kernel is doing, and since when they are here (the election's seniority).
+ *
+ * Remote states come from other people's browsers: `readPeer` validates them and never throws, so a hostile or
+ * older peer shows up as absent instead of crashing this one.
+ */
+import type * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import {
+  cleanColor,
+  cleanName,
+  defaultStore,
+  loadIdentity,
+  loadOffersExecution,
+  saveIdentity,
+  saveOffersExecution,
+  type SettingsStore,
+  type UserIdentity,
+} from './settings';
+
+/** Version of the presence fields below; a peer speaking another version is shown but never elected. */
+export const PRESENCE_VERSION = 1;
+
+/** How a peer's own Python kernel is doing, as it reports it. */
+export type KernelReadiness = 'none' | 'starting' | 'ready' | 'failed';
+const READINESS: readonly KernelReadiness[] = ['none', 'starting', 'ready', 'failed'];
+
+/** The `user` field y-codemirror.next reads to draw remote cursors and selections. */
+export interface CursorUser {
+  name: string;
+  color: string;
+  /** The colour of the peer's selection: `color` with alpha. */
+  colorLight: string;
+}
+
+/** One peer's presence, validated. The local state has exactly this shape (plus fields editors add, e.g. `cursor`). */
+export interface PeerPresence {
+  v: number;
+  user: CursorUser;
+  /** The id of the cell the peer is on, or null. */
+  cell: string | null;
+  /** The peer's machine may run code for the room (false: the user opted out). */
+  offersExecution: boolean;
+  kernel: KernelReadiness;
+  /** When the peer opened this notebook (ms since epoch, its own clock): earlier means more senior. */
+  joinedAt: number;
+}
+
+/** `#rrggbb` → `#rrggbb33`: y-codemirror.next paints selections with this. */
+export function lightColor(color: string): string {
+  return `${color}33`;
+}
+
+/**
+ * A remote awareness state as a `PeerPresence`, or null when it is not one (a peer that has not announced
+ * itself yet, another app, wrong types). Pure, total: never throws whatever `state` is.
+ */
+export function readPeer(state: unknown): PeerPresence | null {
+  try {
+    if (typeof state !== 'object' || state === null) return null;
+    const s = state as Record<string, unknown>;
+    const user = s.user;
+    if (typeof user !== 'object' || user === null) return null;
+    const name = cleanName((user as Record<string, unknown>).name);
+    const color = cleanColor((user as Record<string, unknown>).color);
+    if (!name || !color) return null;
+    const v = s.v;
+    const joinedAt = s.joinedAt;
+    if (typeof v !== 'number' || typeof joinedAt !== 'number' || !Number.isFinite(joinedAt)) return null;
+    const kernel = READINESS.includes(s.kernel as KernelReadiness) ? (s.kernel as KernelReadiness) : 'none';
+    return {
+      v,
+      user: { name, color, colorLight: lightColor(color) },
+      cell: typeof s.cell === 'string' ? s.cell : null,
+      offersExecution: s.offersExecution === true,
+      kernel,
+      joinedAt,
+    };
+  } catch {
+    // A getter or proxy planted in the state (only possible in-process, e.g. tests): treat as absent.
+    return null;
+  }
+}
+
+/** Every valid peer in `states` (awareness.getStates()), keyed by client id. */
+export function readPeers(states: ReadonlyMap<number, unknown>): Map<number, PeerPresence> {
+  const out = new Map<number, PeerPresence>();
+  states.forEach((state, client) => {
+    const peer = readPeer(state);
+    if (peer) out.set(client, peer);
+  });
+  return out;
+}
+
+export interface PresenceOptions {
+  /** An existing awareness to publish into (default: a new one on `doc`). */
+  awareness?: Awareness;
+  /** Where identity and opt-out are remembered (default: localStorage). */
+  store?: SettingsStore;
+  /** Clock for `joinedAt` (tests). */
+  now?: () => number;
+}
+
+/**
+ * This device's presence in one notebook. Owns the notebook's Awareness (created even without a room, so that
+ * a lone tab elects itself by the same rule as a room), and publishes the local state into it. Identity and the
+ * execution opt-out are device settings: changing them here also remembers them.
+ */
+export class Presence {
+  readonly awareness: Awareness;
+  private readonly store: SettingsStore;
+  private readonly ownsAwareness: boolean;
+
+  constructor(doc: Y.Doc, opts: PresenceOptions = {}) {
+    this.ownsAwareness = !opts.awareness;
+    this.awareness = opts.awareness ?? new Awareness(doc);
+    this.store = opts.store ?? defaultStore();
+    const identity = loadIdentity(this.store);
+    const local: PeerPresence = {
+      v: PRESENCE_VERSION,
+      user: { ...identity, colorLight: lightColor(identity.color) },
+      cell: null,
+      offersExecution: loadOffersExecution(this.store),
+      kernel: 'none',
+      joinedAt: (opts.now ?? Date.now)(),
+    };
+    // Keep fields other modules may already have set (an editor's `cursor`).
+    this.awareness.setLocalState({ ...(this.awareness.getLocalState() ?? {}), ...local });
+  }
+
+  /** This client's id (the Y.Doc's clientID): what election results and `Actor.client` refer to. */
+  get clientId(): number {
+    return this.awareness.clientID;
+  }
+
+  /** The local presence as published. */
+  local(): PeerPresence {
+    const p = readPeer(this.awareness.getLocalState());
+    if (!p) throw new Error('Presence was removed from awareness (destroyed?)');
+    return p;
+  }
+
+  /** Renames / recolours the user, here and in every room, and remembers it on the device. */
+  setIdentity(identity: Partial<UserIdentity>): UserIdentity {
+    const cur = this.local().user;
+    const saved = saveIdentity({ name: identity.name ?? cur.name, color: identity.color ?? cur.color }, this.store);
+    this.awareness.setLocalStateField('user', { ...saved, colorLight: lightColor(saved.color) });
+    return saved;
+  }
+
+  /** The cell the user is on (focus, cursor), or null. */
+  setCell(cellId: string | null): void {
+    if (this.awareness.getLocalState()?.cell !== cellId) this.awareness.setLocalStateField('cell', cellId);
+  }
+
+  /** Opts this machine in or out of running code for the room; remembered on the device. */
+  setOffersExecution(offers: boolean): void {
+    saveOffersExecution(offers, this.store);
+    this.awareness.setLocalStateField('offersExecution', offers);
+  }
+
+  /** Reports this machine's kernel readiness (the executor loop calls this as its kernel boots or fails). */
+  setKernel(kernel: KernelReadiness): void {
+    if (this.awareness.getLocalState()?.kernel !== kernel) this.awareness.setLocalStateField('kernel', kernel);
+  }
+
+  /** Every valid peer present, this one included. */
+  peers(): Map<number, PeerPresence> {
+    return readPeers(this.awareness.getStates());
+  }
+
+  /** Calls `fn` whenever any peer's presence changes (joins, leaves, moves, renames). Returns an unsubscribe. */
+  onChange(fn: () => void): () => void {
+    const handler = (): void => fn();
+    this.awareness.on('change', handler);
+    return () => this.awareness.off('change', handler);
+  }
+
+  /**
+   * Withdraws this peer (others see it leave at once, not after the 30 s timeout) and, if the awareness was
+   * created here, stops its timers.
+   */
+  destroy(): void {
+    this.awareness.setLocalState(null);
+    if (this.ownsAwareness) this.awareness.destroy();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Executor election: which peer's browser runs the notebook's code. A pure function of what every peer can see
+ * (awareness states, and the executor the document records), so every peer computes the same answer without
+ * exchanging a message.
+ *
+ * The rule, in order:
+ * 1. Stability: the executor the document records keeps the role while it is present and eligible, whoever
+ *    else comes and goes, so a flapping peer never bounces the role (and Python state is never lost for
+ *    nothing).
+ * 2. Otherwise the most senior eligible peer: a ready kernel first (it can take the queue at once), then the
+ *    earliest `joinedAt`, then the lowest client id. Client ids are unique in a room, so the order is total.
+ *
+ * Eligible: a valid presence of this version, offering to execute, kernel not failed.
+ */
+import type * as Y from 'yjs';
+import { readKernel } from '../model';
+import { PRESENCE_VERSION, readPeer, type PeerPresence } from './awareness';
+
+/** Whether a peer may be elected. */
+export function isEligible(peer: PeerPresence | null): peer is PeerPresence {
+  return peer !== null && peer.v === PRESENCE_VERSION && peer.offersExecution && peer.kernel !== 'failed';
+}
+
+/** Negative when `a` should be preferred over `b` as a new executor. */
+function compareCandidates(a: [number, PeerPresence], b: [number, PeerPresence]): number {
+  const readyA = a[1].kernel === 'ready' ? 0 : 1;
+  const readyB = b[1].kernel === 'ready' ? 0 : 1;
+  if (readyA !== readyB) return readyA - readyB;
+  if (a[1].joinedAt !== b[1].joinedAt) return a[1].joinedAt < b[1].joinedAt ? -1 : 1;
+  return a[0] - b[0];
+}
+
+/**
+ * The client id of the peer that should execute, or null when no present peer can (everyone opted out, or
+ * every kernel failed): then runs wait in the queue.
+ *
+ * @param states awareness states by client id (`awareness.getStates()`), the local one included; any values.
+ * @param recorded the client id the document records as the current session's executor, or null.
+ */
+export function electExecutor(states: ReadonlyMap<number, unknown>, recorded: number | null): number | null {
+  if (recorded !== null && isEligible(readPeer(states.get(recorded)))) return recorded;
+  let best: [number, PeerPresence] | null = null;
+  states.forEach((state, client) => {
+    // Client ids are uint32 in Yjs; anything else in the key is not a peer.
+    if (!Number.isInteger(client) || client < 0) return;
+    const peer = readPeer(state);
+    if (!isEligible(peer)) return;
+    const cand: [number, PeerPresence] = [client, peer];
+    if (best === null || compareCandidates(cand, best) < 0) best = cand;
+  });
+  return best === null ? null : (best as [number, PeerPresence])[0];
+}
+
+/** The client id of the executor the document records for the current kernel session, or null. */
+export function recordedExecutor(doc: Y.Doc): number | null {
+  // readKernel trusts the executor's shape; a hostile peer could have written anything there.
+  const client: unknown = (readKernel(doc)?.executor as { client?: unknown } | undefined)?.client;
+  return typeof client === 'number' && Number.isInteger(client) ? client : null;
+}

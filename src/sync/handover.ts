@@ -1,0 +1,176 @@
+/**
+ * The executor role on this peer: watches presence and the document, applies the election, and when this peer
+ * becomes the executor takes over (interrupting runs lost with the old executor and starting a new kernel
+ * session, see model/handover.ts) before handing the notebook to the executor loop; when it stops being the
+ * executor it stops the loop. Every peer runs one of these per open notebook; only the elected one acts.
+ */
+import type * as Y from 'yjs';
+import { EXECUTOR, kernelMap, metaMap, newId, readKernel, readMeta, takeOverSession } from '../model';
+import type { Actor, HandoverNote, Origin } from '../model';
+import type { PeerPresence, Presence } from './awareness';
+import { electExecutor, recordedExecutor } from './election';
+
+/** What this peer knows about who executes. */
+export interface ExecutorRole {
+  /** The elected executor's client id, or null when no present peer can execute. */
+  executor: number | null;
+  /** Its presence (name, colour): "code runs in Ada's browser". */
+  executorPeer: PeerPresence | null;
+  /** The executor the document records for the current kernel session. */
+  recorded: number | null;
+  /** This peer is elected. */
+  elected: boolean;
+  /** This peer is elected and has taken over: its executor loop is running. */
+  acting: boolean;
+  /** This peer is elected but waits for the room to settle (or the notebook to load) before taking over. */
+  waiting: boolean;
+}
+
+/** Given to the executor loop when this peer starts executing. */
+export interface Takeover {
+  /** The kernel session to run under (already recorded in the document, status `starting`). */
+  sessionId: string;
+  /** This peer as the executor (write it into claimed runs). */
+  me: Actor;
+  /** The handover that was recorded; null when resuming a session this very client already held. */
+  note: HandoverNote | null;
+}
+
+export interface ExecutorElectionOptions {
+  doc: Y.Doc;
+  presence: Presence;
+  /**
+   * Called when this peer becomes the executor, after the takeover is in the document. Start the executor loop
+   * here (boot the kernel under `sessionId`); return a function that stops it, called when the role is lost
+   * (another peer took over, the user opted out, the kernel failed) or on `destroy`.
+   */
+  onElected: (takeover: Takeover) => (() => void) | void;
+  /** Called after every change of the role (for the UI). */
+  onChange?: (role: ExecutorRole) => void;
+  /**
+   * No takeover before this resolves (e.g. `room.whenSettled()`): a peer joining a room must not elect itself
+   * before it has heard of the peers already there. Default: settled at once (a notebook alone in a tab).
+   */
+  settled?: PromiseLike<unknown>;
+  /** Origin of the takeover transaction (default EXECUTOR). */
+  origin?: Origin;
+}
+
+/** A running election on one peer. */
+export interface ExecutorElection {
+  role(): ExecutorRole;
+  /** Re-evaluates now (normally automatic on every presence or kernel-session change). */
+  refresh(): void;
+  /** Stops watching and, if acting, stops the executor loop. The recorded session stays (peers take over). */
+  destroy(): void;
+}
+
+/**
+ * Starts the election on this peer for one notebook. Decisions follow `electExecutor`; the takeover itself is
+ * one document transaction, so every peer sees the old runs interrupted and the new session at once.
+ */
+export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorElection {
+  const { doc, presence } = opts;
+  const origin = opts.origin ?? EXECUTOR;
+  let settled = opts.settled === undefined;
+  let stop: (() => void) | null = null;
+  let acting = false;
+  let destroyed = false;
+  let evaluating = false;
+  let again = false;
+  let current: ExecutorRole = compute();
+
+  function compute(): ExecutorRole {
+    const states = presence.awareness.getStates();
+    const recorded = recordedExecutor(doc);
+    const executor = electExecutor(states, recorded);
+    const me = presence.clientId;
+    const elected = executor !== null && executor === me;
+    const executorPeer = executor === null ? null : (presence.peers().get(executor) ?? null);
+    return { executor, executorPeer, recorded, elected, acting, waiting: elected && !acting };
+  }
+
+  function demote(): void {
+    if (!acting) return;
+    acting = false;
+    const s = stop;
+    stop = null;
+    s?.();
+  }
+
+  function promote(): void {
+    const me: Actor = { client: presence.clientId, name: presence.local().user.name };
+    const kernel = readKernel(doc);
+    let takeover: Takeover;
+    if (kernel && recordedExecutor(doc) === me.client) {
+      // Same client id: this page already held the session (e.g. the view was rebuilt); nothing was lost.
+      takeover = { sessionId: kernel.sessionId, me, note: null };
+    } else {
+      const note = takeOverSession(doc, newId(), me, origin);
+      takeover = { sessionId: note.sessionId, me, note };
+    }
+    acting = true;
+    try {
+      const s = opts.onElected(takeover);
+      stop = typeof s === 'function' ? s : null;
+    } catch (err) {
+      // Surface it (uncaught, in the console and error reporting) without breaking the awareness/doc event
+      // dispatch that called us; the role stays taken so the document does not flip between peers.
+      queueMicrotask(() => {
+        throw err;
+      });
+    }
+  }
+
+  function evaluate(): void {
+    if (destroyed) return;
+    // Taking over writes the kernel map, which re-enters here through the observer: run once more instead.
+    if (evaluating) {
+      again = true;
+      return;
+    }
+    evaluating = true;
+    try {
+      do {
+        again = false;
+        const role = compute();
+        if (role.elected && !acting && settled && readMeta(doc) !== null) promote();
+        else if (!role.elected && acting) demote();
+        const next = compute();
+        if (JSON.stringify(next) !== JSON.stringify(current)) {
+          current = next;
+          opts.onChange?.(next);
+        }
+      } while (again && !destroyed);
+    } finally {
+      evaluating = false;
+    }
+  }
+
+  const onPresence = (): void => evaluate();
+  const onDoc = (): void => evaluate();
+  const unsubscribe = presence.onChange(onPresence);
+  kernelMap(doc).observe(onDoc);
+  // The notebook may still be loading (IndexedDB, first sync): no takeover until it has its metadata.
+  metaMap(doc).observe(onDoc);
+  if (opts.settled) {
+    void Promise.resolve(opts.settled).then(() => {
+      settled = true;
+      evaluate();
+    });
+  }
+  evaluate();
+
+  return {
+    role: () => current,
+    refresh: evaluate,
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      unsubscribe();
+      kernelMap(doc).unobserve(onDoc);
+      metaMap(doc).unobserve(onDoc);
+      demote();
+    },
+  };
+}

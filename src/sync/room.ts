@@ -1,0 +1,242 @@
+/**
+ * A room: binds one notebook Y.Doc (and its awareness) to a y-webrtc room, and reports how connected it is.
+ * A thin provider: it knows nothing of what the document means.
+ *
+ * Peers find each other through signaling servers (WebSocket; several may be given, any one suffices) and then
+ * talk over WebRTC; tabs of one browser also talk over BroadcastChannel, with or without signaling. With the
+ * room secret as y-webrtc's password every signaling and BroadcastChannel message is AES-GCM encrypted, so a
+ * signaling server (or a peer without the secret) sees nothing of the notebook.
+ */
+import type * as Y from 'yjs';
+import { WebrtcProvider } from 'y-webrtc';
+import type { Awareness } from 'y-protocols/awareness';
+import type { RoomKey } from './room-index';
+import { signalingUrls } from './settings';
+
+/**
+ * How the room's signaling is doing. `unreachable`: every server failed (or none is configured: `none`); the
+ * notebook keeps working alone and with this browser's other tabs, and keeps retrying in the background.
+ */
+export type SignalingState = 'none' | 'connecting' | 'connected' | 'unreachable';
+
+/** Which path carries sync to the peers currently connected. */
+export type Transport = 'none' | 'webrtc' | 'broadcastchannel' | 'both';
+
+export interface RoomStatus {
+  signaling: SignalingState;
+  /** The signaling URLs in use, and those currently connected. */
+  signalingUrls: string[];
+  connectedSignaling: string[];
+  /** Peers connected over WebRTC (data channel open). */
+  webrtcPeers: number;
+  /** Tabs of this browser in the room. */
+  bcPeers: number;
+  transport: Transport;
+  /** Synced with every WebRTC peer found so far. */
+  synced: boolean;
+  /**
+   * The room had its chance to deliver what other peers know (a first sync, or nobody answered within
+   * `settleMs`). Decisions that must not be taken on a half-loaded document (taking over execution) wait for it.
+   */
+  settled: boolean;
+}
+
+export interface RoomOptions {
+  /** The awareness to share (normally `Presence.awareness`); default: a new one. */
+  awareness?: Awareness;
+  /** Signaling URLs; default: `signalingUrls()` (device setting, else the build default). */
+  signaling?: string[];
+  /** simple-peer options, e.g. `{ config: { iceServers: [] } }` on a machine without internet. */
+  peerOpts?: Record<string, unknown>;
+  /** Keep this browser's tabs on BroadcastChannel, off WebRTC (y-webrtc's default, true). */
+  filterBcConns?: boolean;
+  /** Longest wait for a first sync before the room counts as settled with nobody else there. Default 3000 ms. */
+  settleMs?: number;
+}
+
+/** The y-webrtc room name of a notebook room: prefixed so that rooms of other apps on a shared server never clash. */
+export function roomTopic(room: string): string {
+  return `anode/${room}`;
+}
+
+/** With no signaling reachable, tabs of this browser still answer over BroadcastChannel within this time. */
+const ALONE_GRACE_MS = 400;
+/** After a remote peer's awareness arrives, the sync messages it sent alongside have landed within this time. */
+const AFTER_PEER_MS = 250;
+/** Status is re-read this often: lib0's WebSocket client emits no event when a connection attempt fails. */
+const POLL_MS = 500;
+
+/** The part of lib0's WebsocketClient this module reads. */
+interface SignalingConnLike {
+  url: string;
+  connected: boolean;
+  unsuccessfulReconnects: number;
+  on(name: string, f: () => void): void;
+  off(name: string, f: () => void): void;
+}
+
+/** A notebook document connected to a y-webrtc room. Create with `openRoom`; `destroy` leaves the room. */
+export class NotebookRoom {
+  readonly provider: WebrtcProvider;
+  readonly awareness: Awareness;
+  readonly name: string;
+  private readonly opened = Date.now();
+  private readonly listeners = new Set<(s: RoomStatus) => void>();
+  private readonly settleMs: number;
+  private last: RoomStatus;
+  private settledFlag = false;
+  private settleWaiters: Array<() => void> = [];
+  private readonly timers: Array<ReturnType<typeof setTimeout>> = [];
+  private readonly poll: ReturnType<typeof setInterval>;
+  private readonly refresh = (): void => this.update();
+  private readonly onSynced = ({ synced }: { synced: boolean }): void => {
+    if (synced) this.settle();
+    this.update();
+  };
+  private readonly onAwareness = ({ added }: { added: number[] }, origin: unknown): void => {
+    if (origin === 'local' || !added.some((c) => c !== this.awareness.clientID)) return;
+    this.timers.push(setTimeout(() => this.settle(), AFTER_PEER_MS));
+  };
+  private destroyed = false;
+
+  constructor(doc: Y.Doc, key: RoomKey, opts: RoomOptions = {}) {
+    this.name = key.room;
+    this.settleMs = opts.settleMs ?? 3000;
+    this.provider = new WebrtcProvider(roomTopic(key.room), doc, {
+      signaling: opts.signaling ?? signalingUrls(),
+      password: key.secret,
+      ...(opts.awareness ? { awareness: opts.awareness } : {}),
+      ...(opts.filterBcConns !== undefined ? { filterBcConns: opts.filterBcConns } : {}),
+      peerOpts: opts.peerOpts ?? {},
+    });
+    this.awareness = this.provider.awareness;
+    this.provider.on('status', this.refresh);
+    this.provider.on('peers', this.refresh);
+    this.provider.on('synced', this.onSynced);
+    this.awareness.on('change', this.onAwareness);
+    for (const conn of this.conns()) {
+      conn.on('connect', this.refresh);
+      conn.on('disconnect', this.refresh);
+    }
+    this.timers.push(setTimeout(() => this.settle(), this.settleMs));
+    this.poll = setInterval(this.refresh, POLL_MS);
+    this.last = this.compute();
+  }
+
+  private conns(): SignalingConnLike[] {
+    // y-webrtc types this array as any[]; its elements are lib0 WebsocketClients (SignalingConn).
+    return this.provider.signalingConns as SignalingConnLike[];
+  }
+
+  private compute(): RoomStatus {
+    const conns = this.conns();
+    const connected = conns.filter((c) => c.connected).map((c) => c.url);
+    let signaling: SignalingState;
+    if (conns.length === 0) signaling = 'none';
+    else if (connected.length) signaling = 'connected';
+    else if (conns.every((c) => c.unsuccessfulReconnects > 0)) signaling = 'unreachable';
+    else signaling = 'connecting';
+    const room = this.provider.room;
+    let webrtcPeers = 0;
+    room?.webrtcConns.forEach((c) => {
+      if (c.connected) webrtcPeers++;
+    });
+    const bcPeers = room?.bcConns.size ?? 0;
+    const transport: Transport = webrtcPeers && bcPeers ? 'both' : webrtcPeers ? 'webrtc' : bcPeers ? 'broadcastchannel' : 'none';
+    if (!this.settledFlag && (signaling === 'unreachable' || signaling === 'none') && Date.now() - this.opened >= ALONE_GRACE_MS) {
+      // Nobody can be found beyond this browser, whose tabs have had time to answer: waiting longer gains nothing.
+      this.settledFlag = true;
+      queueMicrotask(() => this.flushSettled());
+    }
+    return {
+      signaling,
+      signalingUrls: conns.map((c) => c.url),
+      connectedSignaling: connected,
+      webrtcPeers,
+      bcPeers,
+      transport,
+      synced: room?.synced ?? false,
+      settled: this.settledFlag,
+    };
+  }
+
+  private update(): void {
+    if (this.destroyed) return;
+    const next = this.compute();
+    if (JSON.stringify(next) === JSON.stringify(this.last)) return;
+    this.last = next;
+    for (const fn of [...this.listeners]) fn(next);
+  }
+
+  private settle(): void {
+    if (this.destroyed) return;
+    if (!this.settledFlag) this.settledFlag = true;
+    this.flushSettled();
+    this.update();
+  }
+
+  private flushSettled(): void {
+    const waiters = this.settleWaiters;
+    this.settleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** The current status. */
+  status(): RoomStatus {
+    return this.last;
+  }
+
+  /** Calls `fn` with every new status. Returns an unsubscribe. */
+  onStatus(fn: (s: RoomStatus) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Resolves once the room is settled (see `RoomStatus.settled`). Never rejects; never resolves after destroy. */
+  whenSettled(): Promise<void> {
+    if (this.settledFlag) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push(resolve));
+  }
+
+  /**
+   * Leaves the room: peers see this one leave at once; the document and awareness stay usable locally.
+   * Safe to call twice.
+   */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    clearInterval(this.poll);
+    for (const t of this.timers) clearTimeout(t);
+    for (const conn of this.conns()) {
+      conn.off('connect', this.refresh);
+      conn.off('disconnect', this.refresh);
+    }
+    this.awareness.off('change', this.onAwareness);
+    this.provider.off('status', this.refresh);
+    this.provider.off('peers', this.refresh);
+    this.provider.off('synced', this.onSynced);
+    this.listeners.clear();
+    this.settleWaiters = [];
+    // y-webrtc withdraws the local awareness state when it leaves (so peers see us go at once); the notebook is
+    // still open here, so that state is put back for local use (the lone tab's own election).
+    const local = this.awareness.getLocalState();
+    // disconnect() first: y-webrtc's destroy() alone leaves its signaling sockets reconnecting forever.
+    this.provider.disconnect();
+    this.provider.destroy();
+    if (local) {
+      // destroy() leaves the room only once the key is derived: restore after that.
+      void this.provider.key.then(() => {
+        if (this.awareness.getLocalState() === null) this.awareness.setLocalState(local);
+      });
+      this.awareness.setLocalState(local);
+    }
+  }
+}
+
+/**
+ * Joins a notebook's room. Throws if this document (or another with the same room) is already in it in this
+ * tab: y-webrtc allows one per room.
+ */
+export function openRoom(doc: Y.Doc, key: RoomKey, opts: RoomOptions = {}): NotebookRoom {
+  return new NotebookRoom(doc, key, opts);
+}
