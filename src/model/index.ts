@@ -9,3 +9,4 @@ export * from './runs';
 export * from './kernel';
 export * from './notebook';
 export * from './handover';
+export * from './ipynb';

@@ -1,0 +1,57 @@
+/** Creating a new notebook document from a parsed .ipynb file. */
+import * as Y from 'yjs';
+import { appendCells, type NewCell } from '../cells';
+import { metaMap, seedMeta } from '../doc';
+import { newId } from '../id';
+import { IMPORT } from '../origin';
+import { IPYNB_METADATA_KEY, type ParsedNotebook } from './types';
+
+export interface ImportOptions {
+  /** The new notebook's id (default: a fresh one). */
+  id?: string;
+  /** Overrides every other source of the title. */
+  title?: string;
+  /** The file's name (`analysis.ipynb`, or a path or URL ending in it): the title, when given. */
+  fileName?: string;
+}
+
+/** `analysis.ipynb` → `analysis`; a path or URL keeps its last segment only. */
+function titleFromFileName(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? '';
+  let stem = base.replace(/[?#].*$/, '').replace(/\.ipynb$/i, '');
+  try {
+    stem = decodeURIComponent(stem);
+  } catch {
+    // Not percent-encoded after all: the name as it is.
+  }
+  return stem.trim();
+}
+
+/**
+ * A NEW notebook document holding `parsed`: meta seeded once and every cell appended in one transaction with the
+ * IMPORT origin, so nothing half-imported is ever observable and no existing document is touched. The title is
+ * `opts.title`, else the file name without `.ipynb`, else the file's own title, else "Untitled". Notebook
+ * metadata goes to `meta.ipynbMetadata`; a file with no cells gives one empty code cell, like a new notebook.
+ * Values are copied: later changes to `parsed` do not reach the document.
+ */
+export function importNotebook(parsed: ParsedNotebook, opts: ImportOptions = {}): Y.Doc {
+  const fromFile = opts.fileName ? titleFromFileName(opts.fileName) : '';
+  const title = opts.title?.trim() || fromFile || parsed.title?.trim() || 'Untitled';
+  const cells: NewCell[] = parsed.cells.length
+    ? parsed.cells.map((c) => ({
+        id: c.id,
+        type: c.type,
+        source: c.source,
+        metadata: structuredClone(c.metadata),
+        outputs: structuredClone(c.outputs),
+        executionCount: c.executionCount,
+      }))
+    : [{ type: 'code', source: '' }];
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    seedMeta(doc, opts.id ?? newId(), title, IMPORT);
+    metaMap(doc).set(IPYNB_METADATA_KEY, structuredClone(parsed.metadata));
+    appendCells(doc, cells, IMPORT);
+  }, IMPORT);
+  return doc;
+}

@@ -1,0 +1,18 @@
+/**
+ * Jupyter compatibility: .ipynb in (nbformat 4.0–4.5, and 3) and out (4.5), plus percent-format .py and
+ * standalone HTML exports. Pure functions over Y.Doc: no DOM, runs in the browser and in Node.
+ */
+export { parseIpynb, checkIpynbSize, isNbformatCellId, NBFORMAT_MINOR } from './parse';
+export { importNotebook, type ImportOptions } from './import';
+export { exportIpynb } from './export-ipynb';
+export { exportPercentScript } from './export-py';
+export { exportHtml } from './export-html';
+export {
+  MAX_IPYNB_BYTES,
+  IPYNB_METADATA_KEY,
+  ATTACHMENTS_KEY,
+  ANODE_METADATA_KEY,
+  type ParsedCell,
+  type ParsedNotebook,
+  type ParseResult,
+} from './types';

@@ -1,0 +1,87 @@
+/**
+ * Markdown to HTML that is safe to place in a page's own origin: raw HTML in the markdown is shown as text, link
+ * targets are limited to http(s), mailto and relative URLs, images to those plus data:image URLs, and
+ * `attachment:name` images resolve to the cell's attachments as data URIs.
+ */
+import { Marked, type Tokens } from 'marked';
+import { isObject } from './json';
+
+/** Escapes text for an HTML text node or a double-quoted attribute value. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A URL as the browser will read it (control characters and spaces removed), and its scheme if any. */
+function normalized(url: string): { url: string; scheme: string | null } {
+  // Browsers drop these inside a scheme ("java\tscript:"), so the check must see what the browser sees.
+  const clean = url.replace(/[\u0000-\u0020\u007f]/g, '');
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(clean);
+  return { url: clean, scheme: m ? m[1]!.toLowerCase() : null };
+}
+
+function safeLink(href: string): string | null {
+  const { url, scheme } = normalized(href);
+  return scheme === null || scheme === 'http' || scheme === 'https' || scheme === 'mailto' ? url : null;
+}
+
+const IMAGE_MIMES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'];
+
+/** A data: URL for image data as nbformat stores it (base64 for bitmaps, text for SVG), or null if malformed. */
+export function imageDataUrl(mime: string, value: unknown): string | null {
+  const text = Array.isArray(value) ? value.join('') : value;
+  if (typeof text !== 'string') return null;
+  if (mime === 'image/svg+xml') return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
+  const b64 = text.replace(/\s+/g, '');
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(b64) ? `data:${mime};base64,${b64}` : null;
+}
+
+/** The first image MIME type of a bundle as a data URL. */
+export function bundleImage(bundle: unknown): string | null {
+  if (!isObject(bundle)) return null;
+  for (const mime of IMAGE_MIMES) {
+    if (bundle[mime] !== undefined) return imageDataUrl(mime, bundle[mime]);
+  }
+  return null;
+}
+
+function safeImage(href: string, attachments: Record<string, unknown>): string | null {
+  if (href.startsWith('attachment:')) {
+    let name = href.slice('attachment:'.length);
+    try {
+      name = decodeURIComponent(name);
+    } catch {
+      // A literal '%' in the name: use it as written.
+    }
+    return Object.hasOwn(attachments, name) ? bundleImage(attachments[name]) : null;
+  }
+  const { url, scheme } = normalized(href);
+  if (scheme === 'data') return /^data:image\/(png|jpe?g|gif|webp|svg\+xml)[;,]/i.test(url) ? url : null;
+  return scheme === null || scheme === 'http' || scheme === 'https' ? url : null;
+}
+
+/** Markdown source rendered to safe HTML; `attachments` is the cell's nbformat attachments ({ name: bundle }). */
+export function renderMarkdown(source: string, attachments: Record<string, unknown> = {}): string {
+  const marked = new Marked({
+    async: false,
+    gfm: true,
+    renderer: {
+      html(token: Tokens.HTML | Tokens.Tag) {
+        return escapeHtml(token.text);
+      },
+      link(token: Tokens.Link) {
+        const inner = this.parser.parseInline(token.tokens);
+        const href = safeLink(token.href);
+        if (href === null) return inner;
+        const title = token.title ? ` title="${escapeHtml(token.title)}"` : '';
+        return `<a href="${escapeHtml(href)}"${title} rel="noopener noreferrer nofollow">${inner}</a>`;
+      },
+      image(token: Tokens.Image) {
+        const src = safeImage(token.href, attachments);
+        if (src === null) return escapeHtml(token.text);
+        const title = token.title ? ` title="${escapeHtml(token.title)}"` : '';
+        return `<img src="${escapeHtml(src)}" alt="${escapeHtml(token.text)}"${title}>`;
+      },
+    },
+  });
+  return marked.parse(source, { async: false });
+}

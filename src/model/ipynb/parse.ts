@@ -1,0 +1,214 @@
+/**
+ * Reading a .ipynb file: nbformat 4.0–4.5 (and 3, upgraded on the way in) → a validated `ParsedNotebook`.
+ * Everything is checked before anything is created, so a bad file imports nothing half-way.
+ */
+import { newId } from '../id';
+import { MAX_OUTPUT_BYTES, capStreamText } from '../outputs';
+import type { Output } from '../schema';
+import { decodeAnodeCell } from './anode-cells';
+import { InvalidNotebook, invalid } from './invalid';
+import { describe, isObject, withinDepth, type JsonObject } from './json';
+import { isMultiline, joinLines } from './lines';
+import { cleanCellMetadata, cleanNotebookMetadata } from './metadata';
+import { parseBundle, parseCount, parseOutput } from './parse-output';
+import { ATTACHMENTS_KEY, MAX_IPYNB_BYTES, type ParseResult, type ParsedCell, type ParsedNotebook } from './types';
+import { upgradeV3 } from './v3';
+
+/** The newest nbformat 4 minor version this reader knows; newer minors are read with a warning. */
+export const NBFORMAT_MINOR = 5;
+
+const CELL_ID = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** Whether `id` is a valid nbformat 4.5 cell id. */
+export function isNbformatCellId(id: unknown): boolean {
+  return typeof id === 'string' && CELL_ID.test(id);
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/**
+ * The message for a file of `bytes` bytes if it is over the limit, else null. The UI can call this with
+ * `File.size` before reading the file at all.
+ */
+export function checkIpynbSize(bytes: number, maxBytes = MAX_IPYNB_BYTES): string | null {
+  if (bytes <= maxBytes) return null;
+  return `This file is ${megabytes(bytes)}; Anode opens notebooks up to ${megabytes(maxBytes)}. Clear large outputs in Jupyter and try again.`;
+}
+
+/** UTF-8 size of `text`, computed only when its length leaves the answer in doubt. */
+function exceedsBytes(text: string, maxBytes: number): number | null {
+  if (text.length > maxBytes) return text.length; // at least one byte per UTF-16 unit
+  if (text.length * 3 <= maxBytes) return null; // at most three bytes per UTF-16 unit
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? 2 : 3; // a surrogate pair: 2 + 2
+  }
+  return bytes > maxBytes ? bytes : null;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    if (/end of (JSON )?input|Unterminated|Unexpected end/i.test(why)) {
+      return invalid(`This file is not a complete notebook: it ends too early, as if it was cut off (${why}).`);
+    }
+    return invalid(`This file is not valid JSON, so it is not a notebook (${why}).`);
+  }
+}
+
+/** A stored output kept within the document's caps (see ../outputs.ts), saying so when it was cut. */
+function capped(out: Output, where: string, warnings: string[]): Output {
+  if (out.output_type === 'stream') {
+    const text = capStreamText(out.text);
+    if (text !== out.text) warnings.push(`${where}: long ${out.name} output was truncated to its last lines`);
+    return text === out.text ? out : { ...out, text };
+  }
+  const size = JSON.stringify(out).length;
+  if (size <= MAX_OUTPUT_BYTES) return out;
+  const notice = `[output truncated: ${(size / 1e6).toFixed(1)} MB is too large to keep in the notebook]`;
+  warnings.push(`${where}: ${(size / 1e6).toFixed(1)} MB output was replaced by a notice`);
+  if (out.output_type === 'error') return { ...out, traceback: [notice] };
+  return { ...out, data: { 'text/plain': notice }, metadata: {} };
+}
+
+function parseCellMetadata(raw: unknown, where: string): JsonObject {
+  if (raw === undefined) return {};
+  if (!isObject(raw)) invalid(`${where}: metadata must be an object, not ${describe(raw)}`);
+  if (!withinDepth(raw)) invalid(`${where}: metadata is nested too deeply`);
+  return raw;
+}
+
+function parseCell(raw: unknown, index: number, minor: number, ids: Set<string>, warnings: string[]): ParsedCell {
+  const where = `cell ${index + 1}`;
+  if (!isObject(raw)) invalid(`${where} must be an object, not ${describe(raw)}`);
+
+  const rawType = raw['cell_type'];
+  if (rawType === undefined) invalid(`${where}: missing cell_type`);
+  if (typeof rawType !== 'string') invalid(`${where}: cell_type must be a string, not ${describe(rawType)}`);
+  let nbType: 'code' | 'markdown' | 'raw';
+  if (rawType === 'code' || rawType === 'markdown' || rawType === 'raw') nbType = rawType;
+  else {
+    // nbformat lets future minors add cell types; keeping the text as a raw cell loses nothing the user wrote.
+    warnings.push(`${where}: unknown cell type "${rawType}" was imported as a raw cell`);
+    nbType = 'raw';
+  }
+
+  const rawSource = raw['source'];
+  if (rawSource === undefined) invalid(`${where}: missing source`);
+  if (!isMultiline(rawSource)) invalid(`${where}: source must be a string or list of strings, not ${describe(rawSource)}`);
+
+  const cleaned = cleanCellMetadata(parseCellMetadata(raw['metadata'], where), nbType);
+  for (const k of cleaned.dropped) warnings.push(`${where}: metadata field "${k}" had an invalid value and was dropped`);
+  let metadata = cleaned.metadata;
+
+  let outputs: Output[] = [];
+  let executionCount: number | null = null;
+  if (nbType === 'code') {
+    const rawOutputs = raw['outputs'] ?? [];
+    if (!Array.isArray(rawOutputs)) invalid(`${where}: outputs must be a list, not ${describe(rawOutputs)}`);
+    outputs = rawOutputs.flatMap((o, j) => {
+      const out = parseOutput(o, `${where}, output ${j + 1}`, warnings);
+      return out ? [capped(out, `${where}, output ${j + 1}`, warnings)] : [];
+    });
+    executionCount = parseCount(raw['execution_count'], where);
+  } else if (raw['attachments'] !== undefined) {
+    const att = raw['attachments'];
+    if (!isObject(att)) invalid(`${where}: attachments must be an object, not ${describe(att)}`);
+    const attachments = Object.fromEntries(
+      Object.entries(att).map(([name, bundle]) => [name, parseBundle(bundle, `${where}: attachment "${name}"`)]),
+    );
+    if (Object.hasOwn(metadata, ATTACHMENTS_KEY)) {
+      warnings.push(`${where}: metadata field "${ATTACHMENTS_KEY}" was replaced by the cell's attachments`);
+    }
+    metadata = Object.fromEntries([...Object.entries(metadata).filter(([k]) => k !== ATTACHMENTS_KEY), [ATTACHMENTS_KEY, attachments]]);
+  }
+
+  const rawId = raw['id'];
+  let id: string;
+  if (typeof rawId === 'string' && isNbformatCellId(rawId) && !ids.has(rawId)) id = rawId;
+  else {
+    id = newId();
+    while (ids.has(id)) id = newId();
+    if (rawId !== undefined) {
+      const why = isNbformatCellId(rawId) ? `repeats the id of an earlier cell` : `is not a valid cell id`;
+      warnings.push(`${where}: id ${describe(rawId)} ${why}; it was given the new id "${id}"`);
+    } else if (minor >= 5) {
+      warnings.push(`${where}: has no id; it was given the id "${id}"`);
+    }
+  }
+  ids.add(id);
+
+  const cell = decodeAnodeCell(nbType, joinLines(rawSource), metadata);
+  return { id, type: cell.type, source: cell.source, metadata: cell.metadata, outputs, executionCount };
+}
+
+function parseNotebook(text: string, maxBytes: number): ParsedNotebook {
+  if (typeof text !== 'string') invalid('Expected the text of a .ipynb file.');
+  const bytes = exceedsBytes(text, maxBytes);
+  if (bytes !== null) invalid(checkIpynbSize(bytes, maxBytes)!);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark some editors add
+  if (body.trim() === '') invalid('This file is empty.');
+
+  const json = parseJson(body);
+  const notNotebook = 'This file is JSON but not a Jupyter notebook';
+  if (!isObject(json)) invalid(`${notNotebook}: it holds ${describe(json)}, not an object with "nbformat" and "cells".`);
+  const major = json['nbformat'];
+  if (major === undefined) invalid(`${notNotebook}: it has no "nbformat" version.`);
+  if (typeof major !== 'number' || !Number.isInteger(major)) {
+    invalid(`${notNotebook}: "nbformat" must be a whole number, not ${describe(major)}.`);
+  }
+  if (major > 4) invalid(`This notebook uses nbformat ${major}, newer than Anode reads (4.0–4.5, and 3).`);
+  if (major < 3) invalid(`This notebook uses nbformat ${major}, older than Anode reads (4.0–4.5, and 3). Open and save it in Jupyter to upgrade it.`);
+
+  const warnings: string[] = [];
+  const origMinor: unknown = json['nbformat_minor'] ?? 0;
+  if (typeof origMinor !== 'number' || !Number.isInteger(origMinor) || origMinor < 0) {
+    invalid(`This notebook is damaged: "nbformat_minor" must be a whole number, not ${describe(origMinor)}.`);
+  }
+  const origMinorNumber: number = origMinor;
+  const nb = major === 3 ? upgradeV3(json) : json;
+  const minor = major === 3 ? 0 : origMinorNumber;
+  if (major === 4 && minor > NBFORMAT_MINOR) {
+    warnings.push(`This notebook uses nbformat 4.${minor}, newer than 4.${NBFORMAT_MINOR}; fields Anode does not know were left out.`);
+  }
+
+  const rawMeta = nb['metadata'] ?? {};
+  if (!isObject(rawMeta)) invalid(`This notebook is damaged: its metadata must be an object, not ${describe(rawMeta)}.`);
+  if (!withinDepth(rawMeta)) invalid('This notebook is damaged: its metadata is nested too deeply.');
+  const cleaned = cleanNotebookMetadata(rawMeta);
+  for (const k of cleaned.dropped) warnings.push(`notebook metadata field "${k}" had an invalid value and was dropped`);
+  const { title: metaTitle, ...metadata } = cleaned.metadata;
+  const colab = metadata['colab'];
+  const colabName = isObject(colab) && typeof colab['name'] === 'string' ? colab['name'].replace(/\.ipynb$/i, '') : '';
+  const title = typeof metaTitle === 'string' && metaTitle.trim() !== '' ? metaTitle : colabName.trim() !== '' ? colabName : null;
+
+  const rawCells = nb['cells'];
+  if (rawCells === undefined) invalid(`${notNotebook}: it has no "cells" list.`);
+  if (!Array.isArray(rawCells)) invalid(`This notebook is damaged: "cells" must be a list, not ${describe(rawCells)}.`);
+  const ids = new Set<string>();
+  const cells = rawCells.map((c, i) => parseCell(c, i, minor, ids, warnings));
+
+  return { nbformat: major, nbformatMinor: origMinorNumber, metadata, title, cells, warnings };
+}
+
+/**
+ * Reads the text of a .ipynb file. Never throws: a truncated file, JSON that is not a notebook, an unknown
+ * nbformat version, a file over `maxBytes` (default 100 MB) or a cell with an invalid field gives
+ * `{ ok: false, error }`, a message naming the problem and where ("cell 3: source must be a string or list of
+ * strings"; cells and outputs counted from 1). Line lists are joined; missing cell ids (before 4.5) and
+ * duplicated or invalid ones are generated; repairs are listed in `notebook.warnings`.
+ */
+export function parseIpynb(text: string, opts: { maxBytes?: number } = {}): ParseResult {
+  try {
+    return { ok: true, notebook: parseNotebook(text, opts.maxBytes ?? MAX_IPYNB_BYTES) };
+  } catch (e) {
+    if (e instanceof InvalidNotebook) return { ok: false, error: e.message };
+    // Not reachable by design; a stack overflow or out-of-memory on a hostile file still gets a readable answer.
+    return { ok: false, error: `This notebook could not be read: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The shapes shared by the .ipynb reader, importer and exporters, and the names of the few places where nbformat
+ * data lives inside an Anode document.
+ */
+import type { CellType, Output } from '../schema';
+
+/** Files larger than this are refused before parsing: a browser tab would stall or run out of memory. */
+export const MAX_IPYNB_BYTES = 100 * 1024 * 1024;
+
+/**
+ * `meta` field holding the notebook-level nbformat metadata (kernelspec, language_info, colab, jupytext, ...),
+ * as one plain JSON value, so an imported notebook exports with the metadata it came with. The title is not in
+ * it: `meta.title` is the one place the title lives.
+ */
+export const IPYNB_METADATA_KEY = 'ipynbMetadata';
+
+/**
+ * Cell metadata key holding a markdown or raw cell's nbformat `attachments` ({ name: mimebundle }), so the
+ * markdown renderer can resolve `attachment:name` links from the document; export moves it back to the cell's
+ * `attachments` field.
+ */
+export const ATTACHMENTS_KEY = 'attachments';
+
+/** Cell metadata namespace for Anode's own marks in .ipynb files (`metadata.anode.cell_type` for ai/sql cells). */
+export const ANODE_METADATA_KEY = 'anode';
+
+/** One cell as read from a file, already in Anode's terms (ai/sql restored, attachments in metadata). */
+export interface ParsedCell {
+  /** Unique within the notebook and valid as an nbformat 4.5 id (`^[a-zA-Z0-9-_]{1,64}$`). */
+  id: string;
+  type: CellType;
+  /** Line arrays joined: the text exactly as the user sees it. */
+  source: string;
+  metadata: Record<string, unknown>;
+  /** Only code, ai and sql cells have outputs; text values joined. */
+  outputs: Output[];
+  executionCount: number | null;
+}
+
+/** A validated notebook, ready for `importNotebook`. Produced only by `parseIpynb`. */
+export interface ParsedNotebook {
+  /** The format of the file that was read (e.g. 4 and 5, or 3 and 0). */
+  nbformat: number;
+  nbformatMinor: number;
+  /** Notebook-level metadata with `title` taken out (see `title`), and fields invalid for nbformat 4.5 dropped. */
+  metadata: Record<string, unknown>;
+  /** The title the file itself carries (`metadata.title`, v3's `metadata.name`, Colab's name), if any. */
+  title: string | null;
+  cells: ParsedCell[];
+  /** What was repaired rather than refused (regenerated ids, dropped invalid metadata...), for the user to see. */
+  warnings: string[];
+}
+
+/** The result of reading a file: a notebook, or one clear message saying what is wrong with it. */
+export type ParseResult = { ok: true; notebook: ParsedNotebook } | { ok: false; error: string };
