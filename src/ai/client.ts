@@ -38,6 +38,8 @@ export type AiErrorKind =
   | 'context_too_long'
   | 'bad_request'
   | 'aborted'
+  | 'empty_prompt'
+  | 'busy'
   | 'unknown';
 
 /** A failure of an AI request, with a short title and a message that says what to do. */
