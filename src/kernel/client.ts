@@ -1,0 +1,230 @@
+/**
+ * The main-thread side of the Pyodide kernel: owns the worker (one worker is one Python process), wraps it in a
+ * Comlink Remote, and turns its life into a status others can subscribe to. Interrupt writes SIGINT into a
+ * SharedArrayBuffer Pyodide polls; input() replies go through another shared buffer the worker sleeps on.
+ */
+import * as Comlink from 'comlink';
+import { newId } from '../model';
+import {
+  INPUT_BUFFER_BYTES,
+  writeInputReply,
+  type CompletionResult,
+  type KernelWorkerApi,
+  type RunCallbacks,
+  type RunResult,
+} from './protocol';
+import { KernelLostError, type Kernel, type KernelStatusInfo, type RunHandlers } from './types';
+
+export interface KernelOptions {
+  /** Where the app serves Pyodide's core, e.g. `new URL('pyodide/', document.baseURI).href`. */
+  indexURL: string;
+  /** Where packages come from (a user setting; default `__DEFAULT_PACKAGE_BASE__`). */
+  packageBaseURL: string;
+}
+
+/** After an interrupt, how long the code may take to stop before the kernel is restarted instead. */
+const INTERRUPT_GRACE_MS = 3000;
+const SIGINT = 2;
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (e instanceof ErrorEvent) return e.message || 'the kernel worker failed to load';
+  return String(e);
+}
+
+interface Session {
+  id: string;
+  worker: Worker;
+  remote: Comlink.Remote<KernelWorkerApi>;
+  booted: Promise<boolean>;
+  /** Rejects the run in progress when the session ends under it. */
+  abortRun: ((err: KernelLostError) => void) | null;
+  /** Withdraws a pending input() prompt. */
+  inputAbort: AbortController | null;
+}
+
+class PyodideKernel implements Kernel {
+  private readonly isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+  private readonly interruptBuffer = this.isolated ? new SharedArrayBuffer(1) : undefined;
+  private readonly inputBuffer = this.isolated ? new SharedArrayBuffer(INPUT_BUFFER_BYTES) : undefined;
+  private readonly listeners = new Set<(s: KernelStatusInfo) => void>();
+  private status: KernelStatusInfo;
+  private session: Session;
+  /** Runs are serialised: the worker executes one at a time anyway, this keeps `busy` honest. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: KernelOptions) {
+    this.status = { status: 'starting', isolated: this.isolated, sessionId: '' };
+    this.session = this.spawn();
+  }
+
+  private setStatus(next: Partial<KernelStatusInfo> & Pick<KernelStatusInfo, 'status'>, sessionId: string): void {
+    if (sessionId !== this.session?.id && this.status.sessionId !== '') return;
+    const s: KernelStatusInfo = { isolated: this.isolated, sessionId, ...next };
+    if (!next.reason) delete s.reason;
+    this.status = s;
+    for (const cb of [...this.listeners]) cb(s);
+  }
+
+  private spawn(reason?: string): Session {
+    const id = newId();
+    const worker = new Worker(new URL('../../workers/kernel.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'anode-kernel',
+    });
+    const remote = Comlink.wrap<KernelWorkerApi>(worker);
+    const session: Session = { id, worker, remote, booted: Promise.resolve(false), abortRun: null, inputAbort: null };
+    this.session = session;
+    this.setStatus({ status: 'starting', ...(reason ? { reason } : {}) }, id);
+    worker.addEventListener('error', (e) => this.die(session, `The kernel worker failed: ${errorText(e)}`));
+    session.booted = remote
+      .boot({
+        indexURL: withSlash(this.options.indexURL),
+        packageBaseURL: withSlash(this.options.packageBaseURL),
+        ...(this.interruptBuffer ? { interruptBuffer: this.interruptBuffer } : {}),
+        ...(this.inputBuffer ? { inputBuffer: this.inputBuffer } : {}),
+      })
+      .then((info) => {
+        if (this.session !== session) return false;
+        const notices = [reason, info.notice].filter(Boolean).join(' ');
+        this.setStatus({ status: 'idle', ...(notices ? { reason: notices } : {}) }, id);
+        return true;
+      })
+      .catch((e: unknown) => {
+        this.die(session, `Python failed to start: ${errorText(e)}`);
+        return false;
+      });
+    return session;
+  }
+
+  private die(session: Session, reason: string): void {
+    if (this.session !== session || this.status.status === 'dead') return;
+    session.abortRun?.(new KernelLostError(reason, false));
+    session.inputAbort?.abort();
+    session.worker.terminate();
+    this.setStatus({ status: 'dead', reason }, session.id);
+  }
+
+  private end(session: Session, reason: string): void {
+    session.abortRun?.(new KernelLostError(reason, true));
+    session.inputAbort?.abort();
+    session.remote[Comlink.releaseProxy]();
+    session.worker.terminate();
+  }
+
+  getStatus(): KernelStatusInfo {
+    return this.status;
+  }
+
+  onStatus(cb: (status: KernelStatusInfo) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  run(code: string, handlers: RunHandlers): Promise<RunResult> {
+    const next = this.queue.then(() => this.runNow(code, handlers));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runNow(code: string, handlers: RunHandlers): Promise<RunResult> {
+    const session = this.session;
+    if (!(await session.booted) || this.session !== session) {
+      throw new KernelLostError(this.status.reason ?? 'The kernel is not running', false);
+    }
+    this.setStatus({ status: 'busy' }, session.id);
+    const inputBuffer = this.inputBuffer;
+    const callbacks: RunCallbacks = {
+      onEvents: (events) => {
+        if (this.session === session) handlers.onEvents(events);
+      },
+      onInputRequest: (prompt, password) => {
+        const abort = new AbortController();
+        session.inputAbort = abort;
+        handlers.onInput(prompt, password, abort.signal).then(
+          (text) => {
+            if (session.inputAbort === abort) session.inputAbort = null;
+            if (inputBuffer && !abort.signal.aborted) writeInputReply(inputBuffer, text);
+          },
+          () => inputBuffer && writeInputReply(inputBuffer, null),
+        );
+      },
+    };
+    try {
+      return await new Promise<RunResult>((resolve, reject) => {
+        session.abortRun = reject;
+        session.remote.run(code, Comlink.proxy(callbacks)).then(resolve, (e: unknown) => {
+          // A Pyodide fatal error leaves the interpreter unusable: say so rather than keep running cells into it.
+          const msg = errorText(e);
+          if (/fatal error/i.test(msg)) this.die(session, `Python crashed: ${msg}`);
+          reject(new KernelLostError(msg, false));
+        });
+      });
+    } finally {
+      session.abortRun = null;
+      session.inputAbort?.abort();
+      session.inputAbort = null;
+      if (this.session === session && this.status.status === 'busy') this.setStatus({ status: 'idle' }, session.id);
+    }
+  }
+
+  async interrupt(): Promise<void> {
+    const session = this.session;
+    if (this.status.status !== 'busy') return;
+    if (!this.interruptBuffer) {
+      await this.restartWith(
+        'This page is not cross-origin isolated, so the kernel could not be interrupted: it was restarted instead (variables are gone).',
+      );
+      return;
+    }
+    new Uint8Array(this.interruptBuffer)[0] = SIGINT;
+    session.inputAbort?.abort();
+    const stopped = await Promise.race([
+      this.queue.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), INTERRUPT_GRACE_MS)),
+    ]);
+    if (!stopped && this.session === session && this.status.status === 'busy') {
+      await this.restartWith('The code did not stop when interrupted, so the kernel was restarted (variables are gone).');
+    }
+  }
+
+  restart(): Promise<void> {
+    return this.restartWith();
+  }
+
+  private async restartWith(reason?: string): Promise<void> {
+    const old = this.session;
+    const next = this.spawn(reason);
+    this.end(old, reason ?? 'The kernel was restarted');
+    // The serialised queue may still wait on the old session's run: start the new session's runs afresh.
+    this.queue = Promise.resolve();
+    await next.booted;
+  }
+
+  async complete(code: string, cursor: number): Promise<CompletionResult> {
+    // A busy worker would answer only after the cell ends; an empty answer now is more useful.
+    if (this.status.status !== 'idle') return { matches: [], from: cursor, to: cursor };
+    return this.session.remote.complete(code, cursor);
+  }
+
+  async inspect(code: string, cursor: number): Promise<string | null> {
+    if (this.status.status !== 'idle') return null;
+    return this.session.remote.inspect(code, cursor);
+  }
+
+  dispose(): void {
+    this.end(this.session, 'The kernel was shut down');
+    this.listeners.clear();
+  }
+}
+
+/**
+ * Starts a Pyodide kernel in a module worker right away (call it at page open, in parallel with the UI).
+ */
+export function createKernel(options: KernelOptions): Kernel {
+  return new PyodideKernel(options);
+}

@@ -1,0 +1,219 @@
+/**
+ * The executor loop: while this peer is the executor, it takes queued runs from the document in order, one at a
+ * time, runs each on the kernel and writes outputs, execution counts and the kernel session back into the
+ * document. Whether this peer is the executor is the caller's business (a callback), so the collaboration layer
+ * only has to elect; everything here is the same alone in a tab or in a room.
+ */
+import * as Y from 'yjs';
+import {
+  cancelQueued,
+  cellType,
+  claimRun,
+  finishRun,
+  getCell,
+  liveRuns,
+  readKernel,
+  runsMap,
+  setInputRequest,
+  setKernelCount,
+  setKernelStatus,
+  startSession,
+  EXECUTOR,
+  type Actor,
+  type CellType,
+  type RunRecord,
+  type RunState,
+} from '../model';
+import { OutputWriter } from './outputWriter';
+import { KernelLostError, type Kernel } from './types';
+
+/** How a cell handler's run ended. */
+export interface RunOutcome {
+  state: Exclude<RunState, 'queued' | 'running'>;
+  executionCount?: number | null;
+  /** Cancel the runs queued after this one (Jupyter's stop-on-error: "Run all" halts at the first failure). */
+  stopQueue?: boolean;
+}
+
+/** What a cell handler gets: the run, the kernel, and a writer for the cell's outputs. */
+export interface RunContext {
+  doc: Y.Doc;
+  run: RunRecord;
+  kernel: Kernel;
+  writer: OutputWriter;
+  me: Actor;
+}
+
+/** Runs one claimed run of a cell type. Throwing is allowed: the executor turns it into an error output. */
+export type CellHandler = (ctx: RunContext) => Promise<RunOutcome>;
+
+export interface ExecutorOptions {
+  /** Whether this peer executes runs now; default: always. */
+  isExecutor?: () => boolean;
+  /** Lets the caller say "ask isExecutor again" (election changed); returns an unsubscribe function. */
+  onExecutorChange?: (recheck: () => void) => () => void;
+  /** Handlers by cell type, over the defaults (code on the kernel; ai and sql not available yet). */
+  handlers?: Partial<Record<CellType, CellHandler>>;
+  /** Stream coalescing interval, for tests. */
+  flushMs?: number;
+}
+
+function notAvailable(what: string): CellHandler {
+  return async ({ writer }) => {
+    writer.append({
+      output_type: 'error',
+      ename: 'NotAvailable',
+      evalue: `${what} cells are not available yet`,
+      traceback: [`\x1b[1;31mNotAvailable\x1b[0m: ${what} cells are not available yet`],
+    });
+    return { state: 'error', executionCount: null };
+  };
+}
+
+/** Waits for an answer to Python's input() through the run record; null when withdrawn. */
+function askInput(doc: Y.Doc, runId: string, prompt: string, password: boolean, signal: AbortSignal): Promise<string | null> {
+  return new Promise((resolve) => {
+    const rec = runsMap(doc).get(runId);
+    if (!(rec instanceof Y.Map) || signal.aborted) return resolve(null);
+    const done = (value: string | null) => {
+      rec.unobserve(onChange);
+      signal.removeEventListener('abort', onAbort);
+      setInputRequest(doc, runId, null, EXECUTOR);
+      resolve(value);
+    };
+    const onChange = () => {
+      const reply = rec.get('inputReply');
+      if (typeof reply === 'string') done(reply);
+      else if (runsMap(doc).get(runId) !== rec) done(null);
+    };
+    const onAbort = () => done(null);
+    rec.observe(onChange);
+    signal.addEventListener('abort', onAbort);
+    setInputRequest(doc, runId, { prompt, password }, EXECUTOR);
+  });
+}
+
+/** The default handler: run the source on the Python kernel. */
+export const runCode: CellHandler = async ({ doc, run, kernel, writer }) => {
+  const sessionId = kernel.getStatus().sessionId;
+  try {
+    const result = await kernel.run(run.source, {
+      onEvents: (events) => writer.write(events),
+      onInput: (prompt, password, signal) => askInput(doc, run.id, prompt, password, signal),
+    });
+    setKernelCount(doc, sessionId, result.executionCount, EXECUTOR);
+    const state = result.status === 'ok' ? 'done' : result.status;
+    return { state, executionCount: result.executionCount, stopQueue: state !== 'done' };
+  } catch (e) {
+    if (!(e instanceof KernelLostError)) throw e;
+    writer.append({
+      output_type: 'error',
+      ename: e.requested ? 'KernelRestarted' : 'KernelDied',
+      evalue: e.message,
+      traceback: [`\x1b[1;31m${e.requested ? 'Kernel restarted' : 'Kernel died'}\x1b[0m: ${e.message}`],
+    });
+    return { state: e.requested ? 'interrupted' : 'error', executionCount: null, stopQueue: true };
+  }
+};
+
+const DEFAULT_HANDLERS: Partial<Record<CellType, CellHandler>> = {
+  code: runCode,
+  ai: notAvailable('AI'),
+  sql: notAvailable('SQL'),
+};
+
+/**
+ * Starts executing `doc`'s run queue on `kernel` as `me`. Returns the stop function (a run in progress is
+ * allowed to finish; nothing new is taken).
+ */
+export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: ExecutorOptions = {}): () => void {
+  const isExecutor = options.isExecutor ?? (() => true);
+  const handlers = { ...DEFAULT_HANDLERS, ...options.handlers };
+  let stopped = false;
+  let pumping = false;
+
+  /** Mirrors the kernel's session and status into the document; a new session id is a fresh interpreter. */
+  const recordSession = () => {
+    if (stopped || !isExecutor()) return;
+    const st = kernel.getStatus();
+    if (!st.sessionId) return;
+    if (readKernel(doc)?.sessionId !== st.sessionId) startSession(doc, st.sessionId, me, EXECUTOR);
+    setKernelStatus(doc, st.sessionId, st.status, EXECUTOR, st.reason);
+  };
+
+  const execute = async (run: RunRecord): Promise<void> => {
+    const cell = getCell(doc, run.cellId);
+    const type = cell ? cellType(cell) : null;
+    const writer = new OutputWriter(doc, run.cellId, options.flushMs);
+    const handler = type ? handlers[type] : undefined;
+    let outcome: RunOutcome;
+    try {
+      if (!handler) throw new Error(`Cells of type ${type ?? 'unknown'} cannot run`);
+      outcome = await handler({ doc, run, kernel, writer, me });
+    } catch (e) {
+      writer.append({
+        output_type: 'error',
+        ename: 'ExecutorError',
+        evalue: e instanceof Error ? e.message : String(e),
+        traceback: [`\x1b[1;31mExecutorError\x1b[0m: ${e instanceof Error ? e.message : String(e)}`],
+      });
+      outcome = { state: 'error', executionCount: null };
+    }
+    writer.flush();
+    finishRun(doc, run.id, outcome.state, EXECUTOR, outcome.executionCount);
+    if (outcome.stopQueue) cancelQueued(doc, EXECUTOR);
+  };
+
+  const failDead = (run: RunRecord, reason: string) => {
+    if (!claimRun(doc, run.id, me, EXECUTOR)) return;
+    const writer = new OutputWriter(doc, run.cellId);
+    writer.append({
+      output_type: 'error',
+      ename: 'KernelDead',
+      evalue: reason,
+      traceback: [`\x1b[1;31mThe kernel is not running\x1b[0m: ${reason}`, 'Restart the kernel to run code again.'],
+    });
+    finishRun(doc, run.id, 'error', EXECUTOR, null);
+  };
+
+  const pump = async () => {
+    if (pumping || stopped) return;
+    pumping = true;
+    try {
+      while (!stopped && isExecutor()) {
+        const status = kernel.getStatus();
+        if (status.status === 'starting') break; // resumed by the status change to idle or dead
+        const runs = liveRuns(doc);
+        const next = runs.find((r) => r.state === 'queued');
+        if (!next) break;
+        if (status.status === 'dead') {
+          failDead(next, status.reason ?? 'the kernel died');
+          continue;
+        }
+        if (!claimRun(doc, next.id, me, EXECUTOR)) continue;
+        await execute({ ...next, state: 'running' });
+      }
+    } finally {
+      pumping = false;
+    }
+  };
+
+  const kick = () => {
+    recordSession();
+    void pump();
+  };
+
+  const runs = runsMap(doc);
+  const onRuns = () => void pump();
+  runs.observeDeep(onRuns);
+  const offStatus = kernel.onStatus(kick);
+  const offElection = options.onExecutorChange?.(kick);
+  kick();
+
+  return () => {
+    stopped = true;
+    runs.unobserveDeep(onRuns);
+    offStatus();
+    offElection?.();
+  };
+}

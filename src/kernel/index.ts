@@ -1,0 +1,24 @@
+/**
+ * The Python kernel: a Pyodide worker client ({@link createKernel}) and the executor loop that drives it from a
+ * notebook's run queue ({@link startExecutor}).
+ */
+export { createKernel, type KernelOptions } from './client';
+export {
+  startExecutor,
+  runCode,
+  type CellHandler,
+  type ExecutorOptions,
+  type RunContext,
+  type RunOutcome,
+} from './executor';
+export { OutputWriter, STREAM_FLUSH_MS } from './outputWriter';
+export { KernelLostError, type Kernel, type KernelState, type KernelStatusInfo, type RunHandlers } from './types';
+export type { CompletionResult, KernelEvent, MimeData, RunResult, RunStatus } from './protocol';
+
+/** The package base URL to use when the user has not set one (build-time constant). */
+export const DEFAULT_PACKAGE_BASE_URL: string = __DEFAULT_PACKAGE_BASE__;
+
+/** Where this build serves Pyodide's core, relative to the page. */
+export function defaultIndexURL(base: string = document.baseURI): string {
+  return new URL('pyodide/', base).href;
+}

@@ -1,0 +1,57 @@
+/**
+ * What the rest of the app sees of a kernel. The executor depends only on {@link Kernel}, so tests drive it with
+ * a fake that implements the same interface, and the worker-backed client is one implementation among others.
+ */
+import type { CompletionResult, KernelEvent, RunResult } from './protocol';
+
+export type KernelState = 'starting' | 'idle' | 'busy' | 'dead';
+
+/** A kernel's status as a status indicator shows it. */
+export interface KernelStatusInfo {
+  status: KernelState;
+  /** Why the kernel is dead, or what it did instead of what was asked (e.g. restarted instead of interrupting). */
+  reason?: string;
+  /** Whether the page is cross-origin isolated: interrupt and input() need it. */
+  isolated: boolean;
+  /** A new id for every fresh interpreter: a changed id means earlier variables are gone. */
+  sessionId: string;
+}
+
+/** How a running cell talks back: outputs as they come, and input() requests. */
+export interface RunHandlers {
+  onEvents(events: KernelEvent[]): void;
+  /**
+   * Python waits in input(). Resolve with the user's answer, or null to give up; `signal` aborts when the run
+   * is interrupted or the kernel goes away, so the prompt can be withdrawn.
+   */
+  onInput(prompt: string, password: boolean, signal: AbortSignal): Promise<string | null>;
+}
+
+/** Thrown by {@link Kernel.run} when the interpreter went away mid-run (restart, crash). */
+export class KernelLostError extends Error {
+  constructor(
+    message: string,
+    /** True when the loss was asked for (restart, interrupt fallback) rather than a crash. */
+    readonly requested: boolean,
+  ) {
+    super(message);
+    this.name = 'KernelLostError';
+  }
+}
+
+/** A Python kernel. One run at a time; `run` waits for the boot. */
+export interface Kernel {
+  getStatus(): KernelStatusInfo;
+  /** Calls `cb` on every status change; returns the unsubscribe function. */
+  onStatus(cb: (status: KernelStatusInfo) => void): () => void;
+  run(code: string, handlers: RunHandlers): Promise<RunResult>;
+  /** Stops the running code with KeyboardInterrupt; falls back to restart where the page is not isolated. */
+  interrupt(): Promise<void>;
+  /** A fresh interpreter (a new session id). Resolves once it is ready (or dead). */
+  restart(): Promise<void>;
+  complete(code: string, cursor: number): Promise<CompletionResult>;
+  /** Signature and documentation of the name at `cursor`, as plain text. */
+  inspect(code: string, cursor: number): Promise<string | null>;
+  /** Stops the worker for good. */
+  dispose(): void;
+}

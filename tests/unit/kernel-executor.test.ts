@@ -1,0 +1,364 @@
+import { describe, expect, it } from 'vitest';
+import type * as Y from 'yjs';
+import {
+  LOCAL,
+  cellOrder,
+  createNotebookDoc,
+  liveRuns,
+  readKernel,
+  readRun,
+  replyInput,
+  requestRun,
+  snapshotCell,
+  getCell,
+  readLastRun,
+  type Actor,
+} from '../../src/model';
+import { startExecutor } from '../../src/kernel/executor';
+import { KernelLostError, type Kernel, type KernelStatusInfo, type RunHandlers } from '../../src/kernel/types';
+import type { KernelEvent, RunResult } from '../../src/kernel/protocol';
+
+const ME: Actor = { client: 1, name: 'Ada' };
+
+/** A scripted kernel: each code string maps to a script of events (and optional input) it plays back. */
+class FakeKernel implements Kernel {
+  status: KernelStatusInfo = { status: 'idle', isolated: true, sessionId: 's1' };
+  listeners = new Set<(s: KernelStatusInfo) => void>();
+  count = 0;
+  ran: string[] = [];
+  scripts: Record<string, (h: RunHandlers, k: FakeKernel) => Promise<RunResult['status']>> = {};
+  pendingLoss: ((e: Error) => void) | null = null;
+
+  getStatus() {
+    return this.status;
+  }
+  onStatus(cb: (s: KernelStatusInfo) => void) {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+  set(s: Partial<KernelStatusInfo>) {
+    this.status = { ...this.status, ...s };
+    for (const l of this.listeners) l(this.status);
+  }
+  async run(code: string, h: RunHandlers): Promise<RunResult> {
+    this.ran.push(code);
+    this.set({ status: 'busy' });
+    try {
+      const script = this.scripts[code];
+      const status = await new Promise<RunResult['status']>((resolve, reject) => {
+        this.pendingLoss = reject;
+        (script ? script(h, this) : Promise.resolve('ok' as const)).then(resolve, reject);
+      });
+      return { status, executionCount: ++this.count };
+    } finally {
+      this.set({ status: 'idle' });
+    }
+  }
+  async interrupt() {}
+  async restart() {
+    this.pendingLoss?.(new KernelLostError('restarted', true));
+    this.count = 0;
+    this.set({ status: 'idle', sessionId: 's2' });
+  }
+  async complete(_c: string, cursor: number) {
+    return { matches: [], from: cursor, to: cursor };
+  }
+  async inspect() {
+    return null;
+  }
+  dispose() {}
+}
+
+function notebook(sources: Array<string | { type: 'code' | 'ai' | 'sql' | 'markdown'; source: string }>): {
+  doc: Y.Doc;
+  ids: string[];
+} {
+  const doc = createNotebookDoc({
+    cells: sources.map((s) => (typeof s === 'string' ? { type: 'code' as const, source: s } : s)),
+  });
+  return { doc, ids: cellOrder(doc) };
+}
+
+/** Resolves once no run is live (the executor drained the queue). */
+function drained(doc: Y.Doc): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (liveRuns(doc).length === 0) {
+        doc.off('afterTransaction', check);
+        resolve();
+      }
+    };
+    doc.on('afterTransaction', check);
+    check();
+  });
+}
+
+const emit = (h: RunHandlers, ...events: KernelEvent[]) => h.onEvents(events);
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('executor', () => {
+  it('runs queued cells in order and records outputs, counts and the session', async () => {
+    const { doc, ids } = notebook(['a', 'b']);
+    const k = new FakeKernel();
+    k.scripts.a = async (h) => {
+      emit(h, { type: 'stream', name: 'stdout', text: 'hello ' }, { type: 'stream', name: 'stdout', text: 'world\n' });
+      emit(h, { type: 'execute_result', data: { 'text/plain': '2' }, metadata: {}, executionCount: 1 });
+      return 'ok';
+    };
+    const stop = startExecutor(doc, k, ME, { flushMs: 5 });
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    requestRun(doc, ids[1]!, ME, LOCAL);
+    await drained(doc);
+    stop();
+    expect(k.ran).toEqual(['a', 'b']);
+    const a = snapshotCell(doc, ids[0]!)!;
+    expect(a.outputs).toEqual([
+      { output_type: 'stream', name: 'stdout', text: 'hello world\n' },
+      { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': '2' }, metadata: {} },
+    ]);
+    expect(a.executionCount).toBe(1);
+    expect(snapshotCell(doc, ids[1]!)!.executionCount).toBe(2);
+    expect(readLastRun(getCell(doc, ids[0]!)!)?.state).toBe('done');
+    expect(readKernel(doc)).toMatchObject({ sessionId: 's1', status: 'idle', executionCount: 2, executor: ME });
+  });
+
+  it('coalesces a burst of stream chunks into one output written once', async () => {
+    const { doc, ids } = notebook(['loop']);
+    const k = new FakeKernel();
+    k.scripts.loop = async (h) => {
+      for (let i = 0; i < 1000; i++) emit(h, { type: 'stream', name: 'stdout', text: `${i}\n` });
+      return 'ok';
+    };
+    let outputWrites = 0;
+    getCell(doc, ids[0]!)!.get('outputs');
+    doc.on('afterTransaction', (tr) => {
+      if ([...tr.changed.keys()].some((t) => t === getCell(doc, ids[0]!)!.get('outputs'))) outputWrites++;
+    });
+    startExecutor(doc, k, ME, { flushMs: 5 });
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    await drained(doc);
+    const outs = snapshotCell(doc, ids[0]!)!.outputs;
+    expect(outs).toHaveLength(1);
+    expect(outs[0]).toMatchObject({ name: 'stdout' });
+    expect((outs[0] as { text: string }).text.split('\n')).toHaveLength(1001);
+    expect(outputWrites).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps stdout and stderr apart and in order around rich outputs', async () => {
+    const { doc, ids } = notebook(['mix']);
+    const k = new FakeKernel();
+    k.scripts.mix = async (h) => {
+      emit(h, { type: 'stream', name: 'stdout', text: 'out\n' });
+      emit(h, { type: 'stream', name: 'stderr', text: 'err\n' });
+      emit(h, { type: 'display', data: { 'text/html': '<b>x</b>' }, metadata: {} });
+      emit(h, { type: 'stream', name: 'stdout', text: 'after\n' });
+      return 'ok';
+    };
+    startExecutor(doc, k, ME, { flushMs: 5 });
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    await drained(doc);
+    expect(snapshotCell(doc, ids[0]!)!.outputs.map((o) => o.output_type + ('name' in o ? `:${o.name}` : ''))).toEqual([
+      'stream:stdout',
+      'stream:stderr',
+      'display_data',
+      'stream:stdout',
+    ]);
+  });
+
+  it('update_display replaces the output with that display id; clear_output(wait) clears at the next output', async () => {
+    const { doc, ids } = notebook(['disp']);
+    const k = new FakeKernel();
+    k.scripts.disp = async (h) => {
+      emit(h, { type: 'stream', name: 'stdout', text: 'frame 0\n' });
+      emit(h, { type: 'display', data: { 'text/plain': 'v1' }, metadata: {}, displayId: 'd1' });
+      emit(h, { type: 'update_display', data: { 'text/plain': 'v2' }, metadata: {}, displayId: 'd1' });
+      emit(h, { type: 'clear_output', wait: true });
+      await tick();
+      // Nothing cleared yet: an animation never flashes empty.
+      expect(snapshotCell(doc, ids[0]!)!.outputs).toHaveLength(2);
+      emit(h, { type: 'stream', name: 'stdout', text: 'frame 1\n' });
+      return 'ok';
+    };
+    startExecutor(doc, k, ME, { flushMs: 5 });
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    await drained(doc);
+    expect(snapshotCell(doc, ids[0]!)!.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'frame 1\n' }]);
+  });
+
+  it('update_display after the run changes the earlier output in place', async () => {
+    const { doc, ids } = notebook(['show', 'upd']);
+    const k = new FakeKernel();
+    k.scripts.show = async (h) => {
+      emit(h, { type: 'display', data: { 'text/plain': 'old' }, metadata: {}, displayId: 'x' });
+      return 'ok';
+    };
+    k.scripts.upd = async (h) => {
+      emit(h, { type: 'update_display', data: { 'text/plain': 'new' }, metadata: {}, displayId: 'x' });
+      return 'ok';
+    };
+    startExecutor(doc, k, ME, { flushMs: 5 });
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    requestRun(doc, ids[1]!, ME, LOCAL);
+    await drained(doc);
+    expect(snapshotCell(doc, ids[0]!)!.outputs[0]).toMatchObject({ data: { 'text/plain': 'new' } });
+  });
+
+  it('an error stops the queued runs after it (stop on error), which show as cancelled', async () => {
+    const { doc, ids } = notebook(['boom', 'next']);
+    const k = new FakeKernel();
+    k.scripts.boom = async (h) => {
+      emit(h, { type: 'error', ename: 'ZeroDivisionError', evalue: 'division by zero', traceback: ['tb'] });
+      return 'error';
+    };
+    startExecutor(doc, k, ME, { flushMs: 5 });
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    requestRun(doc, ids[1]!, ME, LOCAL);
+    await drained(doc);
+    expect(k.ran).toEqual(['boom']);
+    expect(readLastRun(getCell(doc, ids[0]!)!)?.state).toBe('error');
+    expect(readLastRun(getCell(doc, ids[1]!)!)?.state).toBe('cancelled');
+    expect(snapshotCell(doc, ids[0]!)!.outputs[0]).toMatchObject({ ename: 'ZeroDivisionError' });
+  });
+
+  it('asks for input through the run record and hands the reply to the kernel', async () => {
+    const { doc, ids } = notebook(['ask']);
+    const k = new FakeKernel();
+    let got: string | null = 'unset';
+    k.scripts.ask = async (h) => {
+      got = await h.onInput('Name? ', false, new AbortController().signal);
+      emit(h, { type: 'stream', name: 'stdout', text: `Hi ${got}\n` });
+      return 'ok';
+    };
+    startExecutor(doc, k, ME, { flushMs: 5 });
+    const runId = requestRun(doc, ids[0]!, ME, LOCAL)!;
+    await new Promise<void>((resolve) => {
+      const check = () => readRun(doc, runId)?.inputRequest && (doc.off('afterTransaction', check), resolve());
+      doc.on('afterTransaction', check);
+      check();
+    });
+    expect(readRun(doc, runId)!.inputRequest).toEqual({ prompt: 'Name? ', password: false });
+    replyInput(doc, runId, 'Ada', LOCAL);
+    await drained(doc);
+    expect(got).toBe('Ada');
+    expect(snapshotCell(doc, ids[0]!)!.outputs[0]).toMatchObject({ text: 'Hi Ada\n' });
+  });
+
+  it('withdraws the input prompt when the kernel aborts the request', async () => {
+    const { doc, ids } = notebook(['ask']);
+    const k = new FakeKernel();
+    const abort = new AbortController();
+    k.scripts.ask = async (h) => {
+      const runId = liveRuns(doc)[0]!.id;
+      const p = h.onInput('Secret: ', true, abort.signal);
+      expect(readRun(doc, runId)!.inputRequest).toEqual({ prompt: 'Secret: ', password: true });
+      abort.abort();
+      expect(await p).toBeNull();
+      expect(readRun(doc, runId)!.inputRequest).toBeUndefined();
+      return 'interrupted';
+    };
+    startExecutor(doc, k, ME, { flushMs: 5 });
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    await drained(doc);
+    expect(readLastRun(getCell(doc, ids[0]!)!)?.state).toBe('interrupted');
+  });
+
+  it('a restart mid-run ends the run visibly and starts a new session in the document', async () => {
+    const { doc, ids } = notebook(['hang']);
+    const k = new FakeKernel();
+    k.scripts.hang = () => new Promise(() => {});
+    startExecutor(doc, k, ME, { flushMs: 5 });
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    await tick();
+    expect(readKernel(doc)?.status).toBe('busy');
+    await k.restart();
+    await drained(doc);
+    expect(snapshotCell(doc, ids[0]!)!.outputs[0]).toMatchObject({ output_type: 'error', ename: 'KernelRestarted' });
+    expect(readKernel(doc)).toMatchObject({ sessionId: 's2', executionCount: 0, status: 'idle' });
+  });
+
+  it('fails queued runs with the reason when the kernel is dead, instead of leaving them stuck', async () => {
+    const { doc, ids } = notebook(['x']);
+    const k = new FakeKernel();
+    k.status = { status: 'dead', reason: 'Python failed to start: no wasm', isolated: false, sessionId: 's1' };
+    startExecutor(doc, k, ME);
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    await drained(doc);
+    expect(k.ran).toEqual([]);
+    expect(snapshotCell(doc, ids[0]!)!.outputs[0]).toMatchObject({ ename: 'KernelDead', evalue: 'Python failed to start: no wasm' });
+  });
+
+  it('waits while the kernel is starting, then runs', async () => {
+    const { doc, ids } = notebook(['x']);
+    const k = new FakeKernel();
+    k.status = { status: 'starting', isolated: true, sessionId: 's1' };
+    startExecutor(doc, k, ME);
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    await tick();
+    expect(liveRuns(doc)[0]?.state).toBe('queued');
+    k.set({ status: 'idle' });
+    await drained(doc);
+    expect(k.ran).toEqual(['x']);
+  });
+
+  it('AI and SQL cells finish with a clear "not available yet" error', async () => {
+    const { doc, ids } = notebook([
+      { type: 'ai', source: 'plot it' },
+      { type: 'sql', source: 'select 1' },
+    ]);
+    const k = new FakeKernel();
+    startExecutor(doc, k, ME);
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    requestRun(doc, ids[1]!, ME, LOCAL);
+    await drained(doc);
+    expect(k.ran).toEqual([]);
+    expect(snapshotCell(doc, ids[0]!)!.outputs[0]).toMatchObject({ evalue: 'AI cells are not available yet' });
+    expect(snapshotCell(doc, ids[1]!)!.outputs[0]).toMatchObject({ evalue: 'SQL cells are not available yet' });
+  });
+
+  it('a custom handler replaces a cell type (the hook the AI module will use)', async () => {
+    const { doc, ids } = notebook([{ type: 'ai', source: 'hi' }]);
+    const k = new FakeKernel();
+    startExecutor(doc, k, ME, {
+      handlers: {
+        ai: async ({ writer, run }) => {
+          writer.append({ output_type: 'display_data', data: { 'text/markdown': `echo ${run.source}` }, metadata: {} });
+          return { state: 'done' };
+        },
+      },
+    });
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    await drained(doc);
+    expect(snapshotCell(doc, ids[0]!)!.outputs[0]).toMatchObject({ data: { 'text/markdown': 'echo hi' } });
+  });
+
+  it('does nothing while another peer is the executor, and takes over when elected', async () => {
+    const { doc, ids } = notebook(['x']);
+    const k = new FakeKernel();
+    let elected = false;
+    let recheck = () => {};
+    startExecutor(doc, k, ME, {
+      isExecutor: () => elected,
+      onExecutorChange: (cb) => ((recheck = cb), () => {}),
+    });
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    await tick();
+    expect(k.ran).toEqual([]);
+    expect(readKernel(doc)).toBeNull();
+    elected = true;
+    recheck();
+    await drained(doc);
+    expect(k.ran).toEqual(['x']);
+    expect(readKernel(doc)?.executor).toEqual(ME);
+  });
+
+  it('stops taking runs once stopped', async () => {
+    const { doc, ids } = notebook(['x']);
+    const k = new FakeKernel();
+    const stop = startExecutor(doc, k, ME);
+    stop();
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    await tick();
+    expect(k.ran).toEqual([]);
+    expect(liveRuns(doc)).toHaveLength(1);
+  });
+});
