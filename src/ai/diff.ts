@@ -1,7 +1,7 @@
 /**
  * A small line diff for modify_cell: the user sees what the AI wants to change before approving it, and the
- * model gets the same diff back as confirmation. Longest common subsequence over lines; cells are small, and
- * past `MAX_CELLS` comparisons it degrades to "all removed, all added" rather than stalling the UI.
+ * model gets the same diff back as confirmation. Myers' algorithm over lines after stripping the common prefix
+ * and suffix; past `MAX_EDITS` changed lines it degrades to "all removed, all added" rather than stall the UI.
  */
 
 /** One line of a diff: kept (' '), removed ('-') or added ('+'). */
@@ -10,7 +10,58 @@ export interface DiffLine {
   text: string;
 }
 
-const MAX_CELLS = 4_000_000;
+/** Past this many changed lines the diff gives up on finding the minimal edit (memory grows with its square). */
+const MAX_EDITS = 2_000;
+
+/**
+ * Myers' O((N+M)·D) diff: a minimal edit script, fast when the change is small relative to the text, which is
+ * what an AI edit of a cell usually is. Returns null when the edit is larger than MAX_EDITS.
+ */
+function myers(a: string[], b: string[]): DiffLine[] | null {
+  const n = a.length;
+  const m = b.length;
+  const max = Math.min(n + m, MAX_EDITS);
+  const off = max + 1;
+  const v = new Int32Array(2 * max + 3);
+  // trace[d]: the furthest-reaching x per diagonal k before step d, for k in [-d-1, d+1] (index k + d + 1).
+  const trace: Int32Array[] = [];
+  let found = -1;
+  for (let d = 0; d <= max && found < 0; d++) {
+    trace.push(v.slice(off - d - 1, off + d + 2));
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[off + k - 1]! < v[off + k + 1]!) ? v[off + k + 1]! : v[off + k - 1]! + 1;
+      let y = x - k;
+      while (x < n && y < m && a[x] === b[y]) {
+        x++;
+        y++;
+      }
+      v[off + k] = x;
+      if (x >= n && y >= m) {
+        found = d;
+        break;
+      }
+    }
+  }
+  if (found < 0) return null;
+  const rev: DiffLine[] = [];
+  let x = n;
+  let y = m;
+  for (let d = found; d > 0; d--) {
+    const prev = trace[d]!;
+    const at = (k: number): number => prev[k + d + 1]!;
+    const k = x - y;
+    const down = k === -d || (k !== d && at(k - 1) < at(k + 1));
+    const prevK = down ? k + 1 : k - 1;
+    const prevX = at(prevK);
+    const prevY = prevX - prevK;
+    // Undo the snake (equal lines), then the one edit that led onto this diagonal.
+    while (x > prevX + (down ? 0 : 1) && y > prevY + (down ? 1 : 0)) rev.push({ op: ' ', text: a[--x]! }), y--;
+    if (down) rev.push({ op: '+', text: b[--y]! });
+    else rev.push({ op: '-', text: a[--x]! });
+  }
+  while (x > 0 && y > 0) rev.push({ op: ' ', text: a[--x]! }), y--;
+  return rev.reverse();
+}
 
 function lines(text: string): string[] {
   return text === '' ? [] : text.split('\n');
@@ -32,32 +83,11 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   const midA = a.slice(start, endA);
   const midB = b.slice(start, endB);
   const out: DiffLine[] = a.slice(0, start).map((text) => ({ op: ' ', text }));
-  if (midA.length * midB.length > MAX_CELLS) {
+  const middle = myers(midA, midB);
+  if (middle) out.push(...middle);
+  else {
     for (const text of midA) out.push({ op: '-', text });
     for (const text of midB) out.push({ op: '+', text });
-  } else {
-    const n = midA.length;
-    const m = midB.length;
-    // lcs[i][j]: length of the LCS of midA[i:] and midB[j:], in one flat array.
-    const lcs = new Uint32Array((n + 1) * (m + 1));
-    for (let i = n - 1; i >= 0; i--) {
-      for (let j = m - 1; j >= 0; j--) {
-        lcs[i * (m + 1) + j] =
-          midA[i] === midB[j] ? lcs[(i + 1) * (m + 1) + j + 1]! + 1 : Math.max(lcs[(i + 1) * (m + 1) + j]!, lcs[i * (m + 1) + j + 1]!);
-      }
-    }
-    let i = 0;
-    let j = 0;
-    while (i < n && j < m) {
-      if (midA[i] === midB[j]) {
-        out.push({ op: ' ', text: midA[i]! });
-        i++;
-        j++;
-      } else if (lcs[(i + 1) * (m + 1) + j]! >= lcs[i * (m + 1) + j + 1]!) out.push({ op: '-', text: midA[i++]! });
-      else out.push({ op: '+', text: midB[j++]! });
-    }
-    while (i < n) out.push({ op: '-', text: midA[i++]! });
-    while (j < m) out.push({ op: '+', text: midB[j++]! });
   }
   for (const text of a.slice(endA)) out.push({ op: ' ', text });
   return out;
