@@ -112,6 +112,22 @@ export class Presence {
   readonly awareness: Awareness;
   private readonly store: SettingsStore;
   private readonly ownsAwareness: boolean;
+  /**
+   * y-protocols re-admits a peer only when its clock grows, and a peer's clock grows every 15 s. A peer that
+   * timed out here because *this* peer lost the network comes back with the same clock, and would stay
+   * invisible for up to 15 s; meanwhile this peer would think itself alone (and elect itself). Forgetting the
+   * clock of a timed-out peer re-admits it with its first message. (Clean leaves keep their clock, so a late
+   * message cannot resurrect a peer that said goodbye.)
+   */
+  private readonly onTimeout = ({ removed }: { removed: number[] }, origin: unknown): void => {
+    if (origin !== 'timeout') return;
+    // Later: 'update' listeners (y-webrtc relaying the removal) still read the removed peer's clock.
+    queueMicrotask(() => {
+      for (const client of removed) {
+        if (client !== this.awareness.clientID && !this.awareness.states.has(client)) this.awareness.meta.delete(client);
+      }
+    });
+  };
 
   constructor(doc: Y.Doc, opts: PresenceOptions = {}) {
     this.ownsAwareness = !opts.awareness;
@@ -128,6 +144,7 @@ export class Presence {
     };
     // Keep fields other modules may already have set (an editor's `cursor`).
     this.awareness.setLocalState({ ...(this.awareness.getLocalState() ?? {}), ...local });
+    this.awareness.on('change', this.onTimeout);
   }
 
   /** This client's id (the Y.Doc's clientID): what election results and `Actor.client` refer to. */
@@ -183,6 +200,7 @@ export class Presence {
    * created here, stops its timers.
    */
   destroy(): void {
+    this.awareness.off('change', this.onTimeout);
     this.awareness.setLocalState(null);
     if (this.ownsAwareness) this.awareness.destroy();
   }

@@ -22,8 +22,20 @@ export interface ExecutorRole {
   elected: boolean;
   /** This peer is elected and has taken over: its executor loop is running. */
   acting: boolean;
-  /** This peer is elected but waits for the room to settle (or the notebook to load) before taking over. */
+  /** This peer is elected but waits before taking over; `hold` says why. */
   waiting: boolean;
+  /**
+   * Why an elected peer is not acting yet: the notebook has not loaded (`loading`), the room has not had its
+   * first exchange with the peers already there (`settling`), or this peer lost the network (`isolated`: the
+   * others may still be running the queue). Null otherwise.
+   */
+  hold: 'loading' | 'settling' | 'isolated' | null;
+}
+
+/** What the election needs from a room (a `NotebookRoom` is one): whether taking over is safe yet. */
+export interface TakeoverGate {
+  status(): { settled: boolean; isolated: boolean };
+  onStatus(fn: () => void): () => void;
 }
 
 /** Given to the executor loop when this peer starts executing. */
@@ -48,10 +60,11 @@ export interface ExecutorElectionOptions {
   /** Called after every change of the role (for the UI). */
   onChange?: (role: ExecutorRole) => void;
   /**
-   * No takeover before this resolves (e.g. `room.whenSettled()`): a peer joining a room must not elect itself
-   * before it has heard of the peers already there. Default: settled at once (a notebook alone in a tab).
+   * The notebook's room, if it is shared. No takeover before the room has settled (a peer joining must not
+   * elect itself before it has heard of the peers already there) nor while this peer is isolated (it lost the
+   * network: the executor it cannot see may be alive). Default: none (a notebook alone in a tab acts at once).
    */
-  settled?: PromiseLike<unknown>;
+  room?: TakeoverGate;
   /** Origin of the takeover transaction (default EXECUTOR). */
   origin?: Origin;
 }
@@ -72,7 +85,6 @@ export interface ExecutorElection {
 export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorElection {
   const { doc, presence } = opts;
   const origin = opts.origin ?? EXECUTOR;
-  let settled = opts.settled === undefined;
   let stop: (() => void) | null = null;
   let acting = false;
   let destroyed = false;
@@ -87,7 +99,10 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
     const me = presence.clientId;
     const elected = executor !== null && executor === me;
     const executorPeer = executor === null ? null : (presence.peers().get(executor) ?? null);
-    return { executor, executorPeer, recorded, elected, acting, waiting: elected && !acting };
+    const gate = opts.room?.status();
+    const hold: ExecutorRole['hold'] =
+      !elected || acting ? null : readMeta(doc) === null ? 'loading' : gate && !gate.settled ? 'settling' : gate?.isolated ? 'isolated' : null;
+    return { executor, executorPeer, recorded, elected, acting, waiting: elected && !acting, hold };
   }
 
   function demote(): void {
@@ -134,7 +149,7 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
       do {
         again = false;
         const role = compute();
-        if (role.elected && !acting && settled && readMeta(doc) !== null) promote();
+        if (role.elected && !acting && role.hold === null) promote();
         else if (!role.elected && acting) demote();
         const next = compute();
         if (JSON.stringify(next) !== JSON.stringify(current)) {
@@ -153,12 +168,7 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
   kernelMap(doc).observe(onDoc);
   // The notebook may still be loading (IndexedDB, first sync): no takeover until it has its metadata.
   metaMap(doc).observe(onDoc);
-  if (opts.settled) {
-    void Promise.resolve(opts.settled).then(() => {
-      settled = true;
-      evaluate();
-    });
-  }
+  const unsubscribeRoom = opts.room?.onStatus(onDoc);
   evaluate();
 
   return {
@@ -168,6 +178,7 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
       if (destroyed) return;
       destroyed = true;
       unsubscribe();
+      unsubscribeRoom?.();
       kernelMap(doc).unobserve(onDoc);
       metaMap(doc).unobserve(onDoc);
       demote();

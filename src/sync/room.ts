@@ -39,6 +39,12 @@ export interface RoomStatus {
    * `settleMs`). Decisions that must not be taken on a half-loaded document (taking over execution) wait for it.
    */
   settled: boolean;
+  /**
+   * This peer had the network (signaling or a WebRTC peer) and lost it: the browser is offline, or neither a
+   * signaling server nor any WebRTC peer answers. Others may still be working; taking over execution now would
+   * run their queue twice, so it waits.
+   */
+  isolated: boolean;
 }
 
 export interface RoomOptions {
@@ -83,7 +89,7 @@ export class NotebookRoom {
   private readonly opened = Date.now();
   private readonly listeners = new Set<(s: RoomStatus) => void>();
   private readonly settleMs: number;
-  private last: RoomStatus;
+  private last: RoomStatus | undefined;
   private settledFlag = false;
   private settleWaiters: Array<() => void> = [];
   private readonly timers: Array<ReturnType<typeof setTimeout>> = [];
@@ -98,6 +104,7 @@ export class NotebookRoom {
     this.timers.push(setTimeout(() => this.settle(), AFTER_PEER_MS));
   };
   private destroyed = false;
+  private hadNetwork = false;
 
   constructor(doc: Y.Doc, key: RoomKey, opts: RoomOptions = {}) {
     this.name = key.room;
@@ -119,6 +126,8 @@ export class NotebookRoom {
       conn.on('disconnect', this.refresh);
     }
     this.timers.push(setTimeout(() => this.settle(), this.settleMs));
+    globalThis.addEventListener?.('online', this.refresh);
+    globalThis.addEventListener?.('offline', this.refresh);
     this.poll = setInterval(this.refresh, POLL_MS);
     this.last = this.compute();
   }
@@ -142,9 +151,19 @@ export class NotebookRoom {
       if (c.connected) webrtcPeers++;
     });
     const bcPeers = room?.bcConns.size ?? 0;
+    const online = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false;
+    if (online && (connected.length || webrtcPeers)) this.hadNetwork = true;
+    const isolated = this.hadNetwork && (!online || (!connected.length && !webrtcPeers));
     const transport: Transport = webrtcPeers && bcPeers ? 'both' : webrtcPeers ? 'webrtc' : bcPeers ? 'broadcastchannel' : 'none';
-    if (!this.settledFlag && (signaling === 'unreachable' || signaling === 'none') && Date.now() - this.opened >= ALONE_GRACE_MS) {
-      // Nobody can be found beyond this browser, whose tabs have had time to answer: waiting longer gains nothing.
+    if (this.last?.isolated && !isolated) {
+      // Back on the network, but the peers' presence has not arrived yet: the room settles again before any
+      // decision is taken on what this peer sees (it still believes it is alone).
+      this.settledFlag = false;
+      this.timers.push(setTimeout(() => this.settle(), this.settleMs));
+    }
+    if (!this.settledFlag && !this.hadNetwork && (signaling === 'unreachable' || signaling === 'none') && Date.now() - this.opened >= ALONE_GRACE_MS) {
+      // Opened offline: nobody can be found beyond this browser, whose tabs have had time to answer. Waiting
+      // longer gains nothing; the notebook works alone (local-first).
       this.settledFlag = true;
       queueMicrotask(() => this.flushSettled());
     }
@@ -157,6 +176,7 @@ export class NotebookRoom {
       transport,
       synced: room?.synced ?? false,
       settled: this.settledFlag,
+      isolated,
     };
   }
 
@@ -183,7 +203,7 @@ export class NotebookRoom {
 
   /** The current status. */
   status(): RoomStatus {
-    return this.last;
+    return this.last ?? (this.last = this.compute());
   }
 
   /** Calls `fn` with every new status. Returns an unsubscribe. */
@@ -206,6 +226,8 @@ export class NotebookRoom {
     if (this.destroyed) return;
     this.destroyed = true;
     clearInterval(this.poll);
+    globalThis.removeEventListener?.('online', this.refresh);
+    globalThis.removeEventListener?.('offline', this.refresh);
     for (const t of this.timers) clearTimeout(t);
     for (const conn of this.conns()) {
       conn.off('connect', this.refresh);
