@@ -49,9 +49,23 @@ function exceedsBytes(text: string, maxBytes: number): number | null {
   return bytes > maxBytes ? bytes : null;
 }
 
-function parseJson(text: string): unknown {
+/**
+ * JSON.parse, dropping any key named "__proto__" (escaped or not): Yjs and plain-object copies rebuild objects by
+ * assignment, where such a key would replace the object's prototype instead of being data.
+ */
+function parseJson(text: string, warnings: string[]): unknown {
   try {
-    return JSON.parse(text);
+    // The reviver triples parse time, so it runs only when the key could be there: written plainly, or with one
+    // of its letters as a \u escape (which no JSON writer produces for ASCII letters unless asked to).
+    if (!text.includes('__proto__') && !/\\u00(5[fF]|70|72|6[fF]|74)/.test(text)) return JSON.parse(text);
+    let dropped = false;
+    const value: unknown = JSON.parse(text, (key, v: unknown) => {
+      if (key !== '__proto__') return v;
+      dropped = true;
+      return undefined;
+    });
+    if (dropped) warnings.push('keys named "__proto__" were left out');
+    return value;
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     if (/end of (JSON )?input|Unterminated|Unexpected end/i.test(why)) {
@@ -154,7 +168,8 @@ function parseNotebook(text: string, maxBytes: number): ParsedNotebook {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark some editors add
   if (body.trim() === '') invalid('This file is empty.');
 
-  const json = parseJson(body);
+  const warnings: string[] = [];
+  const json = parseJson(body, warnings);
   const notNotebook = 'This file is JSON but not a Jupyter notebook';
   if (!isObject(json)) invalid(`${notNotebook}: it holds ${describe(json)}, not an object with "nbformat" and "cells".`);
   const major = json['nbformat'];
@@ -165,7 +180,6 @@ function parseNotebook(text: string, maxBytes: number): ParsedNotebook {
   if (major > 4) invalid(`This notebook uses nbformat ${major}, newer than Anode reads (4.0–4.5, and 3).`);
   if (major < 3) invalid(`This notebook uses nbformat ${major}, older than Anode reads (4.0–4.5, and 3). Open and save it in Jupyter to upgrade it.`);
 
-  const warnings: string[] = [];
   const origMinor: unknown = json['nbformat_minor'] ?? 0;
   if (typeof origMinor !== 'number' || !Number.isInteger(origMinor) || origMinor < 0) {
     invalid(`This notebook is damaged: "nbformat_minor" must be a whole number, not ${describe(origMinor)}.`);

@@ -20,7 +20,8 @@ const MIME: Record<string, string> = {
   markdown: 'text/markdown',
   pdf: 'application/pdf',
 };
-const OUTPUT_FIELDS = new Set(['output_type', 'prompt_number', 'metadata', 'stream', 'text', 'ename', 'evalue', 'traceback']);
+/** Fields of a v3 pyout/display_data output that are not MIME data (`text` is: text/plain). */
+const OUTPUT_FIELDS = new Set(['output_type', 'prompt_number', 'metadata']);
 
 function upgradeOutput(out: unknown): unknown {
   if (!isObject(out)) return out;
