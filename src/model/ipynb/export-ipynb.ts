@@ -6,21 +6,10 @@ import { newId } from '../id';
 import { encodeAnodeCell, nbformatType } from './anode-cells';
 import { isObject, sortKeys, type JsonObject } from './json';
 import { splitLines } from './lines';
-import { cleanCellMetadata, cleanNotebookMetadata } from './metadata';
+import { cleanCellMetadata, cleanNotebookMetadata, withPythonDefaults } from './metadata';
 import { isNbformatCellId } from './parse';
 import { isJsonMime } from './parse-output';
 import { ATTACHMENTS_KEY, IPYNB_METADATA_KEY } from './types';
-
-/** What JupyterLab writes for a new Python notebook, so the file opens with its default Python kernel. */
-const DEFAULT_KERNELSPEC = { display_name: 'Python 3 (ipykernel)', language: 'python', name: 'python3' };
-const DEFAULT_LANGUAGE_INFO = {
-  codemirror_mode: { name: 'ipython', version: 3 },
-  file_extension: '.py',
-  mimetype: 'text/x-python',
-  name: 'python',
-  nbconvert_exporter: 'python',
-  pygments_lexer: 'ipython3',
-};
 
 /** nbformat splits these MIME types into lines on disk, besides text/*. */
 const SPLIT_MIMES = new Set(['application/javascript', 'image/svg+xml']);
@@ -114,12 +103,7 @@ function cellOut(cell: CellSnapshot, used: Set<string>): JsonObject {
 function notebookMetadata(doc: Y.Doc): JsonObject {
   const stored = metaMap(doc).get(IPYNB_METADATA_KEY);
   const kept = isObject(stored) ? cleanNotebookMetadata(stored).metadata : {};
-  return {
-    ...kept,
-    kernelspec: kept['kernelspec'] ?? DEFAULT_KERNELSPEC,
-    language_info: kept['language_info'] ?? DEFAULT_LANGUAGE_INFO,
-    title: readMeta(doc)?.title ?? 'Untitled',
-  };
+  return { ...withPythonDefaults(kept), title: readMeta(doc)?.title ?? 'Untitled' };
 }
 
 /**

@@ -4,6 +4,7 @@ import { appendCells, type NewCell } from '../cells';
 import { metaMap, seedMeta } from '../doc';
 import { newId } from '../id';
 import { IMPORT } from '../origin';
+import { withPythonDefaults } from './metadata';
 import { IPYNB_METADATA_KEY, type ParsedNotebook } from './types';
 
 export interface ImportOptions {
@@ -31,7 +32,7 @@ function titleFromFileName(fileName: string): string {
  * A NEW notebook document holding `parsed`: meta seeded once and every cell appended in one transaction with the
  * IMPORT origin, so nothing half-imported is ever observable and no existing document is touched. The title is
  * `opts.title`, else the file name without `.ipynb`, else the file's own title, else "Untitled". Notebook
- * metadata goes to `meta.ipynbMetadata`; a file with no cells gives one empty code cell, like a new notebook.
+ * metadata goes to `meta.ipynbMetadata`, with a Python kernelspec and language_info if it had none; a file with no cells gives one empty code cell, like a new notebook.
  * Values are copied: later changes to `parsed` do not reach the document.
  */
 export function importNotebook(parsed: ParsedNotebook, opts: ImportOptions = {}): Y.Doc {
@@ -50,7 +51,7 @@ export function importNotebook(parsed: ParsedNotebook, opts: ImportOptions = {})
   const doc = new Y.Doc();
   doc.transact(() => {
     seedMeta(doc, opts.id ?? newId(), title, IMPORT);
-    metaMap(doc).set(IPYNB_METADATA_KEY, structuredClone(parsed.metadata));
+    metaMap(doc).set(IPYNB_METADATA_KEY, structuredClone(withPythonDefaults(parsed.metadata)));
     appendCells(doc, cells, IMPORT);
   }, IMPORT);
   return doc;

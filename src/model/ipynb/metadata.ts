@@ -71,3 +71,26 @@ export function cleanNotebookMetadata(metadata: JsonObject): Cleaned {
   if (!dropped.length) return { metadata, dropped };
   return { metadata: Object.fromEntries(Object.entries(metadata).filter(([k]) => !dropped.includes(k))), dropped };
 }
+
+/** What JupyterLab writes for a new Python notebook, so the file opens with its default Python kernel. */
+const DEFAULT_KERNELSPEC = { display_name: 'Python 3 (ipykernel)', language: 'python', name: 'python3' };
+const DEFAULT_LANGUAGE_INFO = {
+  codemirror_mode: { name: 'ipython', version: 3 },
+  file_extension: '.py',
+  mimetype: 'text/x-python',
+  name: 'python',
+  nbconvert_exporter: 'python',
+  pygments_lexer: 'ipython3',
+};
+
+/**
+ * Notebook metadata with a Python kernelspec and language_info when it has none: an Anode notebook is a Python
+ * notebook, and Jupyter picks the kernel from these. A file's own values are kept.
+ */
+export function withPythonDefaults(metadata: JsonObject): JsonObject {
+  return {
+    ...metadata,
+    kernelspec: metadata['kernelspec'] ?? DEFAULT_KERNELSPEC,
+    language_info: metadata['language_info'] ?? DEFAULT_LANGUAGE_INFO,
+  };
+}
