@@ -90,3 +90,14 @@ export function readHandover(doc: Y.Doc): HandoverNote | null {
     interrupted: Array.isArray(o.interrupted) ? o.interrupted.filter((x): x is string => typeof x === 'string') : [],
   };
 }
+
+/**
+ * The handover that began the current executor's tenure, or null (no handover recorded, or the executor has
+ * changed since). Its session id may differ from the current session's: the executor's kernel records its own
+ * session once it boots, and a restart makes another; the note stays until the next handover.
+ */
+export function currentHandover(doc: Y.Doc): HandoverNote | null {
+  const note = readHandover(doc);
+  const client: unknown = (readKernel(doc)?.executor as { client?: unknown } | undefined)?.client;
+  return note && client === note.to.client ? note : null;
+}

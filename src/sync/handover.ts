@@ -46,6 +46,10 @@ export interface Takeover {
   me: Actor;
   /** The handover that was recorded; null when resuming a session this very client already held. */
   note: HandoverNote | null;
+  /** `ExecutorElection.mayExecute` (the election handle may not exist yet when this is first called). */
+  mayExecute: () => boolean;
+  /** `ExecutorElection.onRoleChange`. */
+  onRoleChange: (fn: (role: ExecutorRole) => void) => () => void;
 }
 
 export interface ExecutorElectionOptions {
@@ -72,6 +76,14 @@ export interface ExecutorElectionOptions {
 /** A running election on one peer. */
 export interface ExecutorElection {
   role(): ExecutorRole;
+  /**
+   * Whether this peer may claim a run right now: it is acting and the document still records it as the
+   * executor. Checked live (not from the last event), so an executor loop asking before each claim never runs
+   * a queue another peer has taken over in the same instant. Pass it as `startExecutor`'s `isExecutor`.
+   */
+  mayExecute(): boolean;
+  /** Calls `fn` after every role change (many listeners, unlike `onChange`). Returns an unsubscribe. */
+  onRoleChange(fn: (role: ExecutorRole) => void): () => void;
   /** Re-evaluates now (normally automatic on every presence or kernel-session change). */
   refresh(): void;
   /** Stops watching and, if acting, stops the executor loop. The recorded session stays (peers take over). */
@@ -90,6 +102,7 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
   let destroyed = false;
   let evaluating = false;
   let again = false;
+  const listeners = new Set<(role: ExecutorRole) => void>();
   let current: ExecutorRole = compute();
 
   function compute(): ExecutorRole {
@@ -119,10 +132,10 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
     let takeover: Takeover;
     if (kernel && recordedExecutor(doc) === me.client) {
       // Same client id: this page already held the session (e.g. the view was rebuilt); nothing was lost.
-      takeover = { sessionId: kernel.sessionId, me, note: null };
+      takeover = { sessionId: kernel.sessionId, me, note: null, mayExecute, onRoleChange };
     } else {
       const note = takeOverSession(doc, newId(), me, origin);
-      takeover = { sessionId: note.sessionId, me, note };
+      takeover = { sessionId: note.sessionId, me, note, mayExecute, onRoleChange };
     }
     acting = true;
     try {
@@ -155,11 +168,21 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
         if (JSON.stringify(next) !== JSON.stringify(current)) {
           current = next;
           opts.onChange?.(next);
+          for (const fn of [...listeners]) fn(next);
         }
       } while (again && !destroyed);
     } finally {
       evaluating = false;
     }
+  }
+
+  function mayExecute(): boolean {
+    return !destroyed && acting && recordedExecutor(doc) === presence.clientId;
+  }
+
+  function onRoleChange(fn: (role: ExecutorRole) => void): () => void {
+    listeners.add(fn);
+    return () => void listeners.delete(fn);
   }
 
   const onPresence = (): void => evaluate();
@@ -173,6 +196,8 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
 
   return {
     role: () => current,
+    mayExecute,
+    onRoleChange,
     refresh: evaluate,
     destroy() {
       if (destroyed) return;
@@ -182,6 +207,7 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
       kernelMap(doc).unobserve(onDoc);
       metaMap(doc).unobserve(onDoc);
       demote();
+      listeners.clear();
     },
   };
 }

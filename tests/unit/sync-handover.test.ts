@@ -20,8 +20,8 @@ import {
   type Actor,
 } from '../../src/model';
 import { Presence } from '../../src/sync/awareness';
-import { startExecutorElection, type ExecutorElection, type Takeover, type TakeoverGate } from '../../src/sync/handover';
-import { memoryStore, SimNet, type SimPeer } from './sync-net';
+import { startExecutorElection, type ExecutorElection, type Takeover } from '../../src/sync/handover';
+import { FakeGate, memoryStore, SimNet, type SimPeer } from './sync-net';
 
 const ada: Actor = { client: 1, name: 'Ada' };
 const bob: Actor = { client: 2, name: 'Bob' };
@@ -105,22 +105,6 @@ interface Tab {
   gate?: FakeGate;
 }
 
-/** Stands in for a NotebookRoom's status: tests decide when it has settled or lost the network. */
-class FakeGate implements TakeoverGate {
-  private st = { settled: false, isolated: false };
-  private fns = new Set<() => void>();
-  status() {
-    return this.st;
-  }
-  onStatus(fn: () => void) {
-    this.fns.add(fn);
-    return () => void this.fns.delete(fn);
-  }
-  set(p: Partial<{ settled: boolean; isolated: boolean }>): void {
-    this.st = { ...this.st, ...p };
-    for (const f of this.fns) f();
-  }
-}
 
 describe('executor election across peers', () => {
   let net: SimNet;

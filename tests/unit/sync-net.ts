@@ -6,6 +6,7 @@
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import type { SettingsStore } from '../../src/sync/settings';
+import type { TakeoverGate } from '../../src/sync/handover';
 
 const NET = Symbol('net');
 
@@ -108,5 +109,22 @@ export class SimNet {
       p.awareness.destroy();
       p.doc.destroy();
     }
+  }
+}
+
+/** Stands in for a NotebookRoom's status: tests decide when it has settled or lost the network. */
+export class FakeGate implements TakeoverGate {
+  private st = { settled: false, isolated: false };
+  private fns = new Set<() => void>();
+  status() {
+    return this.st;
+  }
+  onStatus(fn: () => void) {
+    this.fns.add(fn);
+    return () => void this.fns.delete(fn);
+  }
+  set(p: Partial<{ settled: boolean; isolated: boolean }>): void {
+    this.st = { ...this.st, ...p };
+    for (const f of this.fns) f();
   }
 }
