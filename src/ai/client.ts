@@ -216,7 +216,10 @@ export function toAiError(e: unknown, opts: { baseURL?: string | null; signal?: 
   if (sdk && e instanceof sdk.APIUserAbortError) return abortedError();
   const isConnection = sdk ? e instanceof sdk.APIConnectionError : false;
   const name = (e as { name?: unknown } | null)?.name;
-  if (isConnection || e instanceof TypeError || name === 'AbortError') {
+  // A fetch that fails outright is a TypeError whose wording differs per browser; other TypeErrors are bugs and
+  // must not be passed off as the user's network.
+  const fetchFailed = e instanceof TypeError && /fetch|network|load failed/i.test(e.message);
+  if (isConnection || fetchFailed || name === 'AbortError') {
     return new AiError(
       'network',
       'Connection error',

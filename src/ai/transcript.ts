@@ -93,7 +93,8 @@ export function isHiddenFromAi(metadata: Record<string, unknown>): boolean {
 function item(mime: string, value: unknown, markdown: string, displayId: string): DisplayDataOutput {
   return {
     output_type: 'display_data',
-    data: { [mime]: value, 'text/markdown': markdown },
+    // A copy: Yjs deep-freezes JSON content in development builds, which would freeze the caller's live object.
+    data: { [mime]: JSON.parse(JSON.stringify(value)) as unknown, 'text/markdown': markdown },
     metadata: {},
     transient: { display_id: displayId },
   };
