@@ -17,8 +17,8 @@ import {
   type CompletionResult,
   type KernelEvent,
   type KernelWorkerApi,
-  type RunCallbacks,
   type RunResult,
+  type WorkerMessage,
 } from '../src/kernel/protocol';
 import { loadLockFile, type LockPackages } from './lockfile';
 import { loadImportedPackages } from './packages';
@@ -45,12 +45,19 @@ let pyodide: PyodideInterface | null = null;
 let py: PyKernel | null = null;
 let options: BootOptions | null = null;
 let lock: LockPackages = {};
-/** The callbacks of the run in progress; Python's events go there. */
-let current: RunCallbacks | null = null;
+/** The run in progress: Python's events are tagged with it. */
+let currentRun: string | null = null;
+
+function post(message: WorkerMessage): void {
+  (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
+}
+
+function emit(events: KernelEvent[]): void {
+  if (currentRun !== null) post({ anode: 'events', runId: currentRun, events });
+}
 
 function send(json: string): void {
-  const event = JSON.parse(json) as KernelEvent;
-  current?.onEvents([event]);
+  emit([JSON.parse(json) as KernelEvent]);
 }
 
 /**
@@ -65,7 +72,7 @@ function readInput(prompt: string, password: boolean): string | null {
   const header = new Int32Array(buffer, 0, 2);
   const interrupt = options?.interruptBuffer ? new Uint8Array(options.interruptBuffer) : null;
   Atomics.store(header, 0, INPUT_WAITING);
-  current?.onInputRequest(prompt, password);
+  if (currentRun !== null) post({ anode: 'input', runId: currentRun, prompt, password });
   for (;;) {
     // Wake up now and then to notice an interrupt: the interrupt buffer has no notify of its own.
     Atomics.wait(header, 0, INPUT_WAITING, 100);
@@ -104,8 +111,8 @@ const api: KernelWorkerApi = {
       packageBaseUrl: opts.packageBaseURL,
       env: { MPLBACKEND: 'module://anode_kernel.mpl_backend' },
       // Low-level writes (C extensions, os.write) that bypass sys.stdout still reach the cell.
-      stdout: (text) => current?.onEvents([{ type: 'stream', name: 'stdout', text: text + '\n' }]),
-      stderr: (text) => current?.onEvents([{ type: 'stream', name: 'stderr', text: text + '\n' }]),
+      stdout: (text) => emit([{ type: 'stream', name: 'stdout', text: text + '\n' }]),
+      stderr: (text) => emit([{ type: 'stream', name: 'stderr', text: text + '\n' }]),
     });
     const lockInfo = await lockLoad;
     lock = lockInfo.packages;
@@ -124,21 +131,21 @@ const api: KernelWorkerApi = {
     };
   },
 
-  async run(code: string, callbacks: RunCallbacks): Promise<RunResult> {
+  async run(code: string, runId: string): Promise<RunResult> {
     if (!pyodide || !py) throw new Error('The kernel has not booted');
-    current = callbacks;
+    currentRun = runId;
     try {
       const interrupt = options?.interruptBuffer ? new Uint8Array(options.interruptBuffer) : null;
       // An interrupt that arrived after the previous run ended must not hit this one.
       if (interrupt) interrupt[0] = 0;
       const failure = await loadImportedPackages(pyodide, py.transform_cell(code), lock, options!.packageBaseURL, (e) =>
-        callbacks.onEvents([e]),
+        emit([e]),
       );
       if (failure) return { status: 'error', executionCount: py.skip_cell() };
       const out = JSON.parse(await py.run_cell(code)) as RunResult;
       return out;
     } finally {
-      current = null;
+      currentRun = null;
     }
   },
 

@@ -23,24 +23,22 @@ let cachedIndex: { lock: LockPackages; index: Map<string, string> } | null = nul
 function packagesFor(p: PyodideInterface, code: string, lock: LockPackages): string[] {
   if (!/\bimport\b/.test(code)) return [];
   if (cachedIndex?.lock !== lock) cachedIndex = { lock, index: importIndex(lock) };
-  const found = p.pyodide_py.code.find_imports(code);
-  const names = found.toJs() as string[];
-  found.destroy();
-  const sys = p.pyimport('sys');
-  const modules = sys.modules;
+  const mod = p.pyimport('anode_kernel.packages');
+  const unresolved = mod.unresolved_imports(code);
+  const names = unresolved.toJs() as string[];
+  unresolved.destroy();
+  mod.destroy();
   const wanted = new Set<string>();
   for (const name of names) {
     const pkg = cachedIndex.index.get(name);
-    if (!pkg || p.loadedPackages[pkg] || modules.has(name)) continue;
-    wanted.add(pkg);
+    if (pkg && !p.loadedPackages[pkg]) wanted.add(pkg);
   }
-  modules.destroy();
-  sys.destroy();
   return [...wanted];
 }
 
 function wheelURL(lock: LockPackages, name: string, base: string): string {
-  const file = lock[name]?.file_name ?? `${name}.whl`;
+  const entry = lock[name] ?? lock[name.toLowerCase()] ?? Object.values(lock).find((p) => p.name === name);
+  const file = entry?.file_name ?? `${name}.whl`;
   return /^[a-z]+:/i.test(file) ? file : base + file;
 }
 
@@ -88,14 +86,15 @@ export async function loadImportedPackages(
     show(`Loaded ${wanted.join(', ')}`, true);
     return null;
   }
-  const packages = [...failed].sort();
+  // The packages the cell asked for first, then the dependencies that failed with them.
+  const packages = [...failed].sort((a, b) => Number(!wanted.includes(a)) - Number(!wanted.includes(b)) || a.localeCompare(b));
   const urls = packages.map((n) => wheelURL(lock, n, base));
   show(`Failed to load ${packages.join(', ')}`, true);
   const lines = packages.map((n, i) => `  ${n}: ${urls[i]}`);
   emit({
     type: 'error',
     ename: 'PackageLoadError',
-    evalue: `Could not load ${packages.join(', ')} from ${urls.join(', ')}`,
+    evalue: `Could not load ${packages[0]} from ${urls[0]}${packages.length > 1 ? ` (and ${packages.length - 1} more)` : ''}`,
     traceback: [
       `\x1b[1;31mPackageLoadError\x1b[0m: could not download ${packages.length > 1 ? 'these packages' : 'this package'}:`,
       ...lines,

@@ -7,11 +7,12 @@ import * as Comlink from 'comlink';
 import { newId } from '../model';
 import {
   INPUT_BUFFER_BYTES,
+  isWorkerMessage,
   writeInputReply,
   type CompletionResult,
   type KernelWorkerApi,
-  type RunCallbacks,
   type RunResult,
+  type WorkerMessage,
 } from './protocol';
 import { KernelLostError, type Kernel, type KernelStatusInfo, type RunHandlers } from './types';
 
@@ -45,6 +46,8 @@ interface Session {
   abortRun: ((err: KernelLostError) => void) | null;
   /** Withdraws a pending input() prompt. */
   inputAbort: AbortController | null;
+  /** The run whose events the worker is posting, and where they go. */
+  active: { runId: string; handlers: RunHandlers } | null;
 }
 
 class PyodideKernel implements Kernel {
@@ -77,8 +80,19 @@ class PyodideKernel implements Kernel {
       name: 'anode-kernel',
     });
     const remote = Comlink.wrap<KernelWorkerApi>(worker);
-    const session: Session = { id, worker, remote, booted: Promise.resolve(false), abortRun: null, inputAbort: null };
+    const session: Session = {
+      id,
+      worker,
+      remote,
+      booted: Promise.resolve(false),
+      abortRun: null,
+      inputAbort: null,
+      active: null,
+    };
     this.session = session;
+    worker.addEventListener('message', (e: MessageEvent) => {
+      if (isWorkerMessage(e.data)) this.onWorkerMessage(session, e.data);
+    });
     this.setStatus({ status: 'starting', ...(reason ? { reason } : {}) }, id);
     worker.addEventListener('error', (e) => this.die(session, `The kernel worker failed: ${errorText(e)}`));
     session.booted = remote
@@ -137,27 +151,12 @@ class PyodideKernel implements Kernel {
       throw new KernelLostError(this.status.reason ?? 'The kernel is not running', false);
     }
     this.setStatus({ status: 'busy' }, session.id);
-    const inputBuffer = this.inputBuffer;
-    const callbacks: RunCallbacks = {
-      onEvents: (events) => {
-        if (this.session === session) handlers.onEvents(events);
-      },
-      onInputRequest: (prompt, password) => {
-        const abort = new AbortController();
-        session.inputAbort = abort;
-        handlers.onInput(prompt, password, abort.signal).then(
-          (text) => {
-            if (session.inputAbort === abort) session.inputAbort = null;
-            if (inputBuffer && !abort.signal.aborted) writeInputReply(inputBuffer, text);
-          },
-          () => inputBuffer && writeInputReply(inputBuffer, null),
-        );
-      },
-    };
+    const runId = newId();
+    session.active = { runId, handlers };
     try {
       return await new Promise<RunResult>((resolve, reject) => {
         session.abortRun = reject;
-        session.remote.run(code, Comlink.proxy(callbacks)).then(resolve, (e: unknown) => {
+        session.remote.run(code, runId).then(resolve, (e: unknown) => {
           // A Pyodide fatal error leaves the interpreter unusable: say so rather than keep running cells into it.
           const msg = errorText(e);
           if (/fatal error/i.test(msg)) this.die(session, `Python crashed: ${msg}`);
@@ -166,10 +165,30 @@ class PyodideKernel implements Kernel {
       });
     } finally {
       session.abortRun = null;
+      session.active = null;
       session.inputAbort?.abort();
       session.inputAbort = null;
       if (this.session === session && this.status.status === 'busy') this.setStatus({ status: 'idle' }, session.id);
     }
+  }
+
+  private onWorkerMessage(session: Session, msg: WorkerMessage): void {
+    const active = session.active;
+    if (this.session !== session || !active || active.runId !== msg.runId) return;
+    if (msg.anode === 'events') {
+      active.handlers.onEvents(msg.events);
+      return;
+    }
+    const abort = new AbortController();
+    session.inputAbort = abort;
+    const buffer = this.inputBuffer;
+    active.handlers.onInput(msg.prompt, msg.password, abort.signal).then(
+      (text) => {
+        if (session.inputAbort === abort) session.inputAbort = null;
+        if (buffer && !abort.signal.aborted) writeInputReply(buffer, text);
+      },
+      () => buffer && writeInputReply(buffer, null),
+    );
   }
 
   async interrupt(): Promise<void> {

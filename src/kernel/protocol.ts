@@ -46,15 +46,18 @@ export interface BootInfo {
   notice?: string;
 }
 
-/** Callbacks the main thread hands to a run; called from the worker through Comlink proxies. */
-export interface RunCallbacks {
-  /** Events are batched: one call carries every event the worker had ready. */
-  onEvents(events: KernelEvent[]): void;
-  /**
-   * Python called input(). The main thread answers by writing into the input buffer (see
-   * {@link writeInputReply}); this call only announces the request.
-   */
-  onInputRequest(prompt: string, password: boolean): void;
+/**
+ * Messages the worker posts on its own port while a run is in progress. They travel on the same port as
+ * Comlink's reply to `run`, so they always arrive before the run's result (messages on one port keep their
+ * order; a Comlink callback proxy would use a second port and could lose that race).
+ */
+export type WorkerMessage =
+  | { anode: 'events'; runId: string; events: KernelEvent[] }
+  /** Python called input(): the main thread answers through the input buffer ({@link writeInputReply}). */
+  | { anode: 'input'; runId: string; prompt: string; password: boolean };
+
+export function isWorkerMessage(data: unknown): data is WorkerMessage {
+  return typeof data === 'object' && data !== null && typeof (data as { anode?: unknown }).anode === 'string';
 }
 
 export interface CompletionResult {
@@ -67,7 +70,8 @@ export interface CompletionResult {
 /** The API the worker exposes. All methods are async across the boundary. */
 export interface KernelWorkerApi {
   boot(options: BootOptions): Promise<BootInfo>;
-  run(code: string, callbacks: RunCallbacks): Promise<RunResult>;
+  /** Runs a cell; its outputs arrive as {@link WorkerMessage}s tagged with `runId` before this resolves. */
+  run(code: string, runId: string): Promise<RunResult>;
   complete(code: string, cursor: number): Promise<CompletionResult>;
   inspect(code: string, cursor: number): Promise<string | null>;
 }

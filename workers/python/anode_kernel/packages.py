@@ -19,3 +19,21 @@ async def pip_install(names):
         ) from None
     await micropip.install(names)
     print(f"Successfully installed {', '.join(names)}")
+
+
+def unresolved_imports(code):
+    """Top-level modules `code` imports that are not importable yet: candidates for loading from the lock."""
+    import importlib.util
+
+    from pyodide.code import find_imports
+
+    missing = []
+    for name in find_imports(code):
+        if "." in name or name in sys.modules:
+            continue
+        try:
+            if importlib.util.find_spec(name) is None:
+                missing.append(name)
+        except (ImportError, ValueError):
+            missing.append(name)
+    return missing

@@ -1,0 +1,111 @@
+/**
+ * A cell's outputs as Jupyter shapes them: streams, results with their Out[n] prompt, rich displays and
+ * errors, plus the input() prompt while Python waits for an answer. Purely a view of the document: the only
+ * thing it writes is the user's answer to input(), through the model's replyInput.
+ */
+import type * as Y from 'yjs';
+import { For, Match, Show, Switch, createSignal, onMount, type JSX } from 'solid-js';
+import { LOCAL, replyInput, type ErrorOutput, type Output, type RunRecord } from '../../model';
+import { AnsiText, stripAnsi } from './ansi';
+import { MimeView } from './mime';
+import './outputs.css';
+
+export interface OutputAreaProps {
+  doc: Y.Doc;
+  cellId: string;
+  outputs: Output[];
+  run: RunRecord | null;
+  executionCount: number | null;
+}
+
+/** The model already applied carriage returns; a pending one at the very end only marks an open line. */
+function streamText(text: string): string {
+  return text.endsWith('\r') ? text.slice(0, -1) : text;
+}
+
+function errorText(out: ErrorOutput): string {
+  const tb = (out.traceback ?? []).join('\n');
+  const summary = `${out.ename}: ${out.evalue}`;
+  // Imported notebooks may carry tracebacks without the final line: the error's name and message must show.
+  if (!tb) return `\x1b[1;31m${out.ename}\x1b[0m: ${out.evalue}`;
+  return stripAnsi(tb).includes(out.evalue ? summary : out.ename) ? tb : `${tb}\n\x1b[1;31m${out.ename}\x1b[0m: ${out.evalue}`;
+}
+
+function OutputView(props: { output: Output; executionCount: number | null }): JSX.Element {
+  const o = () => props.output;
+  return (
+    <Switch>
+      <Match when={o().output_type === 'stream' && (o() as Extract<Output, { output_type: 'stream' }>)}>
+        {(s) => (
+          <pre class="anode-output anode-stream" classList={{ 'anode-stderr': s().name === 'stderr' }} data-output-type="stream" data-stream={s().name}>
+            <AnsiText text={streamText(s().text)} />
+          </pre>
+        )}
+      </Match>
+      <Match when={o().output_type === 'error' && (o() as ErrorOutput)}>
+        {(e) => (
+          <pre class="anode-output anode-error" data-output-type="error" data-ename={e().ename}>
+            <AnsiText text={errorText(e())} />
+          </pre>
+        )}
+      </Match>
+      <Match when={o().output_type === 'execute_result' && (o() as Extract<Output, { output_type: 'execute_result' }>)}>
+        {(r) => (
+          <div class="anode-output anode-result" data-output-type="execute_result">
+            <span class="anode-prompt">Out[{r().execution_count ?? props.executionCount ?? ' '}]:</span>
+            <div class="anode-result-body">
+              <MimeView data={r().data} metadata={r().metadata} />
+            </div>
+          </div>
+        )}
+      </Match>
+      <Match when={o().output_type === 'display_data' && (o() as Extract<Output, { output_type: 'display_data' }>)}>
+        {(d) => (
+          <div class="anode-output anode-display" data-output-type="display_data">
+            <MimeView data={d().data} metadata={d().metadata} />
+          </div>
+        )}
+      </Match>
+    </Switch>
+  );
+}
+
+function InputPrompt(props: { doc: Y.Doc; runId: string; prompt: string; password: boolean }): JSX.Element {
+  let input!: HTMLInputElement;
+  const [sent, setSent] = createSignal(false);
+  onMount(() => input.focus({ preventScroll: true }));
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (sent()) return;
+    setSent(true);
+    replyInput(props.doc, props.runId, input.value, LOCAL);
+  };
+  return (
+    <form class="anode-input" onSubmit={submit} data-testid="input-request">
+      <label>
+        <span class="anode-input-prompt">{props.prompt}</span>
+        <input
+          ref={input}
+          type={props.password ? 'password' : 'text'}
+          aria-label={props.prompt.trim() || 'Input'}
+          autocomplete="off"
+          spellcheck={false}
+          disabled={sent()}
+          onKeyDown={(e) => e.stopPropagation() /* keep notebook shortcuts (Shift+Enter, a, b, dd) out of the box */}
+        />
+      </label>
+    </form>
+  );
+}
+
+/** Renders a cell's outputs and, while Python waits in input(), the answer box. */
+export function OutputArea(props: OutputAreaProps): JSX.Element {
+  return (
+    <div class="anode-outputs" data-testid="output-area">
+      <For each={props.outputs}>{(out) => <OutputView output={out} executionCount={props.executionCount} />}</For>
+      <Show when={props.run?.inputRequest ? props.run : null} keyed>
+        {(run) => <InputPrompt doc={props.doc} runId={run.id} prompt={run.inputRequest!.prompt} password={run.inputRequest!.password} />}
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * One MIME bundle, shown as its richest type this UI renders. Everything here is untrusted: HTML goes into a
+ * sandboxed frame, SVG into an <img> (scripts in it never run), markdown and LaTeX through DOMPurify.
+ */
+import DOMPurify from 'dompurify';
+import katex from 'katex';
+import { marked } from 'marked';
+import { Match, Switch, type JSX } from 'solid-js';
+import { AnsiText } from './ansi';
+import { HtmlFrame } from './frame';
+
+/** Richest first. Types not listed (application/vnd.*, javascript) are skipped: they need code we do not run. */
+export const MIME_PRIORITY = [
+  'text/html',
+  'image/svg+xml',
+  'image/png',
+  'image/jpeg',
+  'text/markdown',
+  'text/latex',
+  'application/json',
+  'text/plain',
+] as const;
+
+export type RenderedMime = (typeof MIME_PRIORITY)[number];
+
+/** The MIME type a bundle will be shown as, or null when it has nothing this UI can render. */
+export function pickMime(data: Record<string, unknown>): RenderedMime | null {
+  return MIME_PRIORITY.find((m) => data[m] !== undefined && data[m] !== null) ?? null;
+}
+
+function asText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.join(''); // nbformat on disk may split text into lines
+  return JSON.stringify(v);
+}
+
+function sanitize(html: string): string {
+  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true, svg: true, mathMl: true } });
+}
+
+function renderMath(tex: string, displayMode: boolean): string {
+  return katex.renderToString(tex, { displayMode, throwOnError: false, trust: false, output: 'htmlAndMathml' });
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/** LaTeX output: math between $…$ / $$…$$ (or a bare \begin environment) typeset, the rest as text. */
+export function latexToHtml(src: string): string {
+  const t = src.trim();
+  if (/^\\begin\{/.test(t) && !t.includes('$')) return renderMath(t, true);
+  return t
+    .split(/(\$\$[\s\S]+?\$\$|\\\[[\s\S]+?\\\]|\$[^$]+?\$)/)
+    .map((part) => {
+      if (part.startsWith('$$') || part.startsWith('\\[')) return renderMath(part.slice(2, -2), true);
+      if (part.startsWith('$') && part.length > 1) return renderMath(part.slice(1, -1), false);
+      return escapeHtml(part);
+    })
+    .join('');
+}
+
+export function markdownToHtml(md: string): string {
+  return sanitize(marked.parse(md, { async: false, gfm: true }));
+}
+
+function imageSize(metadata: Record<string, unknown>, mime: string): { width?: string; height?: string } {
+  const md = (metadata[mime] ?? metadata) as Record<string, unknown>;
+  const px = (v: unknown) => (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)) ? `${v}px` : undefined);
+  const width = px(md.width);
+  const height = px(md.height);
+  return { ...(width ? { width } : {}), ...(height ? { height } : {}) };
+}
+
+export function MimeView(props: { data: Record<string, unknown>; metadata?: Record<string, unknown> }): JSX.Element {
+  const mime = () => pickMime(props.data);
+  const text = (m: string) => asText(props.data[m]);
+  const md = () => props.metadata ?? {};
+  return (
+    <Switch fallback={<pre class="anode-plain anode-muted">[output of type {Object.keys(props.data).join(', ') || 'nothing'} cannot be shown]</pre>}>
+      <Match when={mime() === 'text/html'}>
+        <HtmlFrame html={text('text/html')} />
+      </Match>
+      <Match when={mime() === 'image/svg+xml'}>
+        <img
+          class="anode-image"
+          alt="SVG output"
+          style={imageSize(md(), 'image/svg+xml')}
+          src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(text('image/svg+xml'))}`}
+        />
+      </Match>
+      <Match when={mime() === 'image/png' || mime() === 'image/jpeg'}>
+        <img
+          class="anode-image"
+          alt="Image output"
+          style={imageSize(md(), mime()!)}
+          src={`data:${mime()};base64,${text(mime()!).replace(/\s+/g, '')}`}
+        />
+      </Match>
+      <Match when={mime() === 'text/markdown'}>
+        <div class="anode-markdown" innerHTML={markdownToHtml(text('text/markdown'))} />
+      </Match>
+      <Match when={mime() === 'text/latex'}>
+        <div class="anode-latex" innerHTML={sanitize(latexToHtml(text('text/latex')))} />
+      </Match>
+      <Match when={mime() === 'application/json'}>
+        <pre class="anode-json">{JSON.stringify(props.data['application/json'], null, 2)}</pre>
+      </Match>
+      <Match when={mime() === 'text/plain'}>
+        <pre class="anode-plain">
+          <AnsiText text={text('text/plain')} />
+        </pre>
+      </Match>
+    </Switch>
+  );
+}
