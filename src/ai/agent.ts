@@ -6,7 +6,17 @@
  */
 import type * as Y from 'yjs';
 import type Anthropic from '@anthropic-ai/sdk';
-import { AI, appendOutputs, clearOutputs, readMeta, snapshotCell, updateDisplay, type Actor, type Origin } from '../model';
+import {
+  AI,
+  appendOutputs,
+  clearOutputs,
+  readMeta,
+  snapshotCell,
+  updateDisplay,
+  type Actor,
+  type CellSnapshot,
+  type Origin,
+} from '../model';
 import {
   AiError,
   abortedError,
@@ -92,10 +102,19 @@ export interface RunAiCellOptions {
   flushMs?: number;
   budget?: Partial<ContextBudget>;
   client?: ClientOptions;
+  /**
+   * Whether the peer with this Y.Doc client id is still connected (from awareness). A cell marked as running
+   * by a present peer is busy; by an absent one (closed tab, reload) it is free. Without it, a turn left
+   * "running" counts as abandoned after STALE_TURN_MS.
+   */
+  isPeerPresent?: (client: number) => boolean;
 }
 
+/** Cells answering in this tab right now: a second run of the same cell must not interleave with the first. */
+const active = new WeakMap<Y.Doc, Set<string>>();
+
 /** A turn whose peer vanished leaves `running` behind; after this long another peer may take the cell over. */
-const STALE_TURN_MS = 10 * 60 * 1000;
+const STALE_TURN_MS = 2 * 60 * 1000;
 
 /** Writes streamed text into one answer output, coalescing deltas so the document gets a few writes a second. */
 class AnswerWriter {
@@ -156,15 +175,9 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promis
  * current prompt is asked with the notebook above as context, continuing the cell's conversation.
  */
 export async function runAiCell(opts: RunAiCellOptions): Promise<AiTurnResult> {
-  const { doc, cellId, signal } = opts;
+  const { doc, cellId } = opts;
   const emit = opts.onEvent ?? (() => {});
-  const maxSteps = opts.maxSteps ?? 10;
-  const actor: Actor = opts.actor ?? { client: doc.clientID, name: 'AI assistant' };
-  const storage = opts.storage ?? defaultStorage();
-  const notebookId = readMeta(doc)?.id ?? '';
-
   const cell = snapshotCell(doc, cellId);
-  const prompt = cell ? parsePrompt(cell.type, cell.source) : null;
   const previous = readAiState(doc, cellId);
   const fail = (error: AiError): AiTurnResult => {
     const result: AiTurnResult = { end: 'error', steps: 0, error };
@@ -173,13 +186,35 @@ export async function runAiCell(opts: RunAiCellOptions): Promise<AiTurnResult> {
     return result;
   };
   if (!cell) return fail(new AiError('bad_request', 'No such cell', 'The AI cell was deleted.'));
-  if (
-    previous.status === 'running' || previous.status === 'awaiting_approval'
-      ? previous.by && previous.by.client !== doc.clientID && Date.now() - (previous.startedAt ?? 0) < STALE_TURN_MS
-      : false
-  ) {
-    return fail(new AiError('busy', 'Already running', `${previous.by?.name ?? 'Someone'} is running this AI cell. Wait for the answer, then ask a follow-up.`));
+  const running = active.get(doc) ?? new Set<string>();
+  active.set(doc, running);
+  if (running.has(cellId)) {
+    return fail(new AiError('busy', 'Already answering', 'This cell is still answering. Wait for it, or stop it, before asking again.'));
   }
+  const by = previous.by;
+  if ((previous.status === 'running' || previous.status === 'awaiting_approval') && by && by.client !== doc.clientID) {
+    const present = opts.isPeerPresent ? opts.isPeerPresent(by.client) : Date.now() - (previous.startedAt ?? 0) < STALE_TURN_MS;
+    if (present) {
+      return fail(new AiError('busy', 'Already answering', `${by.name} is running this AI cell. Wait for the answer, then ask a follow-up.`));
+    }
+  }
+  running.add(cellId);
+  try {
+    return await turnOf(opts, cell, previous);
+  } finally {
+    running.delete(cellId);
+  }
+}
+
+/** The body of `runAiCell` once the cell is known to be free. */
+async function turnOf(opts: RunAiCellOptions, cell: CellSnapshot, previous: AiCellState): Promise<AiTurnResult> {
+  const { doc, cellId, signal } = opts;
+  const emit = opts.onEvent ?? (() => {});
+  const maxSteps = opts.maxSteps ?? 10;
+  const actor: Actor = opts.actor ?? { client: doc.clientID, name: 'AI assistant' };
+  const storage = opts.storage ?? defaultStorage();
+  const notebookId = readMeta(doc)?.id ?? '';
+  const prompt = parsePrompt(cell.type, cell.source);
 
   const turn = previous.turns + 1;
   const idBase = `ai:${cellId}:${turn}`;

@@ -39,6 +39,7 @@ export type AiErrorKind =
   | 'bad_request'
   | 'aborted'
   | 'empty_prompt'
+  | 'bad_settings'
   | 'busy'
   | 'unknown';
 
@@ -230,6 +231,22 @@ export function toAiError(e: unknown, opts: { baseURL?: string | null; signal?: 
   return new AiError('unknown', 'Something went wrong', `${text || 'Unknown error'}. Run the cell again; if it keeps failing, check Settings.`);
 }
 
+/**
+ * Why a Base URL cannot work, or null when it is fine (blank means Anthropic's API). For the settings form as
+ * well: it can show the problem as the user types.
+ */
+export function baseURLProblem(baseURL: string | null | undefined): string | null {
+  if (!baseURL || !baseURL.trim()) return null;
+  let url: URL;
+  try {
+    url = new URL(baseURL.trim());
+  } catch {
+    return `"${baseURL}" is not a URL (it should look like https://proxy.example.com).`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `The Base URL must start with https:// or http://.`;
+  return null;
+}
+
 /** Options for `createClient` that tests and the bench need; the app passes none. */
 export interface ClientOptions {
   /** Retries of 429/5xx/connection errors with backoff (the SDK honours retry-after). Default 2. */
@@ -245,6 +262,8 @@ export interface ClientOptions {
  */
 export async function createClient(settings: AiSettings, opts: ClientOptions = {}): Promise<Anthropic> {
   if (!settings.apiKey) throw noKeyError();
+  const badURL = baseURLProblem(settings.baseURL);
+  if (badURL) throw new AiError('bad_settings', 'Invalid Base URL', `${badURL} Fix or clear the Base URL in Settings.`);
   const { default: AnthropicCtor } = await loadSdk();
   return new AnthropicCtor({
     apiKey: settings.apiKey,
@@ -322,7 +341,8 @@ export async function streamMessage(
       {
         model: req.model,
         max_tokens: req.maxTokens,
-        system: req.system,
+        // A cache breakpoint after tools + system: every step of a tool loop resends them unchanged.
+        system: [{ type: 'text', text: req.system, cache_control: { type: 'ephemeral' } }],
         messages: req.messages,
         tools: req.tools,
         stream: true,

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
+  AI,
   EXECUTOR,
   LOCAL,
   appendOutputs,
@@ -20,6 +21,8 @@ import {
 } from '../../src/model';
 import {
   AI_MIME,
+  buildContext,
+  writeAiState,
   memoryStorage,
   readAiState,
   resetAiCell,
@@ -159,7 +162,8 @@ describe('streaming answers', () => {
     const [req] = llm.requests();
     expect(req!.body.stream).toBe(true);
     expect(req!.body.model).toBe('claude-test');
-    expect(req!.body.system).toContain('<cell id="c1" type="code" index="0">');
+    expect(req!.body.system).toEqual([{ type: 'text', text: buildContext(doc, 'ai', { prompt: 'What is x?' }).system, cache_control: { type: 'ephemeral' } }]);
+    expect(JSON.stringify(req!.body.system)).toContain('<cell id=\\"c1\\" type=\\"code\\" index=\\"0\\">');
     expect(req!.body.tools!.map((t) => t.name)).toEqual(['list_cells', 'read_cell', 'create_cell', 'modify_cell', 'delete_cell', 'run_cell']);
     const auth = String(req!.headers['x-api-key'] ?? req!.headers.authorization);
     expect(auth).toContain(KEY);
@@ -441,6 +445,33 @@ describe('errors are messages in the cell with what to do', () => {
     expect(result.error!.title).toBe('Connection error');
     expect(result.error!.message).toContain(new URL(url).host);
     expect(result.error!.message).toMatch(/CORS/);
+  });
+
+  it('an invalid Base URL is reported as a settings problem', async () => {
+    const doc = notebook([{ id: 'ai', type: 'ai', source: 'hello' }]);
+    const { result } = await turn(doc, 'ai', { settings: settings({ baseURL: 'not a url' }) });
+    expect(result.error).toMatchObject({ kind: 'bad_settings', title: 'Invalid Base URL' });
+    expect(llm.requests()).toHaveLength(0);
+  });
+
+  it('a cell already answering is not run twice at once', async () => {
+    const doc = notebook([{ id: 'ai', type: 'ai', source: 'hello' }]);
+    llm.script([{ text: 'one two three four', delayMs: 20 }]);
+    const first = turn(doc, 'ai');
+    const second = await turn(doc, 'ai');
+    expect(second.result.error!.kind).toBe('busy');
+    expect((await first).result.end).toBe('end_turn');
+    expect(llm.requests()).toHaveLength(1);
+  });
+
+  it('a cell another present peer is answering is busy; one left running by a vanished peer is free', async () => {
+    const doc = notebook([{ id: 'ai', type: 'ai', source: 'hello' }]);
+    writeAiState(doc, 'ai', { version: 1, conversation: [], status: 'running', turns: 1, by: { client: 77, name: 'Ada' }, startedAt: Date.now() }, AI);
+    const busy = await turn(doc, 'ai', { isPeerPresent: (c) => c === 77 });
+    expect(busy.result.error!.message).toMatch(/Ada is running this AI cell/);
+    llm.script([{ text: 'Taken over.' }]);
+    const free = await turn(doc, 'ai', { isPeerPresent: () => false });
+    expect(free.result.end).toBe('end_turn');
   });
 
   it('an empty prompt asks for one', async () => {
