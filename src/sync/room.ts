@@ -86,7 +86,8 @@ export class NotebookRoom {
   readonly provider: WebrtcProvider;
   readonly awareness: Awareness;
   readonly name: string;
-  private readonly opened = Date.now();
+  /** When the room key was derived and the room connected (PBKDF2 takes a moment): tabs answer from then on. */
+  private connectedAt: number | null = null;
   private readonly listeners = new Set<(s: RoomStatus) => void>();
   private readonly settleMs: number;
   private last: RoomStatus | undefined;
@@ -117,6 +118,10 @@ export class NotebookRoom {
       peerOpts: opts.peerOpts ?? {},
     });
     this.awareness = this.provider.awareness;
+    void this.provider.key.then(() => {
+      this.connectedAt = Date.now();
+      this.timers.push(setTimeout(this.refresh, ALONE_GRACE_MS));
+    });
     this.provider.on('status', this.refresh);
     this.provider.on('peers', this.refresh);
     this.provider.on('synced', this.onSynced);
@@ -161,7 +166,8 @@ export class NotebookRoom {
       this.settledFlag = false;
       this.timers.push(setTimeout(() => this.settle(), this.settleMs));
     }
-    if (!this.settledFlag && !this.hadNetwork && (signaling === 'unreachable' || signaling === 'none') && Date.now() - this.opened >= ALONE_GRACE_MS) {
+    const graceOver = this.connectedAt !== null && Date.now() - this.connectedAt >= ALONE_GRACE_MS;
+    if (!this.settledFlag && !this.hadNetwork && (signaling === 'unreachable' || signaling === 'none') && graceOver) {
       // Opened offline: nobody can be found beyond this browser, whose tabs have had time to answer. Waiting
       // longer gains nothing; the notebook works alone (local-first).
       this.settledFlag = true;
