@@ -236,7 +236,7 @@ async function turnOf(opts: RunAiCellOptions, cell: CellSnapshot, previous: AiCe
   };
 
   const promptText = prompt?.text ?? '';
-  appendOutputs(doc, cellId, [promptItem(`${idBase}:prompt`, turn, promptText)], AI);
+  if (promptText) appendOutputs(doc, cellId, [promptItem(`${idBase}:prompt`, turn, promptText)], AI);
   setStatus('running');
 
   // What this turn adds to the conversation: assistant messages and tool results, always well-paired.
@@ -253,6 +253,18 @@ async function turnOf(opts: RunAiCellOptions, cell: CellSnapshot, previous: AiCe
 
   const finish = (end: AiTurnEnd, error?: AiError): AiTurnResult => {
     writer?.flush(false);
+    // The API rejects a history with a tool call left unanswered (e.g. cut off by max_tokens): answer it, or
+    // every later prompt in this cell would fail.
+    const last = added[added.length - 1];
+    if (last?.role === 'assistant' && Array.isArray(last.content)) {
+      const open = last.content.filter((b): b is Anthropic.ToolUseBlockParam => b.type === 'tool_use');
+      if (open.length) {
+        added.push({
+          role: 'user',
+          content: open.map((b) => ({ type: 'tool_result' as const, tool_use_id: b.id, content: 'Not run: the answer ended before this call.', is_error: true })),
+        });
+      }
+    }
     if (error) appendOutputs(doc, cellId, [errorItem(`${idBase}:error`, { kind: error.kind, title: error.title, message: error.message, ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}) })], AI);
     // A turn that produced nothing keeps the old conversation, so asking again does not repeat the prompt.
     const conversation = added.length ? [...appendPrompt(previous.conversation, promptText), ...added] : previous.conversation;
@@ -315,7 +327,11 @@ async function turnOf(opts: RunAiCellOptions, cell: CellSnapshot, previous: AiCe
       }
       w.flush(false);
       if (msg.content.length) added.push({ role: 'assistant', content: msg.content });
-      if (msg.stopReason === 'refusal') throw refusedError();
+      if (msg.stopReason === 'refusal') {
+        // A refused exchange is not kept: a follow-up would carry it along and likely be refused again.
+        added.length = 0;
+        throw refusedError();
+      }
       if (msg.stopReason === 'model_context_window_exceeded') throw contextTooLongError();
       if (msg.stopReason !== 'tool_use' || !msg.toolUses.length) {
         if (msg.stopReason === 'max_tokens') {

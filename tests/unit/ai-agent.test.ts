@@ -479,6 +479,7 @@ describe('errors are messages in the cell with what to do', () => {
     const { result } = await turn(doc, 'ai');
     expect(result.error!.kind).toBe('empty_prompt');
     expect(llm.requests()).toHaveLength(0);
+    expect(transcript(doc, 'ai')).toEqual(['**Empty prompt.** Write a question or an instruction in the cell, then run it.']);
   });
 
   it('the mock answers CORS preflights by reflecting the requested headers', async () => {
@@ -513,6 +514,24 @@ describe('bounds and interrupts', () => {
     const last = msgs.at(-1)!.content as Array<Record<string, unknown>>;
     expect(last.map((b) => b.type)).toEqual(['tool_result', 'text']);
     expect(last[0]!.is_error).toBe(true);
+  });
+
+  it('a tool call cut off by max_tokens is answered, so the next prompt is still valid', async () => {
+    const doc = notebook([{ id: 'ai', type: 'ai', source: 'write a lot' }]);
+    llm.script([{ content: [{ type: 'text', text: 'Here:' }, { type: 'tool_use', name: 'create_cell', input: {} }], stop_reason: 'max_tokens' }]);
+    const { result } = await turn(doc, 'ai');
+    expect(result.end).toBe('max_tokens');
+    expect(transcript(doc, 'ai').at(-1)).toMatch(/length limit/);
+    const conv = readAiState(doc, 'ai').conversation;
+    expect(conv.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(JSON.stringify(conv[2])).toContain('tool_result');
+  });
+
+  it('a refused exchange is not kept in the conversation', async () => {
+    const doc = notebook([{ id: 'ai', type: 'ai', source: 'something bad' }]);
+    llm.script([{ stop_reason: 'refusal', text: 'I cannot' }]);
+    await turn(doc, 'ai');
+    expect(readAiState(doc, 'ai').conversation).toEqual([]);
   });
 
   it('interrupt stops a streaming answer at once and keeps what was said', async () => {
