@@ -20,10 +20,13 @@ export function nbformatType(type: CellType): 'code' | 'markdown' | 'raw' {
   return type === 'markdown' || type === 'raw' ? type : 'code';
 }
 
-/** Metadata without our type mark (dropping the `anode` namespace when nothing else is in it). */
+/**
+ * Metadata without our type mark (dropping the `anode` namespace when nothing else is in it). Only an `ai` or
+ * `sql` mark is ours to remove; any other value there is someone's data and stays.
+ */
 function withoutMark(metadata: JsonObject): JsonObject {
   const ns = metadata[ANODE_METADATA_KEY];
-  if (!isObject(ns) || !Object.hasOwn(ns, 'cell_type')) return metadata;
+  if (!isObject(ns) || !isAnodeOnly(ns['cell_type'])) return metadata;
   const rest = Object.fromEntries(Object.entries(ns).filter(([k]) => k !== 'cell_type'));
   const entries = Object.entries(metadata).filter(([k]) => k !== ANODE_METADATA_KEY);
   if (Object.keys(rest).length) entries.push([ANODE_METADATA_KEY, rest]);
@@ -52,7 +55,10 @@ export function decodeAnodeCell(
 ): { type: CellType; source: string; metadata: JsonObject } {
   const ns = metadata[ANODE_METADATA_KEY];
   const mark = isObject(ns) ? ns['cell_type'] : undefined;
-  if (nbType === 'markdown' || !isAnodeOnly(mark)) return { type: nbType, source, metadata };
+  if (!isAnodeOnly(mark)) return { type: nbType, source, metadata };
+  // We never write the mark on a markdown cell; if one has it, the text is prose, so it stays markdown. The mark
+  // goes either way, so that exporting the cell again cannot turn it into something else.
+  if (nbType === 'markdown') return { type: nbType, source, metadata: withoutMark(metadata) };
   const magic = MAGIC[mark];
   // Only the magic line is taken off (with any arguments a Jupyter user added to it); a user who deleted that
   // line in Jupyter keeps all of their text.
