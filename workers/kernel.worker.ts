@@ -32,7 +32,7 @@ const PY_ROOT = '/home/pyodide/anode';
 
 /** The subset of the Python kernel module the worker calls (PyProxy methods, typed at the boundary). */
 interface PyKernel {
-  setup(send: (json: string) => void, readInput: (prompt: string, password: boolean) => string | null): string;
+  setup(send: (json: string) => void, readInput: (prompt: string, password: boolean) => string | undefined): string;
   transform_cell(code: string): string;
   run_cell(code: string): Promise<string>;
   /** Counts a cell that could not start (its packages failed to load) and returns its execution count. */
@@ -62,9 +62,10 @@ function send(json: string): void {
 
 /**
  * Python's input(): announce the request, then sleep on the shared buffer until the main thread answers.
- * Returns null when the run is interrupted meanwhile (Python raises KeyboardInterrupt).
+ * Returns undefined (None in Python; null would arrive as jsnull) when the run is interrupted meanwhile, and
+ * Python raises KeyboardInterrupt.
  */
-function readInput(prompt: string, password: boolean): string | null {
+function readInput(prompt: string, password: boolean): string | undefined {
   const buffer = options?.inputBuffer;
   if (!buffer) {
     return '\0error:input() needs a cross-origin isolated page (COOP/COEP headers); this page is not isolated.';
@@ -86,7 +87,7 @@ function readInput(prompt: string, password: boolean): string | null {
     if (state === INPUT_CANCELLED || (interrupt && interrupt[0] === 2)) {
       if (interrupt) interrupt[0] = 0;
       Atomics.store(header, 0, INPUT_IDLE);
-      return null;
+      return undefined;
     }
   }
 }

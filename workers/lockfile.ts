@@ -15,7 +15,8 @@ export interface LoadedLock {
   notice?: string;
 }
 
-const MIRROR_TIMEOUT_MS = 5000;
+// Generous: the worker thread is busy booting Python meanwhile, and the response waits for it.
+const MIRROR_TIMEOUT_MS = 10_000;
 
 async function fetchJson(url: string, timeoutMs?: number): Promise<unknown> {
   const res = await fetch(url, timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {});
