@@ -18,7 +18,14 @@ import { memoryStore } from './sync-net';
 const require = createRequire(import.meta.url);
 // ws's Node entry by path: under Vitest's browser-leaning resolve conditions even require('ws') gives the
 // browser stub, which refuses to run.
-const WebSocket = require(join(dirname(require.resolve('ws')), 'index.js')) as typeof import('ws');
+const WebSocket = require(join(dirname(require.resolve('ws')), 'index.js')) as WsClass;
+
+/** The part of ws's client used here (the package ships no types, and @types/ws is not installed). */
+interface WsClient {
+  on(event: 'open' | 'error', fn: () => void): void;
+  close(): void;
+}
+type WsClass = new (url: string) => WsClient;
 
 beforeAll(() => {
   // lib0's WebSocket client uses the global (browsers have it; Node 20 does not).
@@ -151,12 +158,12 @@ describe('NotebookRoom', () => {
     expect(Date.now() - t0).toBeLessThan(3000);
     await until(r, (x) => x.bcPeers === 1 && x.transport === 'broadcastchannel');
     const names = () => [...r.awareness.getStates().values()].map((s) => (s as { user?: { name?: string } }).user?.name);
-    await expect.poll(names).toContain('Bob');
+    await expect.poll(names, { timeout: 5000 }).toContain('Bob');
 
     doc.getText('t').insert(0, 'hello from A');
-    await expect.poll(() => friend.texts.at(-1)).toBe('hello from A');
+    await expect.poll(() => friend.texts.at(-1), { timeout: 5000 }).toBe('hello from A');
     friend.w.postMessage({ type: 'append', text: ' and B' });
-    await expect.poll(() => doc.getText('t').toString()).toBe('hello from A and B');
+    await expect.poll(() => doc.getText('t').toString(), { timeout: 5000 }).toBe('hello from A and B');
   });
 
   it('a peer with the wrong secret reads nothing of the room', async () => {
@@ -166,9 +173,12 @@ describe('NotebookRoom', () => {
     const owner = tabPeer(name, secret, 'Ada');
     const intruder = tabPeer(name, createShareLink(name).secret, 'Mallory');
     owner.w.postMessage({ type: 'append', text: 'private' });
-    await expect.poll(() => intruder.undecryptable()).toBeGreaterThan(0);
+    // Both are on the channel: each has received the other's traffic and failed to decrypt it.
+    await expect.poll(() => owner.undecryptable(), { timeout: 5000 }).toBeGreaterThan(0);
+    owner.w.postMessage({ type: 'append', text: ' data' });
+    await expect.poll(() => intruder.undecryptable(), { timeout: 5000 }).toBeGreaterThan(0);
     await new Promise((res) => setTimeout(res, 300));
-    expect(owner.texts).toEqual(['private']);
+    expect(owner.texts.at(-1)).toBe('private data');
     expect(intruder.texts).toEqual([]);
   });
 
