@@ -23,6 +23,7 @@ import {
   contextTooLongError,
   createClient,
   refusedError,
+  requestBody,
   streamMessage,
   toAiError,
   type ClientOptions,
@@ -112,6 +113,32 @@ export interface RunAiCellOptions {
 
 /** Cells answering in this tab right now: a second run of the same cell must not interleave with the first. */
 const active = new WeakMap<Y.Doc, Set<string>>();
+
+/** max_tokens of each request unless `RunAiCellOptions.maxTokens` says otherwise. */
+export const DEFAULT_MAX_TOKENS = 8192;
+
+/**
+ * The first request a turn of this cell would send now, exactly (the "what the AI sees" view): model, system
+ * prompt with the notebook, conversation plus the current prompt, and the tool definitions. The key is not
+ * part of it; it travels only in a header.
+ */
+export function previewAiRequest(
+  doc: Y.Doc,
+  cellId: string,
+  settings: Pick<AiSettings, 'model'>,
+  opts: { budget?: Partial<ContextBudget>; maxTokens?: number } = {},
+): Anthropic.MessageCreateParamsNonStreaming {
+  const cell = snapshotCell(doc, cellId);
+  const prompt = cell ? parsePrompt(cell.type, cell.source) : null;
+  const context = buildContext(doc, cellId, { prompt: prompt?.text ?? '', ...(opts.budget ? { budget: opts.budget } : {}) });
+  return requestBody({
+    model: prompt?.model ?? settings.model,
+    system: context.system,
+    messages: context.messages,
+    tools: TOOL_DEFINITIONS,
+    maxTokens: opts.maxTokens ?? DEFAULT_MAX_TOKENS,
+  });
+}
 
 /** A turn whose peer vanished leaves `running` behind; after this long another peer may take the cell over. */
 const STALE_TURN_MS = 2 * 60 * 1000;
@@ -309,7 +336,7 @@ async function turnOf(opts: RunAiCellOptions, cell: CellSnapshot, previous: AiCe
             system: context.system,
             messages: [...context.messages, ...added],
             tools: TOOL_DEFINITIONS,
-            maxTokens: opts.maxTokens ?? 8192,
+            maxTokens: opts.maxTokens ?? DEFAULT_MAX_TOKENS,
           },
           {
             onText: (delta) => {

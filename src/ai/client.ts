@@ -309,6 +309,18 @@ export interface MessageRequest {
   maxTokens: number;
 }
 
+/** The exact JSON body of a request (without `stream`): what "what the AI sees" shows, and what is sent. */
+export function requestBody(req: MessageRequest): Anthropic.MessageCreateParamsNonStreaming {
+  return {
+    model: req.model,
+    max_tokens: req.maxTokens,
+    // A cache breakpoint after tools + system: every step of a tool loop resends them unchanged.
+    system: [{ type: 'text', text: req.system, cache_control: { type: 'ephemeral' } }],
+    messages: req.messages,
+    tools: req.tools,
+  };
+}
+
 function parseInput(json: string): Record<string, unknown> {
   if (!json.trim()) return {};
   try {
@@ -337,18 +349,7 @@ export async function streamMessage(
   const toolUses: ToolUse[] = [];
   try {
     if (signal?.aborted) throw abortedError();
-    const stream = await client.messages.create(
-      {
-        model: req.model,
-        max_tokens: req.maxTokens,
-        // A cache breakpoint after tools + system: every step of a tool loop resends them unchanged.
-        system: [{ type: 'text', text: req.system, cache_control: { type: 'ephemeral' } }],
-        messages: req.messages,
-        tools: req.tools,
-        stream: true,
-      },
-      signal ? { signal } : {},
-    );
+    const stream = await client.messages.create({ ...requestBody(req), stream: true }, signal ? { signal } : {});
     for await (const ev of stream) {
       switch (ev.type) {
         case 'content_block_start': {

@@ -126,3 +126,31 @@ export function errorItem(displayId: string, err: { kind: string; title: string;
 export function noticeItem(displayId: string, text: string): DisplayDataOutput {
   return item(AI_MIME.notice, { text }, `_${text}_`, displayId);
 }
+
+/** A fenced code block of an answer: what the "insert as a new code cell" button inserts. */
+export interface CodeBlock {
+  /** The info string's first word ("python"), or "" when the fence has none. */
+  lang: string;
+  code: string;
+}
+
+/** The fenced code blocks (``` or ~~~) of a markdown answer, in order. An unclosed last fence runs to the end. */
+export function codeBlocks(markdown: string): CodeBlock[] {
+  const out: CodeBlock[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)/.exec(lines[i]!);
+    if (!open) continue;
+    const fence = open[1]!;
+    const body: string[] = [];
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
+      if (close.test(lines[j]!)) break;
+      body.push(lines[j]!);
+    }
+    out.push({ lang: open[2] ?? '', code: body.join('\n') });
+    i = j;
+  }
+  return out;
+}

@@ -24,6 +24,7 @@ import {
   buildContext,
   writeAiState,
   memoryStorage,
+  previewAiRequest,
   readAiState,
   resetAiCell,
   runAiCell,
@@ -139,6 +140,7 @@ describe('streaming answers', () => {
     });
     const answer = 'x is 41, because the first cell sets it to 41 and nothing changes it afterwards.';
     llm.script([{ text: answer, chunks: 6, delayMs: 25 }]);
+    const preview = previewAiRequest(doc, 'ai', settings());
     const { result, events } = await turn(doc, 'ai', { flushMs: 10 });
 
     expect(result).toEqual({ end: 'end_turn', steps: 1 });
@@ -161,6 +163,9 @@ describe('streaming answers', () => {
 
     const [req] = llm.requests();
     expect(req!.body.stream).toBe(true);
+    // "What the AI sees" is exactly what was sent (before the turn wrote its answer into the document).
+    const { stream: _stream, ...sent } = req!.body;
+    expect(sent).toEqual(preview);
     expect(req!.body.model).toBe('claude-test');
     expect(req!.body.system).toEqual([{ type: 'text', text: buildContext(doc, 'ai', { prompt: 'What is x?' }).system, cache_control: { type: 'ephemeral' } }]);
     expect(JSON.stringify(req!.body.system)).toContain('<cell id=\\"c1\\" type=\\"code\\" index=\\"0\\">');

@@ -7,6 +7,7 @@ import {
   alwaysAllowedTools,
   appendPrompt,
   buildContext,
+  codeBlocks,
   diffStats,
   forgetApiKey,
   formatDiff,
@@ -275,6 +276,18 @@ describe('line diff', () => {
     const d = lineDiff(a, b);
     expect(performance.now() - t).toBeLessThan(2000);
     expect(diffStats(d).added).toBe(429);
+  });
+});
+
+describe('code blocks of an answer', () => {
+  it('extracts fenced blocks with their language, for "insert as code cell"', () => {
+    const md = 'Try this:\n\n```python\nimport numpy as np\nprint(np.pi)\n```\n\nor\n~~~\nx = 1\n~~~\n\n```py\nunclosed = True';
+    expect(codeBlocks(md)).toEqual([
+      { lang: 'python', code: 'import numpy as np\nprint(np.pi)' },
+      { lang: '', code: 'x = 1' },
+      { lang: 'py', code: 'unclosed = True' },
+    ]);
+    expect(codeBlocks('````md\n```python\nnested\n```\n````')).toEqual([{ lang: 'md', code: '```python\nnested\n```' }]);
   });
 });
 
