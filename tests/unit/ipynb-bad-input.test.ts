@@ -72,6 +72,20 @@ describe('a file that cannot be imported', () => {
     expect(r).not.toHaveProperty('notebook'); // nothing to import, not even part of it
   });
 
+  test('a file cut off anywhere is refused as cut off', () => {
+    const text = fixture('attachments.v4.1.ipynb');
+    for (let i = 1; i < text.trimEnd().length; i++) {
+      const r = parseIpynb(text.slice(0, i));
+      expect(r.ok ? 'imported' : r.error, `cut at ${i}`).toMatch(/^This file is not a complete notebook: it ends too early/);
+    }
+  });
+
+  test('emoji and other astral characters count four bytes each, like UTF-8', () => {
+    const text = notebook({ source: '🚀'.repeat(300) }); // 600 UTF-16 units, 1200 bytes of emoji
+    expect(parseIpynb(text, { maxBytes: text.length + 600 }).ok).toBe(true);
+    expect(parseIpynb(text, { maxBytes: text.length + 599 }).ok).toBe(false);
+  });
+
   test('a file over the size limit is refused before it is parsed, with its size in the message', () => {
     const huge = '{"nbformat": 4, "cells": [' + ' '.repeat(MAX_IPYNB_BYTES) + ']}';
     const started = performance.now();

@@ -40,13 +40,13 @@ function htmlFrame(html: string): string {
   );
 }
 
-/** One MIME bundle, shown the way Jupyter picks: the richest type this page can display. */
+/** One MIME bundle, shown the way nbconvert picks: the richest type this page can display. */
 function bundleHtml(data: unknown): string {
   if (!isObject(data)) return '';
   if (data['text/html'] !== undefined) return htmlFrame(text(data['text/html']));
+  if (data['text/markdown'] !== undefined) return `<div class="markdown" dir="auto">${renderMarkdown(text(data['text/markdown']))}</div>`;
   const image = bundleImage(data);
   if (image) return `<img class="image-output" alt="output image" src="${escapeHtml(image)}">`;
-  if (data['text/markdown'] !== undefined) return `<div class="markdown" dir="auto">${renderMarkdown(text(data['text/markdown']))}</div>`;
   if (data['text/latex'] !== undefined) return pre(text(data['text/latex']), 'text');
   if (data['application/json'] !== undefined) return pre(JSON.stringify(data['application/json'], null, 2) ?? '', 'text');
   if (data['text/plain'] !== undefined) return pre(text(data['text/plain']), 'text');

@@ -44,7 +44,7 @@ function exceedsBytes(text: string, maxBytes: number): number | null {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? 2 : 3; // a surrogate pair: 2 + 2
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xe000 ? 2 : 3; // a surrogate pair: 2 + 2
   }
   return bytes > maxBytes ? bytes : null;
 }
@@ -68,7 +68,11 @@ function parseJson(text: string, warnings: string[]): unknown {
     return value;
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    if (/end of (JSON )?input|Unterminated|Unexpected end/i.test(why)) {
+    // Engines word it differently ("Unexpected end of JSON input", "unexpected end of data", "Unexpected EOF"), or
+    // only say what they expected at a position that turns out to be the very end of the text.
+    const at = /position (\d+)/.exec(why);
+    const atEnd = at !== null && Number(at[1]) >= text.trimEnd().length;
+    if (atEnd || /end of (JSON )?(input|data)|Unterminated|EOF/i.test(why)) {
       return invalid(`This file is not a complete notebook: it ends too early, as if it was cut off (${why}).`);
     }
     return invalid(`This file is not valid JSON, so it is not a notebook (${why}).`);
