@@ -142,10 +142,11 @@ export function codeBlocks(markdown: string): CodeBlock[] {
     const open = /^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)/.exec(lines[i]!);
     if (!open) continue;
     const fence = open[1]!;
+    // Closed by a fence of the same character, at least as long, with nothing after it.
+    const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
     const body: string[] = [];
     let j = i + 1;
     for (; j < lines.length; j++) {
-      const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
       if (close.test(lines[j]!)) break;
       body.push(lines[j]!);
     }
