@@ -164,6 +164,20 @@ describe('a file with problems that can be repaired', () => {
     expect(nb.warnings).toHaveLength(2);
   });
 
+  test('attachments on a code cell are left out with a warning', () => {
+    const nb = read(notebook({ attachments: { 'a.png': { 'image/png': 'iVBOR' } } }));
+    expect(nb.cells[0]!.metadata).toEqual({});
+    expect(nb.warnings).toEqual(['cell 1: attachments on a code cell were left out']);
+  });
+
+  test('thousands of repairs are summarised after the first fifty', () => {
+    const text = JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: Array.from({ length: 2000 }, () => ({ cell_type: 'raw', metadata: {}, source: '' })) });
+    const nb = read(text);
+    expect(nb.cells).toHaveLength(2000);
+    expect(nb.warnings).toHaveLength(51);
+    expect(nb.warnings[50]).toBe('…and 1950 more');
+  });
+
   test('a byte-order mark at the start is ignored', () => {
     expect(read('\ufeff' + notebook()).cells).toHaveLength(1);
   });

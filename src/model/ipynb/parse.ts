@@ -17,6 +17,8 @@ import { upgradeV3 } from './v3';
 /** The newest nbformat 4 minor version this reader knows; newer minors are read with a warning. */
 export const NBFORMAT_MINOR = 5;
 
+const MAX_WARNINGS = 50;
+
 const CELL_ID = /^[a-zA-Z0-9_-]{1,64}$/;
 
 /** Whether `id` is a valid nbformat 4.5 cell id. */
@@ -134,6 +136,7 @@ function parseCell(raw: unknown, index: number, minor: number, ids: Set<string>,
       return out ? [capped(out, `${where}, output ${j + 1}`, warnings)] : [];
     });
     executionCount = parseCount(raw['execution_count'], where);
+    if (raw['attachments'] !== undefined) warnings.push(`${where}: attachments on a code cell were left out`);
   } else if (raw['attachments'] !== undefined) {
     const att = raw['attachments'];
     if (!isObject(att)) invalid(`${where}: attachments must be an object, not ${describe(att)}`);
@@ -211,7 +214,9 @@ function parseNotebook(text: string, maxBytes: number): ParsedNotebook {
   const ids = new Set<string>();
   const cells = rawCells.map((c, i) => parseCell(c, i, minor, ids, warnings));
 
-  return { nbformat: major, nbformatMinor: origMinorNumber, metadata, title, cells, warnings };
+  // A notebook of thousands of id-less cells should not bury the user in thousands of identical lines.
+  const shown = warnings.length > MAX_WARNINGS ? [...warnings.slice(0, MAX_WARNINGS), `…and ${warnings.length - MAX_WARNINGS} more`] : warnings;
+  return { nbformat: major, nbformatMinor: origMinorNumber, metadata, title, cells, warnings: shown };
 }
 
 /**
