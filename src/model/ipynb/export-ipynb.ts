@@ -4,10 +4,10 @@ import { cellOrder, snapshotCell, type CellSnapshot } from '../cells';
 import { metaMap, readMeta } from '../doc';
 import { newId } from '../id';
 import { encodeAnodeCell, nbformatType } from './anode-cells';
+import { isNbformatCellId } from './cell-id';
 import { isObject, sortKeys, type JsonObject } from './json';
 import { splitLines } from './lines';
 import { cleanCellMetadata, cleanNotebookMetadata, withPythonDefaults } from './metadata';
-import { isNbformatCellId } from './parse';
 import { isJsonMime } from './parse-output';
 import { ATTACHMENTS_KEY, IPYNB_METADATA_KEY } from './types';
 

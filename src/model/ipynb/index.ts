@@ -2,7 +2,8 @@
  * Jupyter compatibility: .ipynb in (nbformat 4.0–4.5, and 3) and out (4.5), plus percent-format .py and
  * standalone HTML exports. Pure functions over Y.Doc: no DOM, runs in the browser and in Node.
  */
-export { parseIpynb, checkIpynbSize, isNbformatCellId, NBFORMAT_MINOR } from './parse';
+export { parseIpynb, checkIpynbSize, NBFORMAT_MINOR } from './parse';
+export { isNbformatCellId } from './cell-id';
 export { importNotebook, type ImportOptions } from './import';
 export { exportIpynb } from './export-ipynb';
 export { exportPercentScript } from './export-py';

@@ -6,6 +6,7 @@ import { newId } from '../id';
 import { MAX_OUTPUT_BYTES, capStreamText } from '../outputs';
 import type { Output } from '../schema';
 import { decodeAnodeCell } from './anode-cells';
+import { isNbformatCellId } from './cell-id';
 import { InvalidNotebook, invalid } from './invalid';
 import { describe, isObject, withinDepth, type JsonObject } from './json';
 import { isMultiline, joinLines } from './lines';
@@ -18,13 +19,6 @@ import { upgradeV3 } from './v3';
 export const NBFORMAT_MINOR = 5;
 
 const MAX_WARNINGS = 50;
-
-const CELL_ID = /^[a-zA-Z0-9_-]{1,64}$/;
-
-/** Whether `id` is a valid nbformat 4.5 cell id. */
-export function isNbformatCellId(id: unknown): boolean {
-  return typeof id === 'string' && CELL_ID.test(id);
-}
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
