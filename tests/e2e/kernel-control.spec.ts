@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test';
+import { kernelStatus, openNotebook, outputs, run, runAndSee } from './kernel-helpers';
+
+test.describe('kernel control', () => {
+  test.beforeEach(async ({ page }) => {
+    await openNotebook(page);
+  });
+
+  test('the page is cross-origin isolated, so interrupt and input() use shared memory', async ({ page }) => {
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  });
+
+  test('Interrupt stops an endless loop with KeyboardInterrupt and keeps the variables', async ({ page }) => {
+    const out = await run(page, 'kept = "still here"\nwhile True:\n    pass');
+    await expect(kernelStatus(page)).toHaveText(/busy/i);
+    await page.getByRole('button', { name: 'Interrupt kernel' }).first().click();
+    await expect(out).toContainText('KeyboardInterrupt');
+    await expect(kernelStatus(page)).toHaveText(/idle/i);
+    await runAndSee(page, 'kept', 'still here');
+  });
+
+  test('Restart gives a fresh interpreter: earlier variables are gone', async ({ page }) => {
+    await runAndSee(page, 'gone_soon = 1\nprint("set")', 'set');
+    await page.getByRole('button', { name: 'Restart kernel' }).first().click();
+    await expect(kernelStatus(page)).toHaveText(/idle/i, { timeout: 60_000 });
+    await runAndSee(page, 'gone_soon', "NameError: name 'gone_soon' is not defined");
+  });
+
+  test('input() shows a text box labelled with the prompt; Enter answers it', async ({ page }) => {
+    const out = await run(page, 'name = input("Your name? ")\nprint(f"Hello, {name}!")');
+    const box = page.getByLabel('Your name?');
+    await expect(box).toBeVisible();
+    await expect(box).toHaveAttribute('type', 'text');
+    await box.fill('Ada');
+    await box.press('Enter');
+    await expect(out).toContainText('Hello, Ada!');
+    await expect(page.getByLabel('Your name?')).toHaveCount(0);
+  });
+
+  test('getpass() asks with a password box', async ({ page }) => {
+    const out = await run(page, 'import getpass\nsecret = getpass.getpass("Token: ")\nprint("length", len(secret))');
+    const box = page.getByLabel('Token:');
+    await expect(box).toHaveAttribute('type', 'password');
+    await box.fill('hunter2');
+    await box.press('Enter');
+    await expect(out).toContainText('length 7');
+    await expect(out).not.toContainText('hunter2');
+  });
+
+  test('interrupting a cell waiting in input() withdraws the prompt', async ({ page }) => {
+    const out = await run(page, 'input("Waiting: ")');
+    await expect(page.getByLabel('Waiting:')).toBeVisible();
+    await page.getByRole('button', { name: 'Interrupt kernel' }).first().click();
+    await expect(out).toContainText('KeyboardInterrupt');
+    await expect(page.getByLabel('Waiting:')).toHaveCount(0);
+    await runAndSee(page, '1 + 1', '2');
+  });
+
+  test('top-level await works', async ({ page }) => {
+    await runAndSee(page, 'import asyncio\nawait asyncio.sleep(0.01)\n"awaited"', 'awaited');
+    await expect(outputs(page)).toContainText('Out[');
+  });
+});
