@@ -1,0 +1,165 @@
+/**
+ * A harness for testing and measuring src/sync in real Chromium over real WebRTC, without the app's UI: a Vite
+ * dev server serving one blank page whose module exposes `window.anode = { Y, model, sync }` (the real
+ * src/model and src/sync, as the app bundles them), plus y-webrtc's own signaling server on 127.0.0.1.
+ *
+ * Used by tests/e2e/collab-sync.spec.ts and tests/bench/collab.mjs. Pages must be in separate browser contexts
+ * for WebRTC to carry the sync (tabs of one context would also meet over BroadcastChannel).
+ *
+ * Chromium on a loopback-only network gathers no ICE candidates unless it has both
+ * `--allow-loopback-in-peer-connection` and media permission (`--use-fake-ui-for-media-stream`); the rooms use
+ * `peerOpts: { config: { iceServers: [] } }` so nobody waits on unreachable STUN servers.
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer as netServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'vite';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** Chromium flags for WebRTC between pages on one machine without internet (see shared/NOTES-browser.md). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--allow-loopback-in-peer-connection',
+  '--use-fake-ui-for-media-stream',
+];
+
+export function freePort() {
+  return new Promise((resolve) => {
+    const s = netServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port) {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise((resolve) => {
+      const s = netServer();
+      // Listening succeeds only while nobody else holds the port.
+      s.once('error', () => resolve(true));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+/** Starts y-webrtc's signaling server; returns its URL and a stop function. */
+export async function startSignaling(port) {
+  // y-webrtc's exports map hides package.json: find the bin from the main entry (dist/y-webrtc.cjs).
+  const bin = join(dirname(require.resolve('y-webrtc')), '..', 'bin', 'server.js');
+  const child = spawn(process.execPath, [bin], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  await waitForPort(port);
+  return { url: `ws://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+const ENTRY = `
+import * as Y from 'yjs';
+import * as model from '/src/model/index.ts';
+import * as room from '/src/sync/room.ts';
+import * as roomIndex from '/src/sync/room-index.ts';
+import * as awareness from '/src/sync/awareness.ts';
+import * as election from '/src/sync/election.ts';
+import * as handover from '/src/sync/handover.ts';
+import * as settings from '/src/sync/settings.ts';
+window.anode = { Y, model, sync: { ...room, ...roomIndex, ...awareness, ...election, ...handover, ...settings } };
+window.anodeReady = true;
+`;
+
+/**
+ * Starts the signaling server and the harness page. Returns `{ pageUrl, signalingUrl, stopSignaling, close }`.
+ */
+export async function startCollabHarness() {
+  const signaling = await startSignaling(await freePort());
+  const port = await freePort();
+  const vite = await createServer({
+    configFile: false,
+    root,
+    logLevel: 'error',
+    clearScreen: false,
+    server: { host: '127.0.0.1', port, strictPort: true, hmr: false },
+    define: {
+      __DEFAULT_SIGNALING__: JSON.stringify(signaling.url),
+      __DEFAULT_PACKAGE_BASE__: JSON.stringify(''),
+      __PYODIDE_VERSION__: JSON.stringify(''),
+    },
+    // Listed up front so the optimizer never reloads the page mid-test on discovering them.
+    optimizeDeps: {
+      include: ['yjs', 'y-webrtc', 'y-protocols/awareness', 'fractional-indexing'],
+      noDiscovery: true,
+    },
+    plugins: [
+      {
+        name: 'anode-collab-harness',
+        resolveId: (id) => (id === 'virtual:collab-harness' ? '\0virtual:collab-harness' : undefined),
+        load: (id) => (id === '\0virtual:collab-harness' ? ENTRY : undefined),
+        configureServer(server) {
+          server.middlewares.use((req, res, next) => {
+            if (req.url !== '/collab.html') return next();
+            res.setHeader('Content-Type', 'text/html; charset=utf-8');
+            res.end('<!doctype html><meta charset="utf-8"><title>collab harness</title><script type="module" src="/@id/__x00__virtual:collab-harness"></script>');
+          });
+        },
+      },
+    ],
+  });
+  await vite.listen();
+  return {
+    pageUrl: `http://127.0.0.1:${port}/collab.html`,
+    signalingUrl: signaling.url,
+    stopSignaling: signaling.stop,
+    async close() {
+      signaling.stop();
+      await vite.close();
+    },
+  };
+}
+
+/**
+ * In a harness page: opens (or creates) the notebook `room` and joins its room with presence and election.
+ * Exposes `window.s = { doc, presence, room, election, events }`; `events` logs takeovers with timestamps.
+ */
+export async function joinRoom(page, { room, secret, signalingUrl, create = false, name = 'peer', settleMs }) {
+  await page.waitForFunction(() => window.anodeReady === true);
+  await page.evaluate(
+    ({ room, secret, signalingUrl, create, name, settleMs }) => {
+      const { Y, model, sync } = window.anode;
+      const doc = create ? model.createNotebookDoc({ id: room, cells: [{ source: '' }] }) : new Y.Doc();
+      sync.saveIdentity({ name, color: '#3366cc' });
+      const presence = new sync.Presence(doc);
+      const events = [];
+      const r = sync.openRoom(doc, { room, secret }, {
+        signaling: [signalingUrl],
+        awareness: presence.awareness,
+        peerOpts: { config: { iceServers: [] } },
+        ...(settleMs ? { settleMs } : {}),
+      });
+      const election = sync.startExecutorElection({
+        doc,
+        presence,
+        room: r,
+        onElected: (t) => {
+          events.push({ type: 'elected', at: performance.timeOrigin + performance.now(), from: t.note?.from ?? null });
+          presence.setKernel('ready');
+          return () => events.push({ type: 'stopped', at: performance.timeOrigin + performance.now() });
+        },
+      });
+      window.s = { doc, presence, room: r, election, events };
+    },
+    { room, secret, signalingUrl, create, name, settleMs },
+  );
+}

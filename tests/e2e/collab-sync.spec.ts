@@ -1,0 +1,224 @@
+/**
+ * src/sync in real Chromium over real WebRTC: pages in separate browser contexts (separate storage, so
+ * BroadcastChannel cannot carry the sync and WebRTC must), y-webrtc's own signaling server on 127.0.0.1.
+ * These drive the sync layer directly through a harness page (tests/e2e/collab-harness.mjs); the same flows
+ * through the app's UI belong in the UI's collab specs.
+ */
+import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+// @ts-expect-error: a plain .mjs helper shared with the bench; it has no type declarations.
+import { joinRoom, startCollabHarness } from './collab-harness.mjs';
+
+interface Harness {
+  pageUrl: string;
+  signalingUrl: string;
+  close(): Promise<void>;
+}
+
+/** What the harness page exposes as `window.s` and `window.anode`, as far as these tests read it. */
+interface PageState {
+  s: {
+    doc: import('yjs').Doc;
+    presence: import('../../src/sync/awareness').Presence;
+    room: import('../../src/sync/room').NotebookRoom;
+    election: import('../../src/sync/handover').ExecutorElection;
+    events: Array<{ type: string; at: number; from: unknown }>;
+  };
+  anode: { model: typeof import('../../src/model'); Y: typeof import('yjs') };
+}
+type W = Window & PageState;
+
+let harness: Harness;
+const SECRET = 'e2e-secret-0123456789abcdef';
+
+test.beforeAll(async () => {
+  harness = (await startCollabHarness()) as Harness;
+});
+test.afterAll(async () => {
+  await harness?.close();
+});
+
+let roomSeq = 0;
+function roomName(): string {
+  return `e2e${Date.now().toString(36)}${roomSeq++}`;
+}
+
+const contexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+
+/** A page in its own browser context (its own storage: no BroadcastChannel with the others). */
+async function tab(browser: Browser): Promise<Page> {
+  // Media permission: without it Chromium gathers no loopback ICE candidates on a network-less machine.
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(harness.pageUrl);
+  return page;
+}
+
+function connected(page: Page, peers = 1): Promise<unknown> {
+  return page.waitForFunction((n) => (window as unknown as W).s.room.status().webrtcPeers >= n, peers, { timeout: 20_000 });
+}
+
+function cellText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const { s, anode } = window as unknown as W;
+    const id = anode.model.cellOrder(s.doc)[0];
+    return id ? anode.model.snapshotCell(s.doc, id)!.source : '<no cell>';
+  });
+}
+
+function typeInto(page: Page, text: string): Promise<void> {
+  return page.evaluate((t) => {
+    const { s, anode } = window as unknown as W;
+    const id = anode.model.cellOrder(s.doc)[0]!;
+    const src = anode.model.getCell(s.doc, id)!.get('source') as import('yjs').Text;
+    src.insert(src.length, t);
+  }, text);
+}
+
+test('edits sync both ways between two browsers over WebRTC, not BroadcastChannel', async ({ browser }) => {
+  const room = roomName();
+  const a = await tab(browser);
+  const b = await tab(browser);
+  await joinRoom(a, { room, secret: SECRET, signalingUrl: harness.signalingUrl, create: true, name: 'Ada' });
+  await joinRoom(b, { room, secret: SECRET, signalingUrl: harness.signalingUrl, name: 'Bob' });
+  await connected(b);
+  const status = await b.evaluate(() => (window as unknown as W).s.room.status());
+  expect(status).toMatchObject({ signaling: 'connected', transport: 'webrtc', bcPeers: 0 });
+
+  await typeInto(a, 'x = 1');
+  await expect.poll(() => cellText(b)).toBe('x = 1');
+  await typeInto(b, '\nprint(x)');
+  await expect.poll(() => cellText(a)).toBe('x = 1\nprint(x)');
+});
+
+test('each peer sees who is here, their colour, and which cell they are on', async ({ browser }) => {
+  const room = roomName();
+  const a = await tab(browser);
+  const b = await tab(browser);
+  await joinRoom(a, { room, secret: SECRET, signalingUrl: harness.signalingUrl, create: true, name: 'Ada' });
+  await joinRoom(b, { room, secret: SECRET, signalingUrl: harness.signalingUrl, name: 'Bob' });
+  await connected(a);
+  await b.evaluate(() => {
+    const { s, anode } = window as unknown as W;
+    s.presence.setCell(anode.model.cellOrder(s.doc)[0] ?? null);
+  });
+  await expect
+    .poll(() =>
+      a.evaluate(() => {
+        const { s } = window as unknown as W;
+        return [...s.presence.peers().values()].map((p) => `${p.user.name}:${p.cell ? 'on-cell' : '-'}:${p.user.colorLight}`).sort();
+      }),
+    )
+    .toEqual(['Ada:-:#3366cc33', 'Bob:on-cell:#3366cc33']);
+});
+
+test('the executor closes its tab: another peer takes over within 5 s and the running run is interrupted', async ({ browser }) => {
+  const room = roomName();
+  const a = await tab(browser);
+  const b = await tab(browser);
+  const c = await tab(browser);
+  await joinRoom(a, { room, secret: SECRET, signalingUrl: harness.signalingUrl, create: true, name: 'Ada' });
+  await joinRoom(b, { room, secret: SECRET, signalingUrl: harness.signalingUrl, name: 'Bob' });
+  await joinRoom(c, { room, secret: SECRET, signalingUrl: harness.signalingUrl, name: 'Cy' });
+  await connected(a, 2);
+  await connected(b, 2);
+  await connected(c, 2);
+  const roles = async () =>
+    Promise.all([a, b, c].map((p) => p.evaluate(() => (window as unknown as W).s.election.role().acting)));
+  await expect.poll(roles).toEqual([true, false, false]);
+
+  // Bob asks for a run; Ada's (simulated) executor loop claims it and is still running it when she leaves.
+  const runId = await b.evaluate(() => {
+    const { s, anode } = window as unknown as W;
+    return anode.model.requestRun(s.doc, anode.model.cellOrder(s.doc)[0]!, { client: s.doc.clientID, name: 'Bob' }, anode.model.LOCAL);
+  });
+  await a.waitForFunction((id) => {
+    const { s, anode } = window as unknown as W;
+    return anode.model.readRun(s.doc, id!)?.state === 'queued';
+  }, runId);
+  await a.evaluate((id) => {
+    const { s, anode } = window as unknown as W;
+    anode.model.claimRun(s.doc, id!, { client: s.doc.clientID, name: 'Ada' }, anode.model.EXECUTOR);
+  }, runId);
+  await b.waitForFunction((id) => (window as unknown as W).anode.model.readRun((window as unknown as W).s.doc, id!)?.state === 'running', runId);
+
+  const closedAt = await a.evaluate(() => performance.timeOrigin + performance.now());
+  await a.close({ runBeforeUnload: true });
+
+  // Exactly one of the two remaining peers takes over (every peer computed the same answer).
+  const actingAfter = () => Promise.all([b, c].map((p) => p.evaluate(() => (window as unknown as W).s.election.role().acting)));
+  await expect.poll(async () => (await actingAfter()).filter(Boolean).length, { timeout: 5_000 }).toBe(1);
+  const newExecutor = (await actingAfter())[0] ? b : c;
+  const takeoverAt = await newExecutor.evaluate(() => (window as unknown as W).s.events.find((e) => e.type === 'elected')?.at ?? 0);
+  expect(takeoverAt - closedAt).toBeLessThan(5_000);
+  for (const p of [b, c]) {
+    await expect
+      .poll(() =>
+        p.evaluate((id) => {
+          const { s, anode } = window as unknown as W;
+          const cell = anode.model.getCell(s.doc, anode.model.cellOrder(s.doc)[0]!)!;
+          return [anode.model.readRun(s.doc, id!), anode.model.readLastRun(cell)?.state, anode.model.currentHandover(s.doc)?.from?.name];
+        }, runId),
+      )
+      .toEqual([null, 'interrupted', 'Ada']);
+  }
+});
+
+test('a wrong room secret cannot read the notebook', async ({ browser }) => {
+  const room = roomName();
+  const a = await tab(browser);
+  const b = await tab(browser);
+  const m = await tab(browser);
+  await joinRoom(a, { room, secret: SECRET, signalingUrl: harness.signalingUrl, create: true, name: 'Ada' });
+  await typeInto(a, 'secret = 42');
+  await joinRoom(m, { room, secret: 'not-the-secret-0123456789', signalingUrl: harness.signalingUrl, name: 'Mallory' });
+  await joinRoom(b, { room, secret: SECRET, signalingUrl: harness.signalingUrl, name: 'Bob' });
+  // Bob (right secret) gets the notebook: the room works and Mallory was in it all along.
+  await expect.poll(() => cellText(b), { timeout: 20_000 }).toBe('secret = 42');
+  await m.waitForTimeout(1_000);
+  expect(await cellText(m)).toBe('<no cell>');
+  expect(await m.evaluate(() => (window as unknown as W).s.room.status().webrtcPeers)).toBe(0);
+  expect(await m.evaluate(() => (window as unknown as W).s.presence.peers().size)).toBe(1);
+});
+
+test('a peer that goes offline keeps editing; when it comes back both sides merge with nothing lost', async ({ browser }) => {
+  const room = roomName();
+  const a = await tab(browser);
+  const b = await tab(browser);
+  await joinRoom(a, { room, secret: SECRET, signalingUrl: harness.signalingUrl, create: true, name: 'Ada' });
+  await joinRoom(b, { room, secret: SECRET, signalingUrl: harness.signalingUrl, name: 'Bob' });
+  await connected(b);
+  await typeInto(a, 'base');
+  await expect.poll(() => cellText(b)).toBe('base');
+
+  // Bob drops off the network (leaves the room), and both edit meanwhile.
+  await b.evaluate(() => (window as unknown as W).s.room.destroy());
+  await typeInto(a, ' +ada');
+  await b.evaluate(() => {
+    const { s, anode } = window as unknown as W;
+    anode.model.insertCell(s.doc, undefined, { source: 'offline cell' }, anode.model.LOCAL);
+    const src = anode.model.getCell(s.doc, anode.model.cellOrder(s.doc)[0]!)!.get('source') as import('yjs').Text;
+    src.insert(0, 'bob: ');
+  });
+  await b.waitForTimeout(300);
+  expect(await cellText(a)).toBe('base +ada');
+
+  // Back online: rejoin the room.
+  await b.evaluate(
+    ({ room, secret, signalingUrl }) => {
+      const w = window as unknown as W & { anode: { sync: typeof import('../../src/sync/room') } };
+      w.s.room = w.anode.sync.openRoom(w.s.doc, { room, secret }, { signaling: [signalingUrl], awareness: w.s.presence.awareness, peerOpts: { config: { iceServers: [] } } });
+    },
+    { room, secret: SECRET, signalingUrl: harness.signalingUrl },
+  );
+  const all = (p: Page) =>
+    p.evaluate(() => {
+      const { s, anode } = window as unknown as W;
+      return anode.model.cellOrder(s.doc).map((id) => anode.model.snapshotCell(s.doc, id)!.source);
+    });
+  await expect.poll(() => all(a), { timeout: 20_000 }).toEqual(['bob: base +ada', 'offline cell']);
+  await expect.poll(() => all(b)).toEqual(['bob: base +ada', 'offline cell']);
+});
