@@ -126,6 +126,16 @@ describe('standalone HTML page', () => {
     expect(html).toContain('<pre class="error" dir="auto">&#60;tb onclick=1&#62;</pre>');
   });
 
+  test('renders markdown and LaTeX math as MathML, and leaves dollar amounts alone', () => {
+    expect(page).toContain('<math xmlns="http://www.w3.org/1998/Math/MathML"><semantics><mrow><msup><mi>x</mi><mn>2</mn></msup></mrow>');
+    expect(page).toMatch(/<mo>∫<\/mo>/); // the Latex() output
+    const doc = createNotebookDoc({ cells: [{ type: 'markdown', source: 'It costs $5 and $10; $\\href{javascript:alert(1)}{x}$\n\n$$\n\\sum_i i\n$$' }] });
+    const html = exportHtml(doc);
+    expect(html).toContain('It costs $5 and $10;');
+    expect(html).toContain('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">');
+    expect(html).not.toMatch(/href="javascript/);
+  });
+
   test('keeps unicode and right-to-left text as written', () => {
     const html = exportHtml(importNotebook(mustParse(fixture('unicode.v4.4.ipynb'))));
     expect(html).toContain('مرحبا بالعالم — שלום עולם — 你好，世界');

@@ -1,6 +1,7 @@
 /**
  * Writing a notebook as one standalone HTML page: sources, rendered markdown and outputs, no external files.
- * The page itself runs no script: every text is escaped, markdown is rendered without raw HTML, images are
+ * The page itself runs no script: every text is escaped, markdown is rendered without raw HTML (and its math as
+ * MathML, which needs no stylesheet), images are
  * inlined as data URLs, and HTML outputs (which may carry scripts) live in sandboxed iframes via `srcdoc`
  * without `allow-same-origin`, so whatever they run has an opaque origin and cannot reach the page.
  */
@@ -47,7 +48,8 @@ function bundleHtml(data: unknown): string {
   if (data['text/markdown'] !== undefined) return `<div class="markdown" dir="auto">${renderMarkdown(text(data['text/markdown']))}</div>`;
   const image = bundleImage(data);
   if (image) return `<img class="image-output" alt="output image" src="${escapeHtml(image)}">`;
-  if (data['text/latex'] !== undefined) return pre(text(data['text/latex']), 'text');
+  // IPython's Latex() output is TeX between $ signs, which the markdown renderer's math handles.
+  if (data['text/latex'] !== undefined) return `<div class="markdown">${renderMarkdown(text(data['text/latex']))}</div>`;
   if (data['application/json'] !== undefined) return pre(JSON.stringify(data['application/json'], null, 2) ?? '', 'text');
   if (data['text/plain'] !== undefined) return pre(text(data['text/plain']), 'text');
   const types = Object.keys(data).join(', ');

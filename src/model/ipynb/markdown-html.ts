@@ -1,9 +1,11 @@
 /**
  * Markdown to HTML that is safe to place in a page's own origin: raw HTML in the markdown is shown as text, link
  * targets are limited to http(s), mailto and relative URLs, images to those plus data:image URLs, and
- * `attachment:name` images resolve to the cell's attachments as data URIs.
+ * `attachment:name` images resolve to the cell's attachments as data URIs. `$...$` and `$$...$$` math is rendered
+ * by KaTeX as MathML, which browsers draw without any stylesheet or font files.
  */
-import { Marked, type Tokens } from 'marked';
+import katex from 'katex';
+import { Marked, type TokenizerAndRendererExtension, type Tokens } from 'marked';
 import { isObject } from './json';
 
 /** Escapes text for an HTML text node or a double-quoted attribute value. */
@@ -59,11 +61,48 @@ function safeImage(href: string, attachments: Record<string, unknown>): string |
   return scheme === null || scheme === 'http' || scheme === 'https' ? url : null;
 }
 
+/**
+ * TeX as MathML. KaTeX's default `trust: false` keeps `\\href`, `\\url` and `\\includegraphics` out, so math can
+ * add no link or request; TeX it cannot parse is shown as escaped source.
+ */
+export function renderMath(tex: string, displayMode: boolean): string {
+  try {
+    return katex.renderToString(tex, { output: 'mathml', displayMode, throwOnError: false, trust: false, strict: 'ignore' });
+  } catch {
+    return escapeHtml(displayMode ? `$$${tex}$$` : `$${tex}$`);
+  }
+}
+
+/** `$$ display $$` blocks and `$inline$` spans, with pandoc's rule that keeps prices ("$5 and $10") as text. */
+const MATH: TokenizerAndRendererExtension[] = [
+  {
+    name: 'blockMath',
+    level: 'block',
+    start: (src) => src.indexOf('$$'),
+    tokenizer(src) {
+      const m = /^ {0,3}\$\$([^]+?)\$\$[ \t]*(?:\n|$)/.exec(src);
+      return m ? { type: 'blockMath', raw: m[0], text: m[1]!.trim() } : undefined;
+    },
+    renderer: (token) => `<div class="math">${renderMath(String(token['text']), true)}</div>\n`,
+  },
+  {
+    name: 'inlineMath',
+    level: 'inline',
+    start: (src) => src.indexOf('$'),
+    tokenizer(src) {
+      const m = /^\$\$([^]+?)\$\$/.exec(src) ?? /^\$(?![\s$])((?:\\.|[^\\$\n])+?)(?<!\s)\$(?!\d)/.exec(src);
+      return m ? { type: 'inlineMath', raw: m[0], text: m[1]!, display: m[0].startsWith('$$') } : undefined;
+    },
+    renderer: (token) => renderMath(String(token['text']), token['display'] === true),
+  },
+];
+
 /** Markdown source rendered to safe HTML; `attachments` is the cell's nbformat attachments ({ name: bundle }). */
 export function renderMarkdown(source: string, attachments: Record<string, unknown> = {}): string {
   const marked = new Marked({
     async: false,
     gfm: true,
+    extensions: MATH,
     renderer: {
       html(token: Tokens.HTML | Tokens.Tag) {
         return escapeHtml(token.text);
