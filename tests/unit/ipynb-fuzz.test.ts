@@ -4,7 +4,7 @@
  * valid nbformat 4.5, or be refused with a message. Nothing may throw. A failure prints the seed and iteration.
  */
 import { describe, expect, test } from 'vitest';
-import { readMeta } from '../../src/model';
+import { CELL_TYPES, createNotebookDoc, readMeta, type NewCell, type Output } from '../../src/model';
 import { exportIpynb, exportHtml, exportPercentScript, importNotebook, parseIpynb } from '../../src/model/ipynb';
 import { GOOD, cells, fixture } from '../fixtures/notebooks/helpers';
 import { validateNbformat45 } from '../fixtures/notebooks/nbformat-schema';
@@ -140,6 +140,54 @@ describe('the importer under mutated input never throws', () => {
     for (let i = 0; i < 200; i++) {
       const bytes = Array.from({ length: Math.floor(r() * 200) }, () => String.fromCharCode(Math.floor(r() * 256))).join('');
       expect(check(bytes, `random ${i}`)).toBe('refused');
+    }
+  });
+});
+
+/** Text that stresses line handling: empty, CRLF, lone CR, Unicode line separators, magics, emoji, RTL. */
+function randomText(r: Rand): string {
+  const parts = ['', 'x', '\n', '\r\n', '\r', '\u2028', '\u0085', '%%ai', '%%sql', '%%ai model\n', '# %%', '🚀', 'שלום', ' ', '\t', 'print(1)', '$x$', '<b>', '"'];
+  return Array.from({ length: Math.floor(r() * 8) }, () => pick(r, parts)).join('');
+}
+
+function randomOutput(r: Rand): Output {
+  switch (Math.floor(r() * 4)) {
+    case 0: return { output_type: 'stream', name: pick(r, ['stdout', 'stderr'] as const), text: randomText(r) };
+    case 1: return { output_type: 'display_data', data: { 'text/plain': randomText(r), 'image/svg+xml': randomText(r), 'application/json': { a: [randomText(r)] } }, metadata: r() < 0.5 ? {} : { isolated: true } };
+    case 2: return { output_type: 'execute_result', execution_count: r() < 0.2 ? null : Math.floor(r() * 100), data: { 'text/html': randomText(r), 'image/png': 'iVBORw0KGgo=\n' }, metadata: {} };
+    default: return { output_type: 'error', ename: randomText(r), evalue: randomText(r), traceback: [randomText(r), randomText(r)] };
+  }
+}
+
+function randomCell(r: Rand): NewCell {
+  const type = pick(r, CELL_TYPES);
+  const metadata: Record<string, unknown> = {};
+  if (r() < 0.3) metadata['tags'] = ['a', 'b'];
+  if (r() < 0.3) metadata['anode'] = { note: randomText(r) };
+  if (r() < 0.2) metadata[randomText(r) || 'k'] = { nested: [1, null, randomText(r)] };
+  if (r() < 0.3) metadata['attachments'] = { 'a b.png': { 'image/png': 'iVBORw0KGgo=' } };
+  const runs = type === 'code' || type === 'ai' || type === 'sql';
+  return {
+    type,
+    source: randomText(r),
+    metadata,
+    outputs: runs ? Array.from({ length: Math.floor(r() * 4) }, () => randomOutput(r)) : [],
+    executionCount: runs && r() < 0.7 ? Math.floor(r() * 50) : null,
+  };
+}
+
+describe('random Anode notebooks round trip through .ipynb', () => {
+  test.each([21, 22, 23])('export, parse and import give back every cell exactly (seed %i)', (seed) => {
+    const r = rng(seed);
+    for (let i = 0; i < 150; i++) {
+      // At least one cell: an empty file imports with one empty cell, like a new notebook (tested elsewhere).
+      const doc = createNotebookDoc({ title: randomText(r) || 'T', cells: Array.from({ length: 1 + Math.floor(r() * 6) }, () => randomCell(r)) });
+      const exported = exportIpynb(doc);
+      expect(validateNbformat45(JSON.parse(exported)), `seed ${seed}, notebook ${i}`).toEqual([]);
+      const back = parseIpynb(exported);
+      if (!back.ok) throw new Error(`seed ${seed}, notebook ${i}: ${back.error}`);
+      expect(back.notebook.warnings, `seed ${seed}, notebook ${i}`).toEqual([]);
+      expect(cells(importNotebook(back.notebook)), `seed ${seed}, notebook ${i}`).toEqual(cells(doc));
     }
   });
 });
