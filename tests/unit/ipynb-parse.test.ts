@@ -1,7 +1,7 @@
 /** Reading .ipynb files: the corpus in tests/fixtures/notebooks, every nbformat version and every output type. */
 import { describe, expect, test, vi } from 'vitest';
 import * as Y from 'yjs';
-import { IPYNB_METADATA_KEY, importNotebook, parseIpynb } from '../../src/model/ipynb';
+import { ATTACHMENTS_KEY, IPYNB_METADATA_KEY, attachmentUrl, importNotebook, parseIpynb } from '../../src/model/ipynb';
 import { cellOrder, readMeta, type Output } from '../../src/model';
 import { cells, fixture, mustParse } from '../fixtures/notebooks/helpers';
 
@@ -79,9 +79,15 @@ describe('attachments', () => {
     expect(nb.cells[1]!.metadata).toEqual({ scrolled: true });
   });
 
-  test('the imported document carries attachments in the cell metadata', () => {
+  test('the imported document carries attachments in the cell metadata, where markdown links resolve', () => {
     const doc = importNotebook(mustParse(fixture('attachments.v4.5.ipynb')));
-    expect(cells(doc)[0]!.metadata['attachments']).toHaveProperty(['pixel.png', 'image/png']);
+    const att = cells(doc)[0]!.metadata[ATTACHMENTS_KEY];
+    expect(att).toHaveProperty(['pixel.png', 'image/png']);
+    expect(attachmentUrl(att, 'attachment:pixel.png')).toMatch(/^data:image\/png;base64,iVBOR[\w+/]+=*$/);
+    expect(attachmentUrl(att, 'attachment:logo%20copy.svg')).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/);
+    expect(attachmentUrl(att, 'attachment:missing.png')).toBeNull();
+    expect(attachmentUrl(att, 'https://example.org/a.png')).toBeNull();
+    expect(attachmentUrl(undefined, 'attachment:pixel.png')).toBeNull();
   });
 });
 

@@ -46,16 +46,24 @@ export function bundleImage(bundle: unknown): string | null {
   return null;
 }
 
-function safeImage(href: string, attachments: Record<string, unknown>): string | null {
-  if (href.startsWith('attachment:')) {
-    let name = href.slice('attachment:'.length);
-    try {
-      name = decodeURIComponent(name);
-    } catch {
-      // A literal '%' in the name: use it as written.
-    }
-    return Object.hasOwn(attachments, name) ? bundleImage(attachments[name]) : null;
+/**
+ * The data URL of the image a markdown `attachment:name` link points to, from a cell's attachments (the value of
+ * its `metadata.attachments`); null when the link is not an attachment link, the name is unknown, or the
+ * attachment holds no displayable image. The name may be percent-encoded, as Jupyter writes names with spaces.
+ */
+export function attachmentUrl(attachments: unknown, href: string): string | null {
+  if (!href.startsWith('attachment:') || !isObject(attachments)) return null;
+  let name = href.slice('attachment:'.length);
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    // A literal '%' in the name: use it as written.
   }
+  return Object.hasOwn(attachments, name) ? bundleImage(attachments[name]) : null;
+}
+
+function safeImage(href: string, attachments: Record<string, unknown>): string | null {
+  if (href.startsWith('attachment:')) return attachmentUrl(attachments, href);
   const { url, scheme } = normalized(href);
   if (scheme === 'data') return /^data:image\/(png|jpe?g|gif|webp|svg\+xml)[;,]/i.test(url) ? url : null;
   return scheme === null || scheme === 'http' || scheme === 'https' ? url : null;
