@@ -1,9 +1,10 @@
 /**
  * Writing a notebook as one standalone HTML page: sources, rendered markdown and outputs, no external files.
- * The page itself runs no script: every text is escaped, markdown is rendered without raw HTML (and its math as
- * MathML, which needs no stylesheet), images are
- * inlined as data URLs, and HTML outputs (which may carry scripts) live in sandboxed iframes via `srcdoc`
- * without `allow-same-origin`, so whatever they run has an opaque origin and cannot reach the page.
+ * The page itself runs no script: every text is escaped, markdown is rendered without raw HTML (its math as
+ * MathML, which needs no stylesheet), images are inlined as data URLs, and HTML outputs (which may carry scripts)
+ * live in sandboxed iframes via `srcdoc` without `allow-same-origin`, so whatever they run has an opaque origin
+ * and cannot reach the page. (The page sets no Content-Security-Policy on purpose: `srcdoc` frames inherit it,
+ * and it would stop the scripts that interactive outputs such as Plotly need inside their own sandbox.)
  */
 import type * as Y from 'yjs';
 import { cellOrder, snapshotCell, type CellSnapshot } from '../cells';
