@@ -75,6 +75,10 @@ describe('standalone HTML page', () => {
     expect(page).toContain('ZeroDivisionError: division by zero');
     expect(page).not.toContain('\u001b');
     expect(page).toContain('<div class="prompt">In[7]</div>');
+    expect(page).toContain('<pre class="stream" dir="auto">2\n</pre>'); // "0\r1\r2\r\n" as a terminal shows it
+    expect(page).toMatch(/<iframe [^>]*style="height:(\d+)px"/);
+    const [table] = [...page.matchAll(/style="height:(\d+)px"/g)].map((m) => Number(m[1]));
+    expect(table).toBeLessThan(150); // a two-row dataframe gets a frame about its size
   });
 
   test('runs no script in its own origin: HTML outputs live in sandboxed iframes without same-origin', () => {

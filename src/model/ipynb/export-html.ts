@@ -9,6 +9,7 @@
 import type * as Y from 'yjs';
 import { cellOrder, snapshotCell, type CellSnapshot } from '../cells';
 import { readMeta } from '../doc';
+import { applyCarriageReturns } from '../outputs';
 import { isObject } from './json';
 import { bundleImage, escapeHtml, renderMarkdown } from './markdown-html';
 import { ATTACHMENTS_KEY } from './types';
@@ -30,8 +31,10 @@ function pre(content: string, cls: string): string {
 
 /** A rough height for an iframe that cannot measure itself (no script runs in the page); users can resize it. */
 function frameHeight(html: string): number {
-  const rows = (html.match(/<tr|<br|<p|<li|<h\d|<div|\n/gi) ?? []).length;
-  return Math.min(600, Math.max(60, 32 + rows * 22));
+  const count = (re: RegExp) => (html.match(re) ?? []).length;
+  const rows = count(/<tr[\s>]/gi) * 26 + count(/<(br|p|li|h\d)[\s/>]/gi) * 24;
+  const lines = rows ? 0 : (count(/\n/g) + 1) * 20; // no markup to go by: plain text lines
+  return Math.min(600, Math.max(48, 24 + rows + lines));
 }
 
 function htmlFrame(html: string): string {
@@ -61,7 +64,8 @@ function outputHtml(out: unknown): string {
   if (!isObject(out)) return '';
   switch (out['output_type']) {
     case 'stream':
-      return pre(text(out['text']), out['name'] === 'stderr' ? 'stream stderr' : 'stream');
+      // Shown as a terminal would show it: a progress line rewritten with \r appears once, in its final state.
+      return pre(applyCarriageReturns(text(out['text'])), out['name'] === 'stderr' ? 'stream stderr' : 'stream');
     case 'display_data':
     case 'execute_result':
       return bundleHtml(out['data']);
