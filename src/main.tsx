@@ -1,2 +1,8 @@
 import { render } from 'solid-js/web';
-render(() => <div>Anode</div>, document.getElementById('root')!);
+import { App } from './ui/App';
+import { tabKernel } from './ui/services';
+import './ui/styles.css';
+
+// The kernel boots first, in parallel with the UI: Pyodide's start is the slowest thing on the page.
+tabKernel();
+render(() => <App />, document.getElementById('root')!);

@@ -8,7 +8,7 @@ export { importNotebook, type ImportOptions } from './import';
 export { exportIpynb } from './export-ipynb';
 export { exportPercentScript } from './export-py';
 export { exportHtml } from './export-html';
-export { attachmentUrl } from './markdown-html';
+export { attachmentUrl, renderMarkdown } from './markdown-html';
 export {
   MAX_IPYNB_BYTES,
   IPYNB_METADATA_KEY,

@@ -1,0 +1,9 @@
+/** Storage and sync of notebook documents: IndexedDB, WebRTC rooms, presence, executor election. */
+export * from './persistence';
+export * from './library';
+export * from './settings';
+export * from './room-index';
+export * from './room';
+export * from './awareness';
+export * from './election';
+export * from './handover';

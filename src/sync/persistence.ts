@@ -1,0 +1,68 @@
+/**
+ * Local persistence: binds a notebook Y.Doc to its own IndexedDB database through y-indexeddb, which stores
+ * every update as it happens, so a reload right after a keystroke finds it. When IndexedDB is unavailable
+ * (private mode, blocked storage), the doc lives in memory and `saving` says so for the UI to warn.
+ */
+import type * as Y from 'yjs';
+import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
+
+const PREFIX = 'anode:nb:';
+
+/** The IndexedDB database name of a notebook. */
+export function notebookDbName(id: string): string {
+  return PREFIX + id;
+}
+
+let probe: Promise<string | null> | null = null;
+
+/** Null when IndexedDB works here, else a sentence saying why it does not. Probed once per page. */
+export function storageProblem(): Promise<string | null> {
+  probe ??= new Promise((resolve) => {
+    if (typeof indexedDB === 'undefined') return resolve('This browser offers no IndexedDB.');
+    let req: IDBOpenDBRequest;
+    try {
+      req = indexedDB.open('anode:probe');
+    } catch (e) {
+      return resolve(`IndexedDB is blocked: ${(e as Error).message}`);
+    }
+    const timer = setTimeout(() => resolve('IndexedDB did not answer.'), 3000);
+    req.onsuccess = () => {
+      clearTimeout(timer);
+      req.result.close();
+      resolve(null);
+    };
+    req.onerror = () => {
+      clearTimeout(timer);
+      resolve(`IndexedDB is unavailable: ${req.error?.message ?? 'unknown error'}`);
+    };
+  });
+  return probe;
+}
+
+/** A document bound to local storage, or kept in memory when storage is unavailable. */
+export interface LocalStore {
+  /** Resolves once everything stored locally is in the doc. */
+  readonly whenLoaded: Promise<void>;
+  /** False when edits are not being saved (memory only). */
+  readonly saving: boolean;
+  destroy(): void;
+}
+
+/** Binds `doc` to the notebook `id`'s database. */
+export async function openLocalStore(id: string, doc: Y.Doc): Promise<LocalStore> {
+  if (await storageProblem()) {
+    return { whenLoaded: Promise.resolve(), saving: false, destroy() {} };
+  }
+  const p = new IndexeddbPersistence(notebookDbName(id), doc);
+  return {
+    whenLoaded: p.whenSynced.then(() => undefined),
+    saving: true,
+    destroy: () => void p.destroy(),
+  };
+}
+
+/** Deletes a notebook's stored content for good. */
+export async function deleteLocalStore(id: string): Promise<void> {
+  if (await storageProblem()) return;
+  await clearDocument(notebookDbName(id));
+}

@@ -1,0 +1,46 @@
+/** Routes: home, a notebook, a share link, or "not found". First visit with no notebooks: a new Untitled one. */
+import { Match, Switch, createMemo, createResource, type JSX } from 'solid-js';
+import { currentRoute, navigate, notebookHash } from './router';
+import { Home } from './Home';
+import { NotebookView } from './NotebookView';
+import { NotFound } from './NotFound';
+import { library } from './services';
+import { createNotebook } from './notebooks';
+
+/** With no notebooks yet, a user lands in a new "Untitled" notebook; otherwise on the home list. */
+async function landing(): Promise<void> {
+  await library.whenLoaded;
+  const list = library.list();
+  if (list.length === 0) navigate(notebookHash(await createNotebook()), true);
+}
+
+export function App(): JSX.Element {
+  const route = currentRoute;
+  const notebookRoute = createMemo(() => {
+    const r = route();
+    return r.kind === 'notebook' ? r : null;
+  }, undefined, { equals: (a, b) => a?.id === b?.id });
+  const [landed] = createResource(
+    () => route().kind === 'home' && !sessionStorage.getItem('anode.landed'),
+    async (first) => {
+      if (first) {
+        sessionStorage.setItem('anode.landed', '1');
+        await landing();
+      }
+      return true;
+    },
+  );
+  return (
+    <Switch>
+      <Match when={route().kind === 'home' && landed()}>
+        <Home />
+      </Match>
+      <Match when={notebookRoute()} keyed>
+        {(r) => <NotebookView id={r.id} />}
+      </Match>
+      <Match when={route().kind === 'unknown'}>
+        <NotFound message={`There is no page at “${location.hash}”.`} />
+      </Match>
+    </Switch>
+  );
+}

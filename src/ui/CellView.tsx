@@ -1,0 +1,219 @@
+/**
+ * One cell: prompt ([n], [*], queued), editor or rendered markdown, run info (who asked, who ran it, how long),
+ * and outputs. Reads the cell from the document through signals; changes go through the controller.
+ */
+import * as Y from 'yjs';
+import { Show, createEffect, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
+import {
+  CELL_TYPES,
+  cellOutputs,
+  cellSource,
+  cellType,
+  readLastRun,
+  type CellType,
+  type Output,
+  type RunRecord,
+} from '../model';
+import { OutputArea } from './outputs';
+import { Markdown } from './Markdown';
+import { createCellEditor } from './editor';
+import { fromY } from './reactive';
+import type { NotebookController } from './controller';
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/** Ticks every 100 ms while `active`, for the elapsed time of a running cell. */
+function useNow(active: () => boolean): () => number {
+  const [now, setNow] = createSignal(Date.now());
+  createEffect(() => {
+    if (!active()) return;
+    const t = setInterval(() => setNow(Date.now()), 100);
+    onCleanup(() => clearInterval(t));
+  });
+  return now;
+}
+
+export function CellView(props: {
+  id: string;
+  cell: Y.Map<unknown>;
+  index: number;
+  nb: NotebookController;
+  run: RunRecord | null;
+}): JSX.Element {
+  const nb = props.nb;
+  const cell = props.cell;
+  const type = fromY(cell, () => cellType(cell), false);
+  const count = fromY(cell, () => {
+    const c = cell.get('executionCount');
+    return typeof c === 'number' ? c : null;
+  }, false);
+  const lastRun = fromY(cell, () => readLastRun(cell), false);
+  const metadata = fromY(cell, () => {
+    const m = cell.get('metadata');
+    return m instanceof Y.Map ? (m.toJSON() as Record<string, unknown>) : {};
+  });
+  const outputsArr = cellOutputs(cell);
+  const outputs = outputsArr ? fromY(outputsArr, () => outputsArr.toArray() as Output[], false) : () => [] as Output[];
+  const text = cellSource(cell);
+  const source = text ? fromY(text, () => text.toString(), false) : () => '';
+  const selected = () => nb.selected() === props.id;
+  const editing = () => type() !== 'markdown' || nb.editingMarkdown().has(props.id) || source().trim() === '';
+  const state = () => props.run?.state ?? null;
+  const now = useNow(() => state() === 'running');
+
+  const prompt = (): string => {
+    if (state() === 'running') return '[*]';
+    if (state() === 'queued') return '[ ]';
+    const c = count();
+    return c === null ? '[ ]' : `[${c}]`;
+  };
+
+  const runInfo = (): string | null => {
+    const run = props.run;
+    if (run?.state === 'queued') return `Queued by ${run.requestedBy.name}`;
+    if (run?.state === 'running') {
+      const where = run.executor && run.executor.client !== nb.doc.clientID ? ` in ${run.executor.name}’s browser` : '';
+      return `Running${where} · ${seconds(now() - (run.startedAt ?? now()))}`;
+    }
+    const last = lastRun();
+    if (!last || !last.endedAt) return null;
+    const took = last.startedAt ? seconds(last.endedAt - last.startedAt) : '';
+    const by = last.requestedBy.client !== nb.doc.clientID ? ` · asked by ${last.requestedBy.name}` : '';
+    if (last.state === 'cancelled') return `Cancelled${by}`;
+    if (last.state === 'interrupted') return `Interrupted: the kernel that ran it went away${by}`;
+    return `${last.state === 'error' ? 'Failed' : 'Done'} in ${took}${by}`;
+  };
+
+  let editorHost!: HTMLDivElement;
+  onMount(() => {
+    if (!text) return;
+    const view = createCellEditor({
+      parent: editorHost,
+      text,
+      awareness: nb.session.presence.awareness,
+      type: type() ?? 'raw',
+      label: `Cell ${props.index + 1} source`,
+      assist: nb.session.kernel,
+      commands: {
+        run: (mode) => nb.run(mode),
+        commandMode: () => nb.commandMode(),
+        leave: (d) => nb.moveSelection(d),
+        focus: () => nb.enterEdit(),
+      },
+      onFocus: () => nb.editorFocused(props.id),
+    });
+    const unregister = nb.registerEditor(props.id, view);
+    createEffect(() => view.setType(type() ?? 'raw'));
+    onCleanup(() => {
+      unregister();
+      view.destroy();
+    });
+  });
+
+  const changeType = (t: CellType): void => {
+    nb.select(props.id);
+    nb.changeType(t);
+  };
+
+  const hiddenFromAi = createMemo(() => metadata()['hideFromAI'] === true);
+
+  return (
+    <div
+      class="cell"
+      classList={{ selected: selected(), editing: selected() && nb.mode() === 'edit', [`state-${state() ?? 'idle'}`]: true }}
+      data-cell-id={props.id}
+      data-cell-type={type() ?? 'unknown'}
+      data-run-state={state() ?? lastRun()?.state ?? 'none'}
+      tabindex="-1"
+      role="group"
+      aria-label={`Cell ${props.index + 1}, ${type() ?? 'unknown'}`}
+      onMouseDown={(e) => {
+        if (!(e.target as HTMLElement).closest('.cm-editor, button, select, input, iframe')) nb.focusCell(props.id, 'command');
+      }}
+    >
+      <div class="cell-gutter">
+        <Show when={type() === 'code' || type() === 'ai' || type() === 'sql'}>
+          <span class="prompt" data-testid="prompt">
+            {prompt()}
+          </span>
+          <button
+            class="icon-btn run-btn"
+            aria-label="Run cell"
+            title="Run (Shift+Enter)"
+            onClick={() => {
+              nb.select(props.id);
+              nb.runCell(props.id);
+            }}
+          >
+            ▶
+          </button>
+        </Show>
+      </div>
+      <div class="cell-main">
+        <div class="cell-toolbar" role="toolbar" aria-label="Cell actions">
+          <select
+            aria-label="Cell type"
+            value={type() ?? 'raw'}
+            onChange={(e) => changeType(e.currentTarget.value as CellType)}
+          >
+            {CELL_TYPES.map((t) => (
+              <option value={t}>{t}</option>
+            ))}
+          </select>
+          <button class="icon-btn" aria-label="Move cell up" title="Move up (Ctrl+Shift+↑)" onClick={() => (nb.select(props.id), nb.move(-1))}>
+            ↑
+          </button>
+          <button class="icon-btn" aria-label="Move cell down" title="Move down (Ctrl+Shift+↓)" onClick={() => (nb.select(props.id), nb.move(1))}>
+            ↓
+          </button>
+          <button class="icon-btn" aria-label="Insert cell above" title="Insert above (A)" onClick={() => (nb.select(props.id), nb.insert('above'))}>
+            +↑
+          </button>
+          <button class="icon-btn" aria-label="Insert cell below" title="Insert below (B)" onClick={() => (nb.select(props.id), nb.insert('below'))}>
+            +↓
+          </button>
+          <Show when={outputs().length > 0}>
+            <button class="icon-btn" aria-label="Clear outputs" title="Clear this cell's outputs" onClick={() => nb.clearOutputs(props.id)}>
+              ⌫
+            </button>
+          </Show>
+          <button
+            class="icon-btn"
+            aria-label={hiddenFromAi() ? 'Show cell to AI' : 'Hide cell from AI'}
+            aria-pressed={hiddenFromAi()}
+            title={hiddenFromAi() ? 'Hidden from the AI' : 'Visible to the AI'}
+            onClick={() => nb.toggleHiddenFromAi(props.id)}
+          >
+            {hiddenFromAi() ? '🙈' : '👁'}
+          </button>
+          <button class="icon-btn danger" aria-label="Delete cell" title="Delete (D,D)" onClick={() => nb.deleteCellById(props.id)}>
+            🗑
+          </button>
+        </div>
+        <Show when={!type()}>
+          <div class="cell-problem" role="alert">
+            This cell has a type this app does not know ({String(cell.get('type'))}); it is shown as raw text.
+          </div>
+        </Show>
+        <div class="editor-host" ref={editorHost} classList={{ hidden: !editing() }} />
+        <Show when={!editing()}>
+          <Markdown source={source()} attachments={(metadata()['attachments'] as Record<string, unknown>) ?? {}} onEdit={() => nb.focusCell(props.id, 'edit')} />
+        </Show>
+        <Show when={runInfo()}>
+          {(info) => (
+            <div class="run-info" data-testid="run-info">
+              {info()}
+            </div>
+          )}
+        </Show>
+        <Show when={outputs().length > 0 || props.run?.inputRequest}>
+          <div class="outputs">
+            <OutputArea doc={nb.doc} cellId={props.id} outputs={outputs()} run={props.run} executionCount={count()} />
+          </div>
+        </Show>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+/**
+ * The open notebook: header (title, kernel, toolbar), the cells in order, dialogs. Owns the session's lifetime.
+ */
+import * as Y from 'yjs';
+import { For, Show, createResource, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
+import { cellOrder, cellsMap, getCell, liveRuns, metaMap, runsMap, setTitle, LOCAL, type RunRecord } from '../model';
+import { NotebookSession } from './session';
+import { NotebookController } from './controller';
+import { CellView } from './CellView';
+import { KernelBadge } from './KernelBadge';
+import { Dialog } from './Dialog';
+import { SHORTCUTS, installCommandKeys } from './keyboard';
+import { fromY, sameArray } from './reactive';
+import { tabKernel } from './services';
+import { NotFound } from './NotFound';
+
+/** Cell ids in order, recomputed only when cells are added, removed or reordered (not on every keystroke). */
+function useCellOrder(doc: Y.Doc): () => string[] {
+  const [order, setOrder] = createSignal(cellOrder(doc), { equals: sameArray });
+  const cells = cellsMap(doc);
+  const onDeep = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void => {
+    const relevant = events.some(
+      (e) => e.target === cells || (e instanceof Y.YMapEvent && e.target.parent === cells && e.keysChanged.has('order')),
+    );
+    if (relevant) setOrder(cellOrder(doc));
+  };
+  cells.observeDeep(onDeep);
+  onCleanup(() => cells.unobserveDeep(onDeep));
+  return order;
+}
+
+function Notebook(props: { session: NotebookSession }): JSX.Element {
+  const session = props.session;
+  const doc = session.doc;
+  const nb = new NotebookController(session);
+  const order = useCellOrder(doc);
+  const runs = fromY(runsMap(doc), () => liveRuns(doc));
+  const runOf = (id: string): RunRecord | null => runs().find((r) => r.cellId === id) ?? null;
+  const title = fromY(metaMap(doc), () => String(metaMap(doc).get('title') ?? 'Untitled'), false);
+  const [kernelNotice, setKernelNotice] = createSignal<string | null>(null);
+
+  let root!: HTMLDivElement;
+  onMount(() => {
+    onCleanup(installCommandKeys(document.body, nb));
+    const first = order()[0];
+    if (first) {
+      // A brand-new notebook opens ready to type, as Jupyter does; an existing one opens in command mode.
+      const fresh = order().length === 1 && (getCell(doc, first)?.get('source')?.toString() ?? '') === '';
+      nb.focusCell(first, fresh ? 'edit' : 'command');
+    }
+  });
+  onCleanup(() => session.destroy());
+
+  const restart = async (): Promise<void> => {
+    await nb.restart();
+    setKernelNotice('Kernel restarted: variables from before are gone.');
+  };
+
+  return (
+    <div class="notebook" ref={root}>
+      <header class="nb-header">
+        <a class="home-link" href="#/" aria-label="All notebooks">
+          ◆ Anode
+        </a>
+        <input
+          class="nb-title"
+          aria-label="Notebook title"
+          value={title()}
+          onChange={(e) => setTitle(doc, e.currentTarget.value.trim() || 'Untitled', LOCAL)}
+          onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
+        />
+        <KernelBadge doc={doc} kernel={session.kernel} me={doc.clientID} />
+        <Show when={!session.store.saving}>
+          <div class="banner warn" role="alert">
+            This browser cannot store data here (IndexedDB is unavailable): the notebook lives in memory and will be lost when you close the tab.
+          </div>
+        </Show>
+      </header>
+      <nav class="nb-toolbar" role="toolbar" aria-label="Notebook actions">
+        <button onClick={() => nb.insert('below')} aria-label="Add code cell">
+          + Code
+        </button>
+        <button onClick={() => nb.insert('below', 'markdown')} aria-label="Add markdown cell">
+          + Text
+        </button>
+        <span class="sep" />
+        <button onClick={() => nb.run('next')} aria-label="Run selected cell and advance">
+          ▶ Run
+        </button>
+        <button onClick={() => nb.runAll()} aria-label="Run all">
+          ⏩ Run all
+        </button>
+        <button onClick={() => nb.runAbove()} aria-label="Run all above">
+          Run above
+        </button>
+        <button onClick={() => nb.runBelow()} aria-label="Run all below">
+          Run below
+        </button>
+        <button onClick={() => void nb.interrupt()} aria-label="Interrupt kernel" title="Interrupt (I,I)">
+          ■ Stop
+        </button>
+        <button onClick={() => void restart()} aria-label="Restart kernel" title="Restart (0,0)">
+          ↻ Restart
+        </button>
+        <button onClick={() => nb.clearAll()} aria-label="Clear all outputs">
+          Clear outputs
+        </button>
+        <span class="sep" />
+        <button onClick={() => nb.setShowShortcuts(true)} aria-label="Keyboard shortcuts" title="Shortcuts (H)">
+          ⌨
+        </button>
+      </nav>
+      <Show when={kernelNotice()}>
+        <div class="banner info" role="status">
+          {kernelNotice()}
+          <button class="icon-btn" aria-label="Dismiss" onClick={() => setKernelNotice(null)}>
+            ×
+          </button>
+        </div>
+      </Show>
+      <main class="cells" aria-label="Cells">
+        <For each={order()}>
+          {(id, i) => {
+            const cell = getCell(doc, id);
+            return cell ? <CellView id={id} cell={cell} index={i()} nb={nb} run={runOf(id)} /> : null;
+          }}
+        </For>
+        <div class="add-cell-row">
+          <button onClick={() => (nb.select(order()[order().length - 1] ?? null), nb.insert('below'))} aria-label="Add cell at end">
+            + Code
+          </button>
+          <button onClick={() => (nb.select(order()[order().length - 1] ?? null), nb.insert('below', 'markdown'))} aria-label="Add markdown cell at end">
+            + Text
+          </button>
+        </div>
+      </main>
+      <Show when={nb.showShortcuts()}>
+        <Dialog title="Keyboard shortcuts" onClose={() => nb.setShowShortcuts(false)}>
+          <table class="shortcuts">
+            <tbody>
+              <For each={SHORTCUTS}>
+                {([k, what]) => (
+                  <tr>
+                    <td>
+                      <kbd>{k}</kbd>
+                    </td>
+                    <td>{what}</td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </Dialog>
+      </Show>
+    </div>
+  );
+}
+
+/** Loads the notebook `id` from this device, then shows it (or "not found"). */
+export function NotebookView(props: { id: string }): JSX.Element {
+  const [result] = createResource(
+    () => props.id,
+    (id) => NotebookSession.open(id, tabKernel()),
+  );
+  return (
+    <Show when={result()} fallback={<div class="loading">Opening notebook…</div>}>
+      {(r) => {
+        const res = r();
+        return res.ok ? <Notebook session={res.session} /> : <NotFound message={res.message} />;
+      }}
+    </Show>
+  );
+}

@@ -1,0 +1,271 @@
+/**
+ * The notebook's interaction state on this device (which cell is selected, command or edit mode, which
+ * markdown cells are being edited) and every user command, as Jupyter users know them. Commands change the
+ * document only through src/model operations with the LOCAL origin.
+ */
+import { createSignal, type Accessor } from 'solid-js';
+import * as Y from 'yjs';
+import type { EditorView } from '@codemirror/view';
+import {
+  LOCAL,
+  cancelQueued,
+  cellOrder,
+  cellType,
+  clearAllOutputs,
+  clearOutputs,
+  deleteCell,
+  getCell,
+  insertCell,
+  moveCell,
+  requestRun,
+  setCellMetadata,
+  setCellType,
+  snapshotCell,
+  type CellSnapshot,
+  type CellType,
+} from '../model';
+import type { NotebookSession } from './session';
+
+export type Mode = 'command' | 'edit';
+
+interface DeletedCell {
+  index: number;
+  snapshot: CellSnapshot;
+}
+
+export class NotebookController {
+  readonly selected: Accessor<string | null>;
+  readonly mode: Accessor<Mode>;
+  readonly editingMarkdown: Accessor<ReadonlySet<string>>;
+  readonly showShortcuts: Accessor<boolean>;
+  readonly notice: Accessor<string | null>;
+  private readonly setSelected: (id: string | null) => void;
+  private readonly setMode: (m: Mode) => void;
+  private readonly setEditingMarkdown: (s: ReadonlySet<string>) => void;
+  readonly setShowShortcuts: (v: boolean) => void;
+  readonly setNotice: (v: string | null) => void;
+  private readonly editors = new Map<string, EditorView>();
+  private readonly deleted: DeletedCell[] = [];
+
+  constructor(readonly session: NotebookSession) {
+    const first = cellOrder(session.doc)[0] ?? null;
+    [this.selected, this.setSelected] = createSignal<string | null>(first);
+    [this.mode, this.setMode] = createSignal<Mode>('command');
+    [this.editingMarkdown, this.setEditingMarkdown] = createSignal<ReadonlySet<string>>(new Set());
+    [this.showShortcuts, this.setShowShortcuts] = createSignal(false);
+    [this.notice, this.setNotice] = createSignal<string | null>(null);
+  }
+
+  get doc() {
+    return this.session.doc;
+  }
+
+  order(): string[] {
+    return cellOrder(this.doc);
+  }
+
+  registerEditor(id: string, view: EditorView): () => void {
+    this.editors.set(id, view);
+    return () => {
+      if (this.editors.get(id) === view) this.editors.delete(id);
+    };
+  }
+
+  select(id: string | null): void {
+    this.setSelected(id);
+    this.session.presence.setCell(id);
+  }
+
+  /** Selects a cell and, in edit mode, focuses its editor. */
+  focusCell(id: string, mode: Mode): void {
+    this.select(id);
+    this.setMode(mode);
+    if (mode === 'edit') {
+      if (this.typeOf(id) === 'markdown') this.setMarkdownEditing(id, true);
+      queueMicrotask(() => {
+        const view = this.editors.get(id);
+        view?.focus();
+      });
+    } else {
+      queueMicrotask(() => {
+        const el = document.querySelector<HTMLElement>(`[data-cell-id="${id}"]`);
+        el?.focus({ preventScroll: true });
+        el?.scrollIntoView({ block: 'nearest' });
+      });
+    }
+  }
+
+  enterEdit(): void {
+    const id = this.selected();
+    if (id) this.focusCell(id, 'edit');
+  }
+
+  commandMode(): void {
+    const id = this.selected();
+    this.setMode('command');
+    if (id) this.focusCell(id, 'command');
+  }
+
+  /** Called when an editor gains focus by mouse. */
+  editorFocused(id: string): void {
+    this.select(id);
+    this.setMode('edit');
+  }
+
+  moveSelection(delta: number): void {
+    const order = this.order();
+    const i = order.indexOf(this.selected() ?? '');
+    const next = order[Math.max(0, Math.min(order.length - 1, (i === -1 ? 0 : i) + delta))];
+    if (next) this.focusCell(next, this.mode() === 'edit' ? 'edit' : 'command');
+  }
+
+  typeOf(id: string): CellType | null {
+    const cell = getCell(this.doc, id);
+    return cell ? cellType(cell) : null;
+  }
+
+  setMarkdownEditing(id: string, editing: boolean): void {
+    const cur = this.editingMarkdown();
+    if (cur.has(id) === editing) return;
+    const next = new Set(cur);
+    if (editing) next.add(id);
+    else next.delete(id);
+    this.setEditingMarkdown(next);
+  }
+
+  /** Runs a cell: code, ai and sql cells are queued for the executor; markdown renders. */
+  runCell(id: string): void {
+    const type = this.typeOf(id);
+    if (type === 'markdown') {
+      this.setMarkdownEditing(id, false);
+      return;
+    }
+    if (type === 'raw' || !type) return;
+    requestRun(this.doc, id, this.session.me(), LOCAL);
+  }
+
+  /** Shift+Enter (next), Ctrl+Enter (stay), Alt+Enter (insert a cell below). */
+  run(mode: 'next' | 'stay' | 'insert'): void {
+    const id = this.selected();
+    if (!id) return;
+    this.runCell(id);
+    if (mode === 'stay') {
+      if (this.typeOf(id) === 'markdown') this.commandMode();
+      return;
+    }
+    const order = this.order();
+    const i = order.indexOf(id);
+    const next = order[i + 1];
+    if (mode === 'next' && next) {
+      this.focusCell(next, this.mode());
+      if (this.typeOf(next) === 'markdown' && this.mode() === 'edit') this.focusCell(next, 'command');
+      return;
+    }
+    const added = insertCell(this.doc, i + 1, { type: 'code' }, LOCAL);
+    this.focusCell(added, 'edit');
+  }
+
+  runAll(): void {
+    for (const id of this.order()) this.runCell(id);
+  }
+  runAbove(): void {
+    const order = this.order();
+    const i = order.indexOf(this.selected() ?? '');
+    for (const id of order.slice(0, Math.max(0, i))) this.runCell(id);
+  }
+  runBelow(): void {
+    const order = this.order();
+    const i = order.indexOf(this.selected() ?? '');
+    for (const id of order.slice(Math.max(0, i))) this.runCell(id);
+  }
+
+  insert(where: 'above' | 'below', type: CellType = 'code', edit = true): string {
+    const order = this.order();
+    const i = order.indexOf(this.selected() ?? '');
+    const at = i === -1 ? order.length : where === 'above' ? i : i + 1;
+    const id = insertCell(this.doc, at, { type }, LOCAL);
+    if (type === 'markdown') this.setMarkdownEditing(id, true);
+    this.focusCell(id, edit ? 'edit' : 'command');
+    return id;
+  }
+
+  deleteSelected(): void {
+    const id = this.selected();
+    if (id) this.deleteCellById(id);
+  }
+
+  deleteCellById(id: string): void {
+    const order = this.order();
+    const index = order.indexOf(id);
+    const snapshot = snapshotCell(this.doc, id);
+    if (index === -1 || !snapshot) return;
+    cancelQueued(this.doc, LOCAL, id);
+    this.deleted.push({ index, snapshot });
+    deleteCell(this.doc, id, LOCAL);
+    const rest = this.order();
+    if (rest.length === 0) {
+      const fresh = insertCell(this.doc, 0, { type: 'code' }, LOCAL);
+      this.focusCell(fresh, 'command');
+    } else {
+      this.focusCell(rest[Math.min(index, rest.length - 1)]!, 'command');
+    }
+  }
+
+  /** Z: brings back the last deleted cell where it was. */
+  undoDelete(): void {
+    const last = this.deleted.pop();
+    if (!last) return;
+    const s = last.snapshot;
+    const id = insertCell(
+      this.doc,
+      last.index,
+      { id: getCell(this.doc, s.id) ? undefined : s.id, type: s.type, source: s.source, metadata: s.metadata, outputs: s.outputs, executionCount: s.executionCount },
+      LOCAL,
+    );
+    this.focusCell(id, 'command');
+  }
+
+  changeType(type: CellType): void {
+    const id = this.selected();
+    if (!id) return;
+    setCellType(this.doc, id, type, LOCAL);
+    if (type === 'markdown') this.setMarkdownEditing(id, true);
+  }
+
+  move(delta: -1 | 1): void {
+    const id = this.selected();
+    if (!id) return;
+    const i = this.order().indexOf(id);
+    moveCell(this.doc, id, i + delta, LOCAL);
+    this.focusCell(id, this.mode());
+  }
+
+  clearOutputs(id?: string): void {
+    const target = id ?? this.selected();
+    if (target) clearOutputs(this.doc, target, LOCAL);
+  }
+
+  toggleHiddenFromAi(id: string): void {
+    const md = getCell(this.doc, id)?.get('metadata');
+    const hidden = md instanceof Y.Map && md.get('hideFromAI') === true;
+    setCellMetadata(this.doc, id, 'hideFromAI', hidden ? undefined : true, LOCAL);
+  }
+
+  clearAll(): void {
+    clearAllOutputs(this.doc, LOCAL);
+  }
+
+  cancelQueue(): number {
+    return cancelQueued(this.doc, LOCAL);
+  }
+
+  async interrupt(): Promise<void> {
+    cancelQueued(this.doc, LOCAL);
+    await this.session.kernel.interrupt();
+  }
+
+  async restart(): Promise<void> {
+    cancelQueued(this.doc, LOCAL);
+    await this.session.kernel.restart();
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * A cell editor: CodeMirror 6 bound to the cell's Y.Text (y-codemirror.next), so typing is a document change,
+ * remote cursors show, and undo only reverts this user's own edits. Jupyter's edit-mode keys are bound here and
+ * routed to the notebook's commands.
+ */
+import { EditorView, keymap, hoverTooltip, drawSelection, highlightActiveLine, lineNumbers, placeholder } from '@codemirror/view';
+import { EditorState, Compartment, Prec, type Extension } from '@codemirror/state';
+import { defaultKeymap, indentWithTab, insertNewlineAndIndent } from '@codemirror/commands';
+import { bracketMatching, indentOnInput, syntaxHighlighting, defaultHighlightStyle, indentUnit } from '@codemirror/language';
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, startCompletion, type CompletionSource } from '@codemirror/autocomplete';
+import { search, searchKeymap, highlightSelectionMatches } from '@codemirror/search';
+import { python } from '@codemirror/lang-python';
+import { markdown } from '@codemirror/lang-markdown';
+import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
+import type * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
+import type { CellType } from '../model';
+
+export interface EditorCommands {
+  /** Shift+Enter, Ctrl/Cmd+Enter, Alt+Enter. */
+  run(mode: 'next' | 'stay' | 'insert'): void;
+  /** Escape: leave edit mode. */
+  commandMode(): void;
+  /** Arrow up on the first line / down on the last: move to the neighbouring cell. */
+  leave(direction: -1 | 1): void;
+  focus(): void;
+}
+
+export interface KernelAssist {
+  complete(code: string, cursor: number): Promise<{ matches: string[]; from: number; to: number }>;
+  inspect(code: string, cursor: number): Promise<string | null>;
+}
+
+const language = new Compartment();
+
+function languageFor(type: CellType): Extension {
+  if (type === 'markdown' || type === 'ai') return markdown();
+  if (type === 'code') return python();
+  return [];
+}
+
+function kernelCompletion(assist: KernelAssist): CompletionSource {
+  return async (ctx) => {
+    const word = ctx.matchBefore(/[\w.]*/);
+    if (!ctx.explicit && (!word || word.from === word.to)) return null;
+    const r = await assist.complete(ctx.state.doc.toString(), ctx.pos).catch(() => null);
+    if (!r || !r.matches.length) return null;
+    return { from: r.from, to: r.to, options: r.matches.map((label) => ({ label })), validFor: /^[\w]*$/ };
+  };
+}
+
+function docTooltip(text: string): HTMLElement {
+  const dom = document.createElement('pre');
+  dom.className = 'cm-doc-tooltip';
+  dom.textContent = text.length > 4000 ? text.slice(0, 4000) + '\n…' : text;
+  return dom;
+}
+
+/** Jupyter's edit-mode keys; they outrank CodeMirror's defaults. */
+function notebookKeys(cmd: EditorCommands, assist: KernelAssist | null): Extension {
+  return Prec.highest(
+    keymap.of([
+      { key: 'Shift-Enter', run: () => (cmd.run('next'), true) },
+      { key: 'Mod-Enter', run: () => (cmd.run('stay'), true) },
+      { key: 'Alt-Enter', run: () => (cmd.run('insert'), true) },
+      { key: 'Escape', run: () => (cmd.commandMode(), true) },
+      {
+        key: 'ArrowUp',
+        run: (v) => {
+          const line = v.state.doc.lineAt(v.state.selection.main.head);
+          if (line.number !== 1 || !v.state.selection.main.empty) return false;
+          cmd.leave(-1);
+          return true;
+        },
+      },
+      {
+        key: 'ArrowDown',
+        run: (v) => {
+          const line = v.state.doc.lineAt(v.state.selection.main.head);
+          if (line.number !== v.state.doc.lines || !v.state.selection.main.empty) return false;
+          cmd.leave(1);
+          return true;
+        },
+      },
+      {
+        // Tab completes after a name (as in Jupyter), indents elsewhere.
+        key: 'Tab',
+        run: (v) => {
+          if (!assist) return false;
+          const { head, empty } = v.state.selection.main;
+          const before = v.state.sliceDoc(v.state.doc.lineAt(head).from, head);
+          if (!empty || /^\s*$/.test(before)) return false;
+          return startCompletion(v);
+        },
+      },
+      {
+        key: 'Shift-Tab',
+        run: (v) => {
+          if (!assist) return false;
+          const pos = v.state.selection.main.head;
+          void assist.inspect(v.state.doc.toString(), pos).then((text) => {
+            if (!text) return;
+            showInspect(v, pos, text);
+          });
+          return true;
+        },
+      },
+    ]),
+  );
+}
+
+function showInspect(view: EditorView, pos: number, text: string): void {
+  const old = view.dom.querySelector('.cm-inspect-panel');
+  old?.remove();
+  const panel = docTooltip(text);
+  panel.classList.add('cm-inspect-panel');
+  panel.setAttribute('role', 'tooltip');
+  const coords = view.coordsAtPos(pos);
+  const box = view.dom.getBoundingClientRect();
+  panel.style.top = `${coords ? coords.bottom - box.top + 4 : 0}px`;
+  view.dom.appendChild(panel);
+  const close = (): void => {
+    panel.remove();
+    view.dom.removeEventListener('keydown', close);
+  };
+  view.dom.addEventListener('keydown', close);
+}
+
+export interface EditorOptions {
+  parent: HTMLElement;
+  text: Y.Text;
+  awareness: Awareness;
+  type: CellType;
+  commands: EditorCommands;
+  assist: KernelAssist | null;
+  label: string;
+  onFocus(): void;
+}
+
+/** Creates the editor of one cell; destroy it when the cell leaves the page. */
+export function createCellEditor(opts: EditorOptions): EditorView & { setType(type: CellType): void } {
+  const { assist } = opts;
+  const extensions: Extension[] = [
+    notebookKeys(opts.commands, assist),
+    lineNumbers(),
+    drawSelection(),
+    highlightActiveLine(),
+    indentOnInput(),
+    indentUnit.of('    '),
+    bracketMatching(),
+    closeBrackets(),
+    highlightSelectionMatches(),
+    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    search({ top: true }),
+    language.of(languageFor(opts.type)),
+    yCollab(opts.text, opts.awareness),
+    keymap.of([
+      ...yUndoManagerKeymap,
+      ...closeBracketsKeymap,
+      ...searchKeymap,
+      ...completionKeymap,
+      { key: 'Enter', run: insertNewlineAndIndent },
+      indentWithTab,
+      ...defaultKeymap,
+    ]),
+    placeholder(opts.type === 'markdown' ? 'Markdown text' : opts.type === 'ai' ? 'Ask the AI…' : ''),
+    EditorView.lineWrapping,
+    EditorView.contentAttributes.of({ 'aria-label': opts.label }),
+    EditorView.domEventHandlers({ focus: () => opts.onFocus() }),
+  ];
+  if (assist) {
+    extensions.push(
+      autocompletion({ override: [kernelCompletion(assist)], activateOnTyping: false }),
+      hoverTooltip(async (view, pos) => {
+        const text = await assist.inspect(view.state.doc.toString(), pos).catch(() => null);
+        if (!text) return null;
+        return { pos, above: true, create: () => ({ dom: docTooltip(text) }) };
+      }, { hoverTime: 600 }),
+    );
+  }
+  const view = new EditorView({
+    state: EditorState.create({ doc: opts.text.toString(), extensions }),
+    parent: opts.parent,
+  }) as EditorView & { setType(type: CellType): void };
+  view.setType = (type) => view.dispatch({ effects: language.reconfigure(languageFor(type)) });
+  return view;
+}
