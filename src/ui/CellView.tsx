@@ -15,6 +15,7 @@ import {
   type RunRecord,
 } from '../model';
 import { OutputArea } from './outputs';
+import { AiCellBody } from './ai';
 import { Markdown } from './Markdown';
 import { createCellEditor } from './editor';
 import { fromY } from './reactive';
@@ -176,7 +177,7 @@ export function CellView(props: {
           </button>
           <Show when={outputs().length > 0}>
             <button class="icon-btn" aria-label="Clear outputs" title="Clear this cell's outputs" onClick={() => nb.clearOutputs(props.id)}>
-              ⌫
+              Clear
             </button>
           </Show>
           <button
@@ -186,10 +187,10 @@ export function CellView(props: {
             title={hiddenFromAi() ? 'Hidden from the AI' : 'Visible to the AI'}
             onClick={() => nb.toggleHiddenFromAi(props.id)}
           >
-            {hiddenFromAi() ? '🙈' : '👁'}
+            {hiddenFromAi() ? 'AI off' : 'AI'}
           </button>
           <button class="icon-btn danger" aria-label="Delete cell" title="Delete (D,D)" onClick={() => nb.deleteCellById(props.id)}>
-            🗑
+            ✕
           </button>
         </div>
         <Show when={!type()}>
@@ -208,7 +209,10 @@ export function CellView(props: {
             </div>
           )}
         </Show>
-        <Show when={outputs().length > 0 || props.run?.inputRequest}>
+        <Show when={type() === 'ai'}>
+          <AiCellBody nb={nb} id={props.id} cell={cell} />
+        </Show>
+        <Show when={type() !== 'ai' && (outputs().length > 0 || props.run?.inputRequest)}>
           <div class="outputs">
             <OutputArea doc={nb.doc} cellId={props.id} outputs={outputs()} run={props.run} executionCount={count()} />
           </div>

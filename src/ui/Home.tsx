@@ -4,6 +4,7 @@ import { library } from './services';
 import { createNotebook, deleteNotebook, duplicateNotebook, renameStoredNotebook } from './notebooks';
 import { navigate, notebookHash } from './router';
 import { Dialog } from './Dialog';
+import { ImportControls } from './io';
 import type { LibraryEntry } from '../sync';
 
 function ago(t: number): string {
@@ -31,6 +32,7 @@ export function Home(): JSX.Element {
         <button class="primary" onClick={() => void create()} aria-label="New notebook">
           + New notebook
         </button>
+        <ImportControls />
       </header>
       <section aria-label="Your notebooks">
         <Show when={entries().length > 0} fallback={<p class="empty">No notebooks yet.</p>}>

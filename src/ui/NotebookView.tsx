@@ -13,6 +13,7 @@ import { SHORTCUTS, installCommandKeys } from './keyboard';
 import { fromY, sameArray } from './reactive';
 import { tabKernel } from './services';
 import { NotFound } from './NotFound';
+import { NotebookMenu } from './io';
 
 /** Cell ids in order, recomputed only when cells are added, removed or reordered (not on every keystroke). */
 function useCellOrder(doc: Y.Doc): () => string[] {
@@ -88,7 +89,7 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
           ▶ Run
         </button>
         <button onClick={() => nb.runAll()} aria-label="Run all">
-          ⏩ Run all
+          ▶▶ Run all
         </button>
         <button onClick={() => nb.runAbove()} aria-label="Run all above">
           Run above
@@ -106,8 +107,9 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
           Clear outputs
         </button>
         <span class="sep" />
+        <NotebookMenu nb={nb} />
         <button onClick={() => nb.setShowShortcuts(true)} aria-label="Keyboard shortcuts" title="Shortcuts (H)">
-          ⌨
+          Keys
         </button>
       </nav>
       <Show when={kernelNotice()}>

@@ -25,6 +25,7 @@ import {
   type CellType,
 } from '../model';
 import type { NotebookSession } from './session';
+import { isAiCell, runAiPrompt } from './ai';
 
 export type Mode = 'command' | 'edit';
 
@@ -141,6 +142,10 @@ export class NotebookController {
       return;
     }
     if (type === 'raw' || !type) return;
+    if (isAiCell(this, id)) {
+      runAiPrompt(this, id);
+      return;
+    }
     requestRun(this.doc, id, this.session.me(), LOCAL);
   }
 

@@ -1,0 +1,3 @@
+/** Import/export and notebook-wide tools (issue 7). */
+export { NotebookMenu } from './NotebookMenu';
+export { ImportControls } from './ImportControls';
