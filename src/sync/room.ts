@@ -67,8 +67,11 @@ export function roomTopic(room: string): string {
 
 /** With no signaling reachable, tabs of this browser still answer over BroadcastChannel within this time. */
 const ALONE_GRACE_MS = 400;
-/** After a remote peer's awareness arrives, the sync messages it sent alongside have landed within this time. */
-const AFTER_PEER_MS = 250;
+/**
+ * After a first sync or a first remote presence, the other half (presence, or the sync messages sent beside it)
+ * lands within this time.
+ */
+const AFTER_PEER_MS = 300;
 /** Status is re-read this often: lib0's WebSocket client emits no event when a connection attempt fails. */
 const POLL_MS = 500;
 
@@ -97,10 +100,13 @@ export class NotebookRoom {
   private readonly poll: ReturnType<typeof setInterval>;
   private readonly refresh = (): void => this.update();
   private readonly onSynced = ({ synced }: { synced: boolean }): void => {
-    if (synced) this.settle();
+    // Not at once: a peer may answer our sync request before its 'connect' handler has sent its presence, so
+    // the document can arrive a moment before we know who is here (seen in Chromium, 1 time in ~20).
+    if (synced) this.timers.push(setTimeout(() => this.settle(), AFTER_PEER_MS));
     this.update();
   };
   private readonly onAwareness = ({ added }: { added: number[] }, origin: unknown): void => {
+    this.update();
     if (origin === 'local' || !added.some((c) => c !== this.awareness.clientID)) return;
     this.timers.push(setTimeout(() => this.settle(), AFTER_PEER_MS));
   };
@@ -171,7 +177,6 @@ export class NotebookRoom {
       // Opened offline: nobody can be found beyond this browser, whose tabs have had time to answer. Waiting
       // longer gains nothing; the notebook works alone (local-first).
       this.settledFlag = true;
-      queueMicrotask(() => this.flushSettled());
     }
     return {
       signaling,
@@ -181,7 +186,8 @@ export class NotebookRoom {
       bcPeers,
       transport,
       synced: room?.synced ?? false,
-      settled: this.settledFlag,
+      // Connected to peers without knowing who they are yet (their presence is on its way): not settled.
+      settled: this.settledFlag && !(webrtcPeers + bcPeers > 0 && this.awareness.getStates().size < 2),
       isolated,
     };
   }
@@ -189,6 +195,7 @@ export class NotebookRoom {
   private update(): void {
     if (this.destroyed) return;
     const next = this.compute();
+    if (next.settled) this.flushSettled();
     if (JSON.stringify(next) === JSON.stringify(this.last)) return;
     this.last = next;
     for (const fn of [...this.listeners]) fn(next);
@@ -196,8 +203,7 @@ export class NotebookRoom {
 
   private settle(): void {
     if (this.destroyed) return;
-    if (!this.settledFlag) this.settledFlag = true;
-    this.flushSettled();
+    this.settledFlag = true;
     this.update();
   }
 
@@ -220,7 +226,7 @@ export class NotebookRoom {
 
   /** Resolves once the room is settled (see `RoomStatus.settled`). Never rejects; never resolves after destroy. */
   whenSettled(): Promise<void> {
-    if (this.settledFlag) return Promise.resolve();
+    if (this.status().settled) return Promise.resolve();
     return new Promise((resolve) => this.settleWaiters.push(resolve));
   }
 

@@ -158,6 +158,10 @@ export async function joinRoom(page, { room, secret, signalingUrl, create = fals
           return () => events.push({ type: 'stopped', at: performance.timeOrigin + performance.now() });
         },
       });
+      // A trace of what this peer saw when its role changed, for diagnosing a test or bench that fails.
+      election.onRoleChange((role) =>
+        events.push({ type: 'role', at: performance.timeOrigin + performance.now(), role, peers: [...presence.awareness.getStates().keys()], status: r.status() }),
+      );
       window.s = { doc, presence, room: r, election, events };
     },
     { room, secret, signalingUrl, create, name, settleMs },
