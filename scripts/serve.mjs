@@ -4,7 +4,7 @@
 // NO_SIGNALING=1 to skip it, DIST to serve another folder.
 import { createServer } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -64,7 +64,8 @@ const server = createServer((req, res) => {
 let signaling;
 if (process.env.NO_SIGNALING !== '1') {
   const require = createRequire(import.meta.url);
-  const bin = join(require.resolve('y-webrtc/package.json'), '..', 'bin', 'server.js');
+  // y-webrtc's exports map hides package.json: find the bin from the main entry (dist/y-webrtc.cjs).
+  const bin = join(dirname(require.resolve('y-webrtc')), '..', 'bin', 'server.js');
   const sport = process.env.SIGNALING_PORT ?? '4444';
   signaling = spawn(process.execPath, [bin], { env: { ...process.env, PORT: sport }, stdio: 'inherit' });
   signaling.on('exit', (code) => code && console.error(`signaling server exited (${code})`));

@@ -26,7 +26,7 @@ export type OpenResult =
 
 export class NotebookSession {
   readonly presence: Presence;
-  readonly election: ExecutorElection;
+  election: ExecutorElection;
   room: NotebookRoom | null = null;
   private readonly offLibrary: () => void;
   private readonly onRole = new Set<(role: ExecutorRole) => void>();
@@ -36,24 +36,18 @@ export class NotebookSession {
     readonly doc: Y.Doc,
     readonly store: LocalStore,
     readonly kernel: Kernel,
+    presence: Presence,
+    room: NotebookRoom | null,
   ) {
-    this.presence = new Presence(doc);
+    this.presence = presence;
+    this.room = room;
     const syncKernel = (): void => {
       const s = kernel.getStatus().status;
       this.presence.setKernel(s === 'dead' ? 'failed' : s === 'starting' ? 'starting' : 'ready');
     };
     syncKernel();
     const offKernel = kernel.onStatus(syncKernel);
-    this.election = startExecutorElection({
-      doc,
-      presence: this.presence,
-      onElected: (t) =>
-        startExecutor(doc, kernel, t.me, {
-          isExecutor: t.mayExecute,
-          onExecutorChange: (recheck) => t.onRoleChange(() => recheck()),
-        }),
-      onChange: (role) => this.onRole.forEach((fn) => fn(role)),
-    });
+    this.election = this.startElection(room);
     const touch = throttle(() => {
       const meta = readMeta(doc);
       if (meta) library.upsert({ id, title: meta.title, created: meta.created });
@@ -65,39 +59,68 @@ export class NotebookSession {
     };
   }
 
+  private startElection(room: NotebookRoom | null): ExecutorElection {
+    const { doc, kernel } = this;
+    return startExecutorElection({
+      doc,
+      presence: this.presence,
+      onElected: (t) =>
+        startExecutor(doc, kernel, t.me, {
+          isExecutor: t.mayExecute,
+          onExecutorChange: (recheck) => t.onRoleChange(() => recheck()),
+        }),
+      onChange: (role) => this.onRole.forEach((fn) => fn(role)),
+      ...(room ? { room: { status: () => room.status(), onStatus: (fn: () => void) => room.onStatus(() => fn()) } } : {}),
+    });
+  }
+
   /** Loads a notebook from this device. Never creates one: a missing id is "not found". */
   static async open(id: string, kernel: Kernel, room?: RoomKey): Promise<OpenResult> {
     const doc = new Y.Doc();
     const store = await openLocalStore(id, doc);
     await store.whenLoaded;
     const key = room ?? roomOf(id);
+    const presence = new Presence(doc);
     let nbRoom: NotebookRoom | null = null;
     if (key) {
-      nbRoom = openRoom(doc, key);
-      if (!readMeta(doc)) await nbRoom.whenSettled();
+      nbRoom = openRoom(doc, key, { awareness: presence.awareness });
+      if (!readMeta(doc)) await waitForMeta(doc, nbRoom);
     }
+    const fail = (result: OpenResult): OpenResult => {
+      nbRoom?.destroy();
+      presence.destroy();
+      store.destroy();
+      doc.destroy();
+      return result;
+    };
     const meta = readMeta(doc);
     if (!meta) {
-      nbRoom?.destroy();
-      store.destroy();
-      doc.destroy();
-      return { ok: false, reason: 'not-found', message: `There is no notebook “${id}” on this device.` };
+      const message = key
+        ? 'Nobody in this room has shared the notebook with you yet. Ask someone who has it open to keep their tab open, then reload.'
+        : `There is no notebook “${id}” on this device.`;
+      return fail({ ok: false, reason: 'not-found', message });
     }
     const problem = schemaProblem(meta);
-    if (problem) {
-      nbRoom?.destroy();
-      store.destroy();
-      doc.destroy();
-      return { ok: false, reason: 'schema', message: problem };
-    }
-    const session = new NotebookSession(id, doc, store, kernel);
-    session.room = nbRoom;
+    if (problem) return fail({ ok: false, reason: 'schema', message: problem });
+    const session = new NotebookSession(id, doc, store, kernel, presence, nbRoom);
     library.upsert({ id, title: meta.title, created: meta.created });
     return { ok: true, session };
   }
 
   meta(): NotebookMeta | null {
     return readMeta(this.doc);
+  }
+
+  /** Turns this notebook into a room (or returns its existing one): others with the link see it live. */
+  share(key: RoomKey): NotebookRoom {
+    if (!this.room) {
+      this.room = openRoom(this.doc, key, { awareness: this.presence.awareness });
+      const room = this.room;
+      // The election must not take a decision without knowing the room's peers: restart it with the gate.
+      this.election.destroy();
+      this.election = this.startElection(room);
+    }
+    return this.room;
   }
 
   /** This user as an actor ("queued by Ada"). */
@@ -118,6 +141,26 @@ export class NotebookSession {
     this.store.destroy();
     this.doc.destroy();
   }
+}
+
+/** A peer opening a share link waits for the room to deliver the notebook (or for nobody to answer). */
+async function waitForMeta(doc: Y.Doc, room: NotebookRoom): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (readMeta(doc)) done();
+    };
+    const timer = setTimeout(() => done(), 15_000);
+    const done = (): void => {
+      clearTimeout(timer);
+      doc.off('update', check);
+      resolve();
+    };
+    doc.on('update', check);
+    void room.whenSettled().then(() => {
+      // Settled with nobody there: give late peers a few more seconds.
+      if (readMeta(doc)) done();
+    });
+  });
 }
 
 function throttle(fn: () => void, ms: number): () => void {
