@@ -103,6 +103,8 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
   let evaluating = false;
   let again = false;
   const listeners = new Set<(role: ExecutorRole) => void>();
+  /** Peers whose presence was withdrawn by themselves (tab closed, left the room), not timed out here. */
+  const goodbyes = new Set<number>();
   let current: ExecutorRole = compute();
 
   function compute(): ExecutorRole {
@@ -113,8 +115,10 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
     const elected = executor !== null && executor === me;
     const executorPeer = executor === null ? null : (presence.peers().get(executor) ?? null);
     const gate = opts.room?.status();
+    // Isolation only matters while the old executor may be alive somewhere: not after it said goodbye.
+    const isolated = !!gate?.isolated && !(recorded !== null && goodbyes.has(recorded));
     const hold: ExecutorRole['hold'] =
-      !elected || acting ? null : readMeta(doc) === null ? 'loading' : gate && !gate.settled ? 'settling' : gate?.isolated ? 'isolated' : null;
+      !elected || acting ? null : readMeta(doc) === null ? 'loading' : gate && !gate.settled ? 'settling' : isolated ? 'isolated' : null;
     return { executor, executorPeer, recorded, elected, acting, waiting: elected && !acting, hold };
   }
 
@@ -186,6 +190,13 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
   }
 
   const onPresence = (): void => evaluate();
+  const onAwareness = ({ added, removed }: { added: number[]; removed: number[] }, origin: unknown): void => {
+    for (const c of added) goodbyes.delete(c);
+    if (origin === 'timeout' || origin === 'local') return;
+    for (const c of removed) goodbyes.add(c);
+  };
+  // Registered before onPresence so the goodbye is known when the same change is evaluated.
+  presence.awareness.on('change', onAwareness);
   const onDoc = (): void => evaluate();
   const unsubscribe = presence.onChange(onPresence);
   kernelMap(doc).observe(onDoc);
@@ -203,6 +214,7 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
       if (destroyed) return;
       destroyed = true;
       unsubscribe();
+      presence.awareness.off('change', onAwareness);
       unsubscribeRoom?.();
       kernelMap(doc).unobserve(onDoc);
       metaMap(doc).unobserve(onDoc);

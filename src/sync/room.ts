@@ -102,12 +102,12 @@ export class NotebookRoom {
   private readonly onSynced = ({ synced }: { synced: boolean }): void => {
     // Not at once: a peer may answer our sync request before its 'connect' handler has sent its presence, so
     // the document can arrive a moment before we know who is here (seen in Chromium, 1 time in ~20).
-    if (synced) this.timers.push(setTimeout(() => this.settle(), AFTER_PEER_MS));
+    if (synced && !this.settledFlag) this.timers.push(setTimeout(() => this.settle(), AFTER_PEER_MS));
     this.update();
   };
   private readonly onAwareness = ({ added }: { added: number[] }, origin: unknown): void => {
     this.update();
-    if (origin === 'local' || !added.some((c) => c !== this.awareness.clientID)) return;
+    if (this.settledFlag || origin === 'local' || !added.some((c) => c !== this.awareness.clientID)) return;
     this.timers.push(setTimeout(() => this.settle(), AFTER_PEER_MS));
   };
   private destroyed = false;

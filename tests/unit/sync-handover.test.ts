@@ -242,6 +242,34 @@ describe('executor election across peers', () => {
     expect(readKernel(b.peer.doc)?.sessionId).toBe(a.takeovers[0]!.sessionId);
   });
 
+  it('while cut off from the network, takes over from an executor that said goodbye, but not from one that timed out', () => {
+    net = new SimNet();
+    const a = tab('Ada', 30, 100, { doc: createNotebookDoc() });
+    const b = tab('Bob', 10, 200);
+    const c = tab('Cy', 20, 300);
+    for (const t of [a, b, c]) net.connect(t.peer);
+    net.flush();
+    settle(b, c);
+    // Signaling is gone for Bob and Cy (WebRTC still carries the room).
+    b.gate!.set({ isolated: true });
+    c.gate!.set({ isolated: true });
+    // Ada closes her tab: her goodbye arrives, so nobody can still be running her queue.
+    a.presence.destroy();
+    net.disconnect(a.peer, true);
+    net.flush();
+    expect(acting([b, c])).toEqual(['Bob']);
+
+    // Now Bob vanishes without a goodbye while Cy is cut off: Cy cannot tell Bob's crash from her own outage.
+    net.disconnect(b.peer, false);
+    net.expire(b.peer);
+    net.flush();
+    expect(acting([c])).toEqual([]);
+    expect(c.election.role()).toMatchObject({ elected: true, hold: 'isolated' });
+    // Back on the network (and settled again): Bob is really gone, Cy takes over.
+    c.gate!.set({ isolated: false });
+    expect(acting([c])).toEqual(['Cy']);
+  });
+
   it('hands over when the executor opts out, and stops its loop', () => {
     net = new SimNet();
     const a = tab('Ada', 30, 100, { doc: createNotebookDoc() });
