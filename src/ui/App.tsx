@@ -6,12 +6,22 @@ import { NotebookView } from './NotebookView';
 import { NotFound } from './NotFound';
 import { library } from './services';
 import { createNotebook } from './notebooks';
+import { parseShareLink, rememberRoom } from '../sync';
 
 /** With no notebooks yet, a user lands in a new "Untitled" notebook; otherwise on the home list. */
 async function landing(): Promise<void> {
   await library.whenLoaded;
   const list = library.list();
   if (list.length === 0) navigate(notebookHash(await createNotebook()), true);
+}
+
+/** A share link: remember the room on this device, then open its notebook (it syncs from the peers). */
+function RoomLink(props: { hash: string }): JSX.Element {
+  const key = parseShareLink(props.hash);
+  if (!key) return <NotFound message="This share link is incomplete or damaged: ask for the link again." />;
+  rememberRoom(key);
+  queueMicrotask(() => navigate(notebookHash(key.room), true));
+  return <div class="loading">Joining…</div>;
 }
 
 export function App(): JSX.Element {
@@ -37,6 +47,9 @@ export function App(): JSX.Element {
       </Match>
       <Match when={notebookRoute()} keyed>
         {(r) => <NotebookView id={r.id} />}
+      </Match>
+      <Match when={route().kind === 'room' && route()} keyed>
+        {(r) => <RoomLink hash={(r as { hash: string }).hash} />}
       </Match>
       <Match when={route().kind === 'unknown'}>
         <NotFound message={`There is no page at “${location.hash}”.`} />

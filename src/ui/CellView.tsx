@@ -3,7 +3,7 @@
  * and outputs. Reads the cell from the document through signals; changes go through the controller.
  */
 import * as Y from 'yjs';
-import { Show, createEffect, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
+import { For, Show, createEffect, createMemo, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import {
   CELL_TYPES,
   cellOutputs,
@@ -20,6 +20,7 @@ import { Markdown } from './Markdown';
 import { createCellEditor } from './editor';
 import { fromY } from './reactive';
 import type { NotebookController } from './controller';
+import type { PeerView } from './presence';
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -42,6 +43,7 @@ export function CellView(props: {
   index: number;
   nb: NotebookController;
   run: RunRecord | null;
+  peersHere: PeerView[];
 }): JSX.Element {
   const nb = props.nb;
   const cell = props.cell;
@@ -153,6 +155,17 @@ export function CellView(props: {
         </Show>
       </div>
       <div class="cell-main">
+        <Show when={props.peersHere.length}>
+          <div class="peers-here" aria-label="Also on this cell">
+            <For each={props.peersHere}>
+              {(p) => (
+                <span class="peer-tag" style={{ background: p.user.color }}>
+                  {p.user.name}
+                </span>
+              )}
+            </For>
+          </div>
+        </Show>
         <div class="cell-toolbar" role="toolbar" aria-label="Cell actions">
           <select
             aria-label="Cell type"

@@ -3,7 +3,7 @@
  */
 import * as Y from 'yjs';
 import { For, Show, createResource, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
-import { cellOrder, cellsMap, getCell, liveRuns, metaMap, runsMap, setTitle, LOCAL, type RunRecord } from '../model';
+import { cellOrder, cellsMap, currentHandover, getCell, kernelMap, liveRuns, metaMap, runsMap, setTitle, LOCAL, type RunRecord } from '../model';
 import { NotebookSession } from './session';
 import { NotebookController } from './controller';
 import { CellView } from './CellView';
@@ -14,6 +14,10 @@ import { fromY, sameArray } from './reactive';
 import { tabKernel } from './services';
 import { NotFound } from './NotFound';
 import { NotebookMenu } from './io';
+import { CollabBar } from './CollabBar';
+import { QueuePanel } from './QueuePanel';
+import { SettingsDialog } from './SettingsDialog';
+import { usePeers } from './presence';
 
 /** Cell ids in order, recomputed only when cells are added, removed or reordered (not on every keystroke). */
 function useCellOrder(doc: Y.Doc): () => string[] {
@@ -39,6 +43,16 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
   const runOf = (id: string): RunRecord | null => runs().find((r) => r.cellId === id) ?? null;
   const title = fromY(metaMap(doc), () => String(metaMap(doc).get('title') ?? 'Untitled'), false);
   const [kernelNotice, setKernelNotice] = createSignal<string | null>(null);
+  const [showSettings, setShowSettings] = createSignal(false);
+  const peers = usePeers(session);
+  const openedAt = Date.now();
+  const handover = fromY(kernelMap(doc), () => {
+    const note = currentHandover(doc);
+    // Opening a notebook always starts a kernel; what must be said is a handover while the user is here.
+    if (!note || !note.from || note.at < openedAt + 3000) return null;
+    const from = note.from ? `${note.from.name}’s browser` : 'the previous kernel';
+    return `Python moved from ${from} to ${note.to.name}’s: it is a new kernel, variables from before are gone.`;
+  }, false);
 
   let root!: HTMLDivElement;
   onMount(() => {
@@ -71,6 +85,10 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
           onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
         />
         <KernelBadge doc={doc} kernel={session.kernel} me={doc.clientID} />
+        <CollabBar session={session} />
+        <button aria-label="Settings" onClick={() => setShowSettings(true)}>
+          Settings
+        </button>
         <Show when={!session.store.saving}>
           <div class="banner warn" role="alert">
             This browser cannot store data here (IndexedDB is unavailable): the notebook lives in memory and will be lost when you close the tab.
@@ -112,6 +130,17 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
           Keys
         </button>
       </nav>
+      <QueuePanel nb={nb} runs={runs()} />
+      <Show when={handover()}>
+        {(h) => (
+          <div class="banner info" role="status" data-testid="handover">
+            {h()}
+          </div>
+        )}
+      </Show>
+      <Show when={showSettings()}>
+        <SettingsDialog presence={session.presence} onClose={() => setShowSettings(false)} />
+      </Show>
       <Show when={kernelNotice()}>
         <div class="banner info" role="status">
           {kernelNotice()}
@@ -124,7 +153,9 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
         <For each={order()}>
           {(id, i) => {
             const cell = getCell(doc, id);
-            return cell ? <CellView id={id} cell={cell} index={i()} nb={nb} run={runOf(id)} /> : null;
+            return cell ? (
+              <CellView id={id} cell={cell} index={i()} nb={nb} run={runOf(id)} peersHere={peers().filter((p) => !p.me && p.cell === id)} />
+            ) : null;
           }}
         </For>
         <div class="add-cell-row">

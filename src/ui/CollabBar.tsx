@@ -1,0 +1,115 @@
+/**
+ * Who is here (avatars), whose browser runs the code, the room's connection state, and the Share button.
+ */
+import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
+import { shareLinkFor, type RoomStatus } from '../sync';
+import { Dialog } from './Dialog';
+import type { NotebookSession } from './session';
+import { usePeers, useRole } from './presence';
+
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join('');
+}
+
+function roomText(s: RoomStatus): string {
+  if (s.signaling === 'unreachable' && s.webrtcPeers === 0) return 'No signaling server reachable: working alone';
+  if (s.isolated) return 'Offline: your edits are kept and will merge when you reconnect';
+  if (s.webrtcPeers + s.bcPeers === 0) return 'Shared · waiting for others';
+  return `Shared · ${s.webrtcPeers + s.bcPeers} connected`;
+}
+
+export function CollabBar(props: { session: NotebookSession }): JSX.Element {
+  const session = props.session;
+  const peers = usePeers(session);
+  const role = useRole(session);
+  const [room, setRoom] = createSignal(session.room);
+  const [status, setStatus] = createSignal<RoomStatus | null>(session.room?.status() ?? null);
+  const [link, setLink] = createSignal<string | null>(null);
+  const [copied, setCopied] = createSignal(false);
+  let offStatus: (() => void) | null = null;
+  const watch = (): void => {
+    const r = room();
+    offStatus?.();
+    offStatus = r ? r.onStatus(setStatus) : null;
+    setStatus(r?.status() ?? null);
+  };
+  watch();
+  onCleanup(() => offStatus?.());
+
+  const share = (): void => {
+    const l = shareLinkFor(session.id);
+    session.share(l);
+    setRoom(session.room);
+    watch();
+    setLink(l.url);
+    setCopied(false);
+  };
+
+  const executorText = (): string => {
+    const r = role();
+    if (r.acting) return peers().length > 1 ? 'Code runs in your browser' : '';
+    if (r.executorPeer) return `Code runs in ${r.executorPeer.user.name}’s browser`;
+    if (r.waiting) return 'Connecting before running code…';
+    return 'Nobody here can run code';
+  };
+
+  return (
+    <div class="collab-bar">
+      <Show when={executorText()}>
+        <span class="executor" data-testid="executor">
+          {executorText()}
+        </span>
+      </Show>
+      <Show when={status()}>
+        {(s) => (
+          <span class="room-status" data-testid="room-status" data-signaling={s().signaling}>
+            {roomText(s())}
+          </span>
+        )}
+      </Show>
+      <ul class="avatars" aria-label="People here">
+        <For each={peers()}>
+          {(p) => (
+            <li
+              class="avatar"
+              style={{ background: p.user.color }}
+              title={`${p.user.name}${p.me ? ' (you)' : ''}${p.offersExecution ? '' : ' · does not run code'}`}
+              data-peer={p.user.name}
+            >
+              {initials(p.user.name) || '?'}
+            </li>
+          )}
+        </For>
+      </ul>
+      <button class="primary" aria-label="Share" onClick={share}>
+        Share
+      </button>
+      <Show when={link()}>
+        {(l) => (
+          <Dialog title="Share this notebook" onClose={() => setLink(null)}>
+            <p>Anyone with this link can open, edit and run this notebook with you. The secret after the last “/” never leaves your browsers.</p>
+            <input class="share-link" aria-label="Share link" readOnly value={l()} onFocus={(e) => e.currentTarget.select()} />
+            <div class="dialog-actions">
+              <button
+                onClick={async () => {
+                  await navigator.clipboard?.writeText(l()).catch(() => undefined);
+                  setCopied(true);
+                }}
+              >
+                {copied() ? 'Copied' : 'Copy link'}
+              </button>
+              <button class="primary" onClick={() => setLink(null)}>
+                Done
+              </button>
+            </div>
+          </Dialog>
+        )}
+      </Show>
+    </div>
+  );
+}

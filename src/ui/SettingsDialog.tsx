@@ -1,0 +1,98 @@
+/**
+ * Settings kept on this device (localStorage), never in a notebook: who you are to others, whether this
+ * machine runs code for a room, where packages and signaling come from, and the AI section.
+ */
+import { Show, createSignal, type JSX } from 'solid-js';
+import { Dialog } from './Dialog';
+import { AiSettingsSection } from './ai';
+import { PACKAGE_BASE_KEY, packageBaseURL } from './services';
+import { DEFAULT_PACKAGE_BASE_URL } from '../kernel';
+import { defaultSignalingUrls, loadIdentity, parseSignalingUrls, setSignalingUrls, signalingUrls, type Presence } from '../sync';
+
+export function SettingsDialog(props: { presence: Presence | null; onClose: () => void }): JSX.Element {
+  const identity = loadIdentity();
+  const [name, setName] = createSignal(identity.name);
+  const [color, setColor] = createSignal(identity.color);
+  const [offers, setOffers] = createSignal(props.presence?.local().offersExecution ?? true);
+  const [pkgBase, setPkgBase] = createSignal(localStorage.getItem(PACKAGE_BASE_KEY) ?? '');
+  const [signaling, setSignaling] = createSignal(signalingUrls().join(', '));
+  const [saved, setSaved] = createSignal(false);
+  const pkgChanged = (): boolean => (pkgBase().trim() || DEFAULT_PACKAGE_BASE_URL) !== packageBaseURL();
+
+  const save = (): void => {
+    if (props.presence) {
+      props.presence.setIdentity({ name: name(), color: color() });
+      props.presence.setOffersExecution(offers());
+    }
+    if (pkgBase().trim()) localStorage.setItem(PACKAGE_BASE_KEY, pkgBase().trim());
+    else localStorage.removeItem(PACKAGE_BASE_KEY);
+    const urls = parseSignalingUrls(signaling());
+    const isDefault = urls.join(',') === defaultSignalingUrls().join(',');
+    setSignalingUrls(urls.length && !isDefault ? urls : null);
+    setSaved(true);
+  };
+
+  return (
+    <Dialog title="Settings" onClose={() => props.onClose()}>
+      <form
+        class="settings"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
+      >
+        <fieldset>
+          <legend>You</legend>
+          <label>
+            Your name
+            <input aria-label="Your name" value={name()} maxLength={40} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
+          <label>
+            Your colour
+            <input aria-label="Your colour" type="color" value={color()} onInput={(e) => setColor(e.currentTarget.value)} />
+          </label>
+          <label class="check">
+            <input type="checkbox" aria-label="Run code for others" checked={offers()} onChange={(e) => setOffers(e.currentTarget.checked)} />
+            Let this machine run the room’s code (uncheck and your browser never runs other people’s code)
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>Python</legend>
+          <label>
+            Package base URL
+            <input
+              aria-label="Package base URL"
+              placeholder={DEFAULT_PACKAGE_BASE_URL}
+              value={pkgBase()}
+              onInput={(e) => setPkgBase(e.currentTarget.value)}
+            />
+          </label>
+          <Show when={saved() && pkgChanged()}>
+            <p class="hint">Reload the page for the new package location to take effect.</p>
+          </Show>
+        </fieldset>
+        <fieldset>
+          <legend>Collaboration</legend>
+          <label>
+            Signaling servers (comma-separated)
+            <input aria-label="Signaling servers" value={signaling()} onInput={(e) => setSignaling(e.currentTarget.value)} />
+          </label>
+        </fieldset>
+        <AiSettingsSection />
+        <div class="dialog-actions">
+          <Show when={saved()}>
+            <span role="status" class="hint">
+              Saved.
+            </span>
+          </Show>
+          <button type="button" onClick={() => props.onClose()}>
+            Close
+          </button>
+          <button type="submit" class="primary">
+            Save
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
