@@ -1,0 +1,20 @@
+/** Exporting the open notebook as a download: .ipynb, a percent-format .py script, or a standalone HTML page. */
+import type * as Y from 'yjs';
+import { exportHtml, exportIpynb, exportPercentScript, readMeta } from '../../model';
+import { downloadText, fileNameFor } from './files';
+
+export type ExportFormat = 'ipynb' | 'py' | 'html';
+
+const FORMATS: Record<ExportFormat, { ext: string; mime: string; write: (doc: Y.Doc) => string }> = {
+  ipynb: { ext: '.ipynb', mime: 'application/x-ipynb+json', write: exportIpynb },
+  py: { ext: '.py', mime: 'text/x-python', write: exportPercentScript },
+  html: { ext: '.html', mime: 'text/html', write: exportHtml },
+};
+
+/** Downloads the notebook in `format`, named after its title; returns the file name. */
+export function downloadNotebook(doc: Y.Doc, format: ExportFormat): string {
+  const f = FORMATS[format];
+  const name = fileNameFor(readMeta(doc)?.title ?? 'Untitled', f.ext);
+  downloadText(f.write(doc), name, `${f.mime};charset=utf-8`);
+  return name;
+}
