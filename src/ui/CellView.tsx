@@ -15,7 +15,7 @@ import {
   type RunRecord,
 } from '../model';
 import { OutputArea } from './outputs';
-import { AiCellBody } from './ai';
+import { AiCellBody, isAiPrompt } from './ai';
 import { Markdown } from './Markdown';
 import { createCellEditor } from './editor';
 import { fromY } from './reactive';
@@ -222,10 +222,10 @@ export function CellView(props: {
             </div>
           )}
         </Show>
-        <Show when={type() === 'ai'}>
+        <Show when={isAiPrompt(type() ?? 'raw', source())}>
           <AiCellBody nb={nb} id={props.id} cell={cell} />
         </Show>
-        <Show when={type() !== 'ai' && (outputs().length > 0 || props.run?.inputRequest)}>
+        <Show when={!isAiPrompt(type() ?? 'raw', source()) && (outputs().length > 0 || props.run?.inputRequest)}>
           <div class="outputs">
             <OutputArea doc={nb.doc} cellId={props.id} outputs={outputs()} run={props.run} executionCount={count()} />
           </div>

@@ -25,7 +25,7 @@ import {
   type CellType,
 } from '../model';
 import type { NotebookSession } from './session';
-import { isAiCell, runAiPrompt } from './ai';
+import { interruptAi, isAiCell, runAiPrompt } from './ai';
 
 export type Mode = 'command' | 'edit';
 
@@ -265,6 +265,7 @@ export class NotebookController {
   }
 
   async interrupt(): Promise<void> {
+    interruptAi(this);
     cancelQueued(this.doc, LOCAL);
     await this.session.kernel.interrupt();
   }
