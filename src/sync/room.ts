@@ -251,19 +251,28 @@ export class NotebookRoom {
     this.provider.off('synced', this.onSynced);
     this.listeners.clear();
     this.settleWaiters = [];
-    // y-webrtc withdraws the local awareness state when it leaves (so peers see us go at once); the notebook is
-    // still open here, so that state is put back for local use (the lone tab's own election).
-    const local = this.awareness.getLocalState();
+    // y-webrtc withdraws the local presence when it leaves (so peers see us go at once), now or once its key is
+    // derived; the notebook is still open here, so that presence is put back for local use (the lone tab's own
+    // election). Only y-webrtc's withdrawal (origin 'disconnect') is undone, never the owner's own.
+    const own = this.awareness.clientID;
+    let local = this.awareness.getLocalState();
+    const restore = ({ removed }: { removed: number[] }, origin: unknown): void => {
+      const state = local;
+      if (origin !== 'disconnect' || !state || !removed.includes(own)) return;
+      // After y-webrtc has finished leaving (it still listens until then, and would re-announce us).
+      queueMicrotask(() => {
+        if (this.awareness.getLocalState() === null) this.awareness.setLocalState(state);
+      });
+    };
+    this.awareness.on('change', restore);
     // disconnect() first: y-webrtc's destroy() alone leaves its signaling sockets reconnecting forever.
     this.provider.disconnect();
     this.provider.destroy();
-    if (local) {
-      // destroy() leaves the room only once the key is derived: restore after that.
-      void this.provider.key.then(() => {
-        if (this.awareness.getLocalState() === null) this.awareness.setLocalState(local);
-      });
-      this.awareness.setLocalState(local);
-    }
+    // y-webrtc's destroy() leaves the room in a callback on the key: stop restoring after that one has run.
+    void this.provider.key.then(() => {
+      this.awareness.off('change', restore);
+      local = null;
+    });
   }
 }
 

@@ -196,6 +196,11 @@ test('a peer that goes offline keeps editing; when it comes back both sides merg
 
   // Bob drops off the network (leaves the room), and both edit meanwhile.
   await b.evaluate(() => (window as unknown as W).s.room.destroy());
+  // Ada sees Bob leave at once (and he is not re-announced when his tab keeps its own presence).
+  await expect.poll(() => a.evaluate(() => (window as unknown as W).s.presence.peers().size), { timeout: 3_000 }).toBe(1);
+  await a.waitForTimeout(500);
+  expect(await a.evaluate(() => (window as unknown as W).s.presence.peers().size)).toBe(1);
+  expect(await b.evaluate(() => (window as unknown as W).s.presence.local().user.name)).toBe('Bob');
   await typeInto(a, ' +ada');
   await b.evaluate(() => {
     const { s, anode } = window as unknown as W;
