@@ -1,5 +1,5 @@
 /** Routes: home, a notebook, a share link, or "not found". First visit with no notebooks: a new Untitled one. */
-import { Match, Switch, createMemo, createResource, type JSX } from 'solid-js';
+import { Match, Switch, createEffect, createMemo, createSignal, type JSX } from 'solid-js';
 import { currentRoute, navigate, notebookHash } from './router';
 import { Home } from './Home';
 import { NotebookView } from './NotebookView';
@@ -30,16 +30,14 @@ export function App(): JSX.Element {
     const r = route();
     return r.kind === 'notebook' ? r : null;
   }, undefined, { equals: (a, b) => a?.id === b?.id });
-  const [landed] = createResource(
-    () => route().kind === 'home' && !sessionStorage.getItem('anode.landed'),
-    async (first) => {
-      if (first) {
-        sessionStorage.setItem('anode.landed', '1');
-        await landing();
-      }
-      return true;
-    },
-  );
+  // The first visit to home in this tab may land in a new notebook; after that (and after a reload of this
+  // tab) home is shown at once. A resource keyed on "first visit" never resolved once that turned false.
+  const [landed, setLanded] = createSignal(sessionStorage.getItem('anode.landed') !== null);
+  createEffect(() => {
+    if (route().kind !== 'home' || landed()) return;
+    sessionStorage.setItem('anode.landed', '1');
+    void landing().finally(() => setLanded(true));
+  });
   return (
     <Switch>
       <Match when={route().kind === 'home' && landed()}>
