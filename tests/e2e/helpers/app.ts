@@ -1,0 +1,86 @@
+/**
+ * Driving the app like a user, for any e2e spec: open it, wait for an editable cell, find cells by index, type
+ * into a cell, read what a cell shows. Selectors are the UI's visible contract (data-cell-id, .cm-content,
+ * aria-labels), never component internals.
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** Generous: the page shares 2 cores with Pyodide booting and other test runs. */
+export const UI_TIMEOUT = 30_000;
+/** Python has to boot before a code cell's first output. */
+export const KERNEL_TIMEOUT = 90_000;
+
+/** Every cell on the page, in notebook order. */
+export function cells(page: Page): Locator {
+  return page.locator('[data-cell-id]');
+}
+
+/** The cell at `index` (0-based). */
+export function cell(page: Page, index: number): Locator {
+  return cells(page).nth(index);
+}
+
+/** The CodeMirror content element (what receives typing) of the cell at `index`. */
+export function editor(page: Page, index: number): Locator {
+  return cell(page, index).locator('.cm-content');
+}
+
+/** Waits until the cell at `index` shows an editor that is ready for input. */
+export async function waitForEditor(page: Page, index = 0): Promise<void> {
+  await expect(editor(page, index)).toBeVisible({ timeout: UI_TIMEOUT });
+}
+
+/**
+ * Opens the app at `hash` (default: the start page) and waits for the first cell's editor when a notebook is
+ * shown. On a fresh profile the start page is a new "Untitled" notebook.
+ */
+export async function openApp(page: Page, hash = ''): Promise<void> {
+  await page.goto('./' + hash);
+  await page.locator('.notebook, .home, .not-found').first().waitFor({ timeout: UI_TIMEOUT });
+  if (await page.locator('.notebook').count()) await waitForEditor(page, 0);
+}
+
+/** Opens the app on a fresh profile and returns the new notebook's id (from its `#/n/<id>` URL). */
+export async function openNewNotebook(page: Page): Promise<string> {
+  await openApp(page);
+  await expect(page).toHaveURL(/#\/n\/[a-z0-9]+$/, { timeout: UI_TIMEOUT });
+  return notebookIdFromUrl(page.url());
+}
+
+export function notebookIdFromUrl(url: string): string {
+  const m = /#\/n\/([a-z0-9]+)$/.exec(url);
+  if (!m) throw new Error(`not a notebook URL: ${url}`);
+  return m[1]!;
+}
+
+/** Clicks into the cell's editor (edit mode), moves to the end of its text, and types `text` key by key. */
+export async function typeInCell(page: Page, index: number, text: string): Promise<void> {
+  await editor(page, index).click();
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.type(text);
+}
+
+/** Replaces the cell's whole source with `text`, inserted at once (no auto-indent or bracket closing). */
+export async function setCellText(page: Page, index: number, text: string): Promise<void> {
+  await editor(page, index).click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  if (text) await page.keyboard.insertText(text);
+}
+
+/** The cell's source as its editor shows it, lines joined by "\n". */
+export async function cellText(page: Page, index: number): Promise<string> {
+  const lines = await cell(page, index).locator('.cm-line').allTextContents();
+  return lines.join('\n');
+}
+
+/** Polls the cell's source until it equals `expected`. */
+export async function expectCellText(page: Page, index: number, expected: string): Promise<void> {
+  await expect.poll(() => cellText(page, index), { timeout: UI_TIMEOUT }).toBe(expected);
+}
+
+/** Leaves edit mode with Escape and waits until the notebook is in command mode. */
+export async function commandMode(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.cell.editing')).toHaveCount(0);
+}
