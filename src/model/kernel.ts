@@ -49,3 +49,23 @@ export function setKernelCount(doc: Y.Doc, sessionId: string, count: number, ori
     if (k.get('sessionId') === sessionId) k.set('executionCount', count);
   }, origin);
 }
+
+/** A request, from any peer, that the executor interrupt or restart its kernel. */
+export interface KernelControl {
+  id: string;
+  action: 'interrupt' | 'restart';
+  by: Actor;
+  at: number;
+}
+
+/** Asks whoever executes to interrupt or restart: the executor's tab acts on it (see the notebook session). */
+export function requestKernelControl(doc: Y.Doc, control: KernelControl, origin: Origin): void {
+  doc.transact(() => kernelMap(doc).set('control', { ...control }), origin);
+}
+
+export function readKernelControl(doc: Y.Doc): KernelControl | null {
+  const c = kernelMap(doc).get('control') as Partial<KernelControl> | undefined;
+  if (!c || typeof c !== 'object' || typeof c.id !== 'string' || typeof c.at !== 'number') return null;
+  if ((c.action !== 'interrupt' && c.action !== 'restart') || !c.by || typeof c.by.name !== 'string') return null;
+  return c as KernelControl;
+}

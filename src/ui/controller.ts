@@ -267,11 +267,11 @@ export class NotebookController {
   async interrupt(): Promise<void> {
     interruptAi(this);
     cancelQueued(this.doc, LOCAL);
-    await this.session.kernel.interrupt();
+    await this.session.controlKernel('interrupt');
   }
 
   async restart(): Promise<void> {
     cancelQueued(this.doc, LOCAL);
-    await this.session.kernel.restart();
+    await this.session.controlKernel('restart');
   }
 }

@@ -4,7 +4,7 @@
  * current. The UI renders from `doc`; it never keeps a copy of the notebook.
  */
 import * as Y from 'yjs';
-import { readMeta, schemaProblem, type Actor, type NotebookMeta } from '../model';
+import { LOCAL, kernelMap, newId, readKernelControl, readMeta, requestKernelControl, schemaProblem, type Actor, type NotebookMeta } from '../model';
 import { startExecutor, type Kernel } from '../kernel';
 import {
   openLocalStore,
@@ -53,9 +53,11 @@ export class NotebookSession {
       if (meta) library.upsert({ id, title: meta.title, created: meta.created });
     }, 1000);
     doc.on('update', touch);
+    const offControl = this.followKernelControl();
     this.offLibrary = () => {
       doc.off('update', touch);
       offKernel();
+      offControl();
     };
   }
 
@@ -72,6 +74,30 @@ export class NotebookSession {
       onChange: (role) => this.onRole.forEach((fn) => fn(role)),
       ...(room ? { room: { status: () => room.status(), onStatus: (fn: () => void) => room.onStatus(() => fn()) } } : {}),
     });
+  }
+
+  /** The executor's tab carries out interrupt/restart requests that peers write into the document. */
+  private followKernelControl(): () => void {
+    const seen = new Set<string>([readKernelControl(this.doc)?.id ?? '']);
+    const map = kernelMap(this.doc);
+    const onChange = (): void => {
+      const c = readKernelControl(this.doc);
+      if (!c || seen.has(c.id)) return;
+      seen.add(c.id);
+      if (!this.election.role().acting) return;
+      void (c.action === 'interrupt' ? this.kernel.interrupt() : this.kernel.restart());
+    };
+    map.observe(onChange);
+    return () => map.unobserve(onChange);
+  }
+
+  /** Interrupts or restarts the kernel that runs this notebook, in this tab or in the executor's. */
+  async controlKernel(action: 'interrupt' | 'restart'): Promise<void> {
+    if (this.election.role().acting) {
+      await (action === 'interrupt' ? this.kernel.interrupt() : this.kernel.restart());
+      return;
+    }
+    requestKernelControl(this.doc, { id: newId(), action, by: this.me(), at: Date.now() }, LOCAL);
   }
 
   /** Loads a notebook from this device. Never creates one: a missing id is "not found". */
