@@ -24,6 +24,9 @@ export type OpenResult =
   | { ok: true; session: NotebookSession }
   | { ok: false; reason: 'not-found' | 'schema'; message: string };
 
+/** The notebook whose code the tab's kernel last ran. */
+let kernelOwner: string | null = null;
+
 export class NotebookSession {
   readonly presence: Presence;
   election: ExecutorElection;
@@ -66,11 +69,15 @@ export class NotebookSession {
     return startExecutorElection({
       doc,
       presence: this.presence,
-      onElected: (t) =>
-        startExecutor(doc, kernel, t.me, {
+      onElected: (t) => {
+        // One kernel per tab: a notebook opened after another must not see the other's variables.
+        if (kernelOwner !== null && kernelOwner !== this.id) void kernel.restart();
+        kernelOwner = this.id;
+        return startExecutor(doc, kernel, t.me, {
           isExecutor: t.mayExecute,
           onExecutorChange: (recheck) => t.onRoleChange(() => recheck()),
-        }),
+        });
+      },
       onChange: (role) => this.onRole.forEach((fn) => fn(role)),
       ...(room ? { room: { status: () => room.status(), onStatus: (fn: () => void) => room.onStatus(() => fn()) } } : {}),
     });
