@@ -1,0 +1,138 @@
+/**
+ * Collaboration through the app, as users see it: two (or three) people in separate browser contexts (separate
+ * storage, so only WebRTC can carry the sync), y-webrtc's signaling server started by the Playwright config on
+ * E2E_SIGNALING_PORT. Ada shares her notebook with the Share button; Bob opens the link.
+ *
+ * UI contract used here: [data-cell-id] cells with .cm-content editors and .outputs; the Share button and its
+ * "Share link" field; [data-testid="executor"] ("Code runs in Ada’s browser"); avatars [data-peer="<name>"];
+ * y-codemirror.next's remote caret labels (.cm-ySelectionInfo); .not-found for a notebook that cannot be opened.
+ * The sync layer's own behaviour (failover with an interrupted run, offline merge) is covered in collab-sync.
+ */
+import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+
+const SIGNALING = `ws://127.0.0.1:${process.env.E2E_SIGNALING_PORT ?? 4450}`;
+const UI_TIMEOUT = 30_000;
+/** Python boots on the executor before the first output: generous on 2 cores with several pages. */
+const KERNEL_TIMEOUT = 120_000;
+
+const contexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+
+/** A person: their own browser context, name and colour, pointed at the test's signaling server. */
+async function person(browser: Browser, name: string, color: string): Promise<Page> {
+  // Media permission: without it Chromium gathers no loopback ICE candidates on a network-less machine.
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  contexts.push(context);
+  await context.addInitScript(
+    ({ signaling, user }) => {
+      localStorage.setItem('anode.signaling', signaling);
+      localStorage.setItem('anode.user', JSON.stringify(user));
+    },
+    { signaling: SIGNALING, user: { name, color } },
+  );
+  const page = await context.newPage();
+  page.on('dialog', (d) => void d.accept());
+  return page;
+}
+
+function cell(page: Page, index = 0) {
+  return page.locator('[data-cell-id]').nth(index);
+}
+
+/** The cell's source as its editor shows it, without other people's caret labels (y-codemirror widgets). */
+async function cellText(page: Page, index = 0): Promise<string> {
+  const lines = await cell(page, index)
+    .locator('.cm-line')
+    .evaluateAll((els) =>
+      els.map((el) => {
+        const copy = el.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll('.cm-ySelectionCaret, .cm-ySelectionInfo').forEach((w) => w.remove());
+        return (copy.textContent ?? '').replace(/\u2060/g, '');
+      }),
+    );
+  return lines.join('\n');
+}
+
+async function setSource(page: Page, text: string, index = 0): Promise<void> {
+  await cell(page, index).locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/** Ada opens a new notebook and shares it; returns the link. */
+async function shareNewNotebook(ada: Page): Promise<string> {
+  await ada.goto('./');
+  await expect(cell(ada).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
+  await ada.getByRole('button', { name: 'Share' }).click();
+  const link = await ada.getByLabel('Share link').inputValue();
+  expect(link).toMatch(/#\/r\/[a-z0-9]+\/[A-Za-z0-9_-]{16,}$/);
+  await ada.keyboard.press('Escape');
+  return link;
+}
+
+async function join(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await expect(cell(page).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
+}
+
+test('Bob opens Ada’s share link: edits flow both ways, each sees the other and their cursor', async ({ browser }) => {
+  const ada = await person(browser, 'Ada', '#d33682');
+  const bob = await person(browser, 'Bob', '#268bd2');
+  const link = await shareNewNotebook(ada);
+  await join(bob, link);
+
+  await setSource(ada, 'x = 21');
+  await expect.poll(() => cellText(bob), { timeout: UI_TIMEOUT }).toBe('x = 21');
+  await cell(bob).locator('.cm-content').click();
+  await bob.keyboard.press('ControlOrMeta+End');
+  await bob.keyboard.type('\ny = 2');
+  await expect.poll(() => cellText(ada), { timeout: UI_TIMEOUT }).toBe('x = 21\ny = 2');
+
+  await expect(ada.locator('[data-peer="Bob"]')).toBeVisible({ timeout: UI_TIMEOUT });
+  await expect(bob.locator('[data-peer="Ada"]')).toBeVisible({ timeout: UI_TIMEOUT });
+  // Bob's caret, labelled with his name, inside Ada's editor.
+  await expect(cell(ada).locator('.cm-ySelectionInfo', { hasText: 'Bob' })).toHaveCount(1, { timeout: UI_TIMEOUT });
+});
+
+test('Bob runs a cell and sees the output computed in Ada’s browser; when Ada leaves, Bob’s browser takes over', async ({ browser }) => {
+  test.setTimeout(4 * KERNEL_TIMEOUT);
+  const ada = await person(browser, 'Ada', '#d33682');
+  const bob = await person(browser, 'Bob', '#268bd2');
+  const link = await shareNewNotebook(ada);
+  await join(bob, link);
+  await expect(bob.getByTestId('executor')).toHaveText(/Ada’s browser/, { timeout: UI_TIMEOUT });
+
+  await setSource(bob, 'print(6 * 7)');
+  await bob.keyboard.press('Control+Enter');
+  await expect(cell(bob).locator('.outputs')).toContainText('42', { timeout: KERNEL_TIMEOUT });
+  await expect(cell(ada).locator('.outputs')).toContainText('42', { timeout: UI_TIMEOUT });
+
+  // Ada closes her tab: within 5 s Bob's browser is the executor (the Ada label goes), and runs his next cell.
+  const t0 = Date.now();
+  await ada.close({ runBeforeUnload: true });
+  // (Alone, Bob's bar no longer names an executor at all.)
+  await expect(bob.getByTestId('executor').filter({ hasText: 'Ada’s browser' })).toHaveCount(0, { timeout: 5_000 });
+  expect(Date.now() - t0).toBeLessThan(5_000);
+  // The notebook says plainly that Python state was lost.
+  await expect(bob.getByTestId('handover')).toContainText('Ada', { timeout: 5_000 });
+  await expect(bob.getByTestId('handover')).toContainText(/variables from before are gone/i);
+  await setSource(bob, 'print(2 + 2)');
+  await bob.keyboard.press('Control+Enter');
+  await expect(cell(bob).locator('.outputs')).toContainText('4', { timeout: KERNEL_TIMEOUT });
+});
+
+test('a link with the wrong secret cannot read the notebook', async ({ browser }) => {
+  const ada = await person(browser, 'Ada', '#d33682');
+  const mallory = await person(browser, 'Mallory', '#859900');
+  const link = await shareNewNotebook(ada);
+  await setSource(ada, 'secret = 42');
+  const wrong = link.replace(/\/[A-Za-z0-9_-]+$/, '/AAAAAAAAAAAAAAAAAAAAAA');
+  await mallory.goto(wrong);
+  await expect(mallory.locator('.not-found')).toBeVisible({ timeout: 45_000 });
+  await expect(mallory.locator('[data-cell-id]')).toHaveCount(0);
+  await expect(mallory.getByText('secret = 42')).toHaveCount(0);
+  await expect(ada.locator('[data-peer="Mallory"]')).toHaveCount(0);
+});
