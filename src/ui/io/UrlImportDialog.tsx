@@ -15,7 +15,9 @@ export function UrlImportDialog(props: { onImport: (url: string) => void; onClos
         <label>
           Address of a .ipynb file
           <input
-            type="url"
+            type="text"
+            inputmode="url"
+            spellcheck={false}
             aria-label="Notebook URL"
             placeholder="https://raw.githubusercontent.com/…/analysis.ipynb"
             value={url()}

@@ -52,7 +52,7 @@ export function importFile(file: File): Promise<boolean> {
     setNotice({
       kind: 'error',
       source: file.name,
-      message: `“${file.name}” is not a Jupyter notebook: Anode imports .ipynb files.`,
+      message: `“${file.name}” is not a Jupyter notebook: Anode imports .ipynb files (Jupyter's notebook format).`,
     });
     return Promise.resolve(false);
   }

@@ -38,7 +38,10 @@ export async function importIpynbFile(file: File): Promise<ImportOutcome> {
   return importIpynbText(text, file.name);
 }
 
-/** Whether a dropped or picked file looks like a notebook by its name or type (content decides in the end). */
+/**
+ * Whether a dropped or picked file could be a notebook by its name or type: .ipynb, or JSON (notebooks get saved
+ * as .json too). The content decides in the end; this only turns away images, archives and the like.
+ */
 export function looksLikeIpynb(file: File): boolean {
-  return /\.ipynb$/i.test(file.name) || file.type === 'application/x-ipynb+json';
+  return /\.(ipynb|json)$/i.test(file.name) || /^application\/(x-ipynb\+)?json$/.test(file.type);
 }
