@@ -119,7 +119,7 @@ test.describe('AI cells', () => {
     await ask(page, '%%ai\nCompute six times seven in Python');
 
     const dialog = page.getByRole('dialog');
-    await expect(dialog).toContainText('Create a code cell');
+    await expect(dialog.getByTestId('ai-approval-summary')).toHaveText('Create a code cell after cell 1');
     await expect(dialog.getByTestId('ai-diff')).toContainText('+print(6 * 7)');
     await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
 
@@ -130,7 +130,8 @@ test.describe('AI cells', () => {
     llm.script([{ content: [{ type: 'tool_use', name: 'run_cell', input: { cell_id: codeId } }] }, { text: 'The cell printed 42.' }]);
     await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
 
-    await expect(dialog).toContainText(`Run cell ${codeId}`);
+    await expect(dialog.getByTestId('ai-approval-summary')).toHaveText('Run cell 2');
+    await expect(dialog.getByTestId('ai-approval-source')).toHaveText('print(6 * 7)');
     await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
     await expect(dialog).toHaveCount(0);
 

@@ -6,7 +6,7 @@
 import * as Y from 'yjs';
 import { Show, createSignal, onCleanup, type JSX } from 'solid-js';
 import { readAiState, resetAiCell, type AiCellState } from '../../ai';
-import { LOCAL, cellOrder, cellOutputs, getCell, insertCell, type Output } from '../../model';
+import { LOCAL, cellOrder, cellOutputs, getCell, insertCell, snapshotCell, type Output } from '../../model';
 import { fromY } from '../reactive';
 import { Dialog } from '../Dialog';
 import type { NotebookController } from '../controller';
@@ -60,7 +60,7 @@ export function AiCellBody(props: { nb: NotebookController; id: string; cell: Y.
 
   return (
     <div class="ai-body" data-testid="ai-body">
-      <Transcript outputs={outputs()} doc={nb.doc} cellId={id} actions={actions} />
+      <Transcript outputs={outputs()} doc={nb.doc} cellId={id} order={turns.order()} actions={actions} />
       <Show when={turns.message(id)}>
         {(m) => (
           <div class="ai-message" role="alert">
@@ -83,7 +83,16 @@ export function AiCellBody(props: { nb: NotebookController; id: string; cell: Y.
           resetAiCell(nb.doc, id, LOCAL);
         }}
       />
-      <Show when={turns.approval(id)}>{(a) => <ApprovalDialog card={a().card} decide={(d) => a().decide(d)} />}</Show>
+      <Show when={turns.approval(id)}>
+        {(a) => (
+          <ApprovalDialog
+            card={a().card}
+            order={turns.order()}
+            source={a().card.cellId ? snapshotCell(nb.doc, a().card.cellId!)?.source : undefined}
+            decide={(d) => a().decide(d)}
+          />
+        )}
+      </Show>
       <Show when={previewOpen()}>
         <RequestPreviewDialog doc={nb.doc} cellId={id} onClose={() => setPreviewOpen(false)} />
       </Show>

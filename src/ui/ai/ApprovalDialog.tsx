@@ -6,6 +6,7 @@ import { Show, type JSX } from 'solid-js';
 import type { ConfirmDecision, ToolCard } from '../../ai';
 import { Dialog } from '../Dialog';
 import { DiffView } from './DiffView';
+import { withCellNumbers } from './cellLabels';
 
 const TITLE: Record<string, string> = {
   create_cell: 'The AI wants to add a cell',
@@ -14,13 +15,27 @@ const TITLE: Record<string, string> = {
   run_cell: 'The AI wants to run a cell',
 };
 
-export function ApprovalDialog(props: { card: ToolCard; decide: (d: ConfirmDecision) => void }): JSX.Element {
+/**
+ * `order` turns cell ids into cell numbers; `source` is the current code of the cell a run or delete targets,
+ * so the user sees what would run or go.
+ */
+export function ApprovalDialog(props: {
+  card: ToolCard;
+  order: readonly string[];
+  source?: string | undefined;
+  decide: (d: ConfirmDecision) => void;
+}): JSX.Element {
   return (
     <Dialog title={TITLE[props.card.name] ?? 'Allow this AI action?'} onClose={() => props.decide('reject')}>
       <p class="ai-approval-summary" data-testid="ai-approval-summary">
-        {props.card.summary}
+        {withCellNumbers(props.card.summary, props.order)}
       </p>
       <Show when={props.card.diff}>{(d) => <DiffView diff={d()} />}</Show>
+      <Show when={!props.card.diff && props.source !== undefined}>
+        <pre class="ai-diff" data-testid="ai-approval-source">
+          {props.source || '(empty cell)'}
+        </pre>
+      </Show>
       <div class="ai-approval-actions">
         <button type="button" class="danger" onClick={() => props.decide('reject')}>
           Reject

@@ -2,6 +2,7 @@
 import { Show, type JSX } from 'solid-js';
 import type { ToolCard, ToolCardStatus } from '../../ai';
 import { DiffView } from './DiffView';
+import { withCellNumbers } from './cellLabels';
 
 const STATUS_TEXT: Record<ToolCardStatus, string> = {
   awaiting_approval: 'Waiting for approval',
@@ -13,22 +14,25 @@ const STATUS_TEXT: Record<ToolCardStatus, string> = {
 };
 
 const ICON: Record<ToolCardStatus, string> = {
-  awaiting_approval: '⏳',
-  running: '⚙',
+  awaiting_approval: '?',
+  running: '…',
   done: '✓',
-  error: '⚠',
+  error: '!',
   rejected: '✕',
-  skipped: '⏭',
+  skipped: '–',
 };
 
-export function ToolCardView(props: { card: ToolCard; onGoToCell?: ((cellId: string) => void) | undefined }): JSX.Element {
+export function ToolCardView(props: { card: ToolCard; order: readonly string[]; onGoToCell?: ((cellId: string) => void) | undefined }): JSX.Element {
   const c = () => props.card;
+  const summary = (): string => withCellNumbers(c().summary, props.order);
   return (
-    <div class="ai-tool" data-testid="ai-tool-card" data-tool={c().name} data-status={c().status} role="group" aria-label={`AI action: ${c().summary}`}>
+    <div class="ai-tool" data-testid="ai-tool-card" data-tool={c().name} data-status={c().status} role="group" aria-label={`AI action: ${summary()}`}>
       <div class="ai-tool-head">
         <span aria-hidden="true">{ICON[c().status] ?? '•'}</span>
         <code>{c().name}</code>
-        <span class="ai-tool-summary">{c().summary}</span>
+        <span class="ai-tool-summary" title={c().summary}>
+          {summary()}
+        </span>
         <span class="ai-tool-status" data-testid="ai-tool-status">
           {STATUS_TEXT[c().status] ?? c().status}
         </span>

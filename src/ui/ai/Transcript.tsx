@@ -18,7 +18,7 @@ function pick<K extends AiItem['kind']>(item: AiItem, kind: K): Extract<AiItem, 
   return item.kind === kind && (item as Extract<AiItem, { kind: K }>);
 }
 
-function ItemView(props: { item: AiItem; doc: Y.Doc; cellId: string; actions: TranscriptActions }): JSX.Element {
+function ItemView(props: { item: AiItem; doc: Y.Doc; cellId: string; order: readonly string[]; actions: TranscriptActions }): JSX.Element {
   return (
     <Switch>
       <Match when={pick(props.item, 'prompt')}>
@@ -32,7 +32,7 @@ function ItemView(props: { item: AiItem; doc: Y.Doc; cellId: string; actions: Tr
       <Match when={pick(props.item, 'answer')}>
         {(a) => <AnswerView markdown={a().markdown} streaming={a().streaming} onInsert={props.actions.insertCode} />}
       </Match>
-      <Match when={pick(props.item, 'tool')}>{(t) => <ToolCardView card={t().card} onGoToCell={props.actions.goToCell} />}</Match>
+      <Match when={pick(props.item, 'tool')}>{(t) => <ToolCardView card={t().card} order={props.order} onGoToCell={props.actions.goToCell} />}</Match>
       <Match when={pick(props.item, 'error')}>{(e) => <ErrorView error={e().error} onOpenSettings={props.actions.openSettings} />}</Match>
       <Match when={pick(props.item, 'notice')}>
         {(n) => (
@@ -48,10 +48,10 @@ function ItemView(props: { item: AiItem; doc: Y.Doc; cellId: string; actions: Tr
   );
 }
 
-export function Transcript(props: { outputs: Output[]; doc: Y.Doc; cellId: string; actions: TranscriptActions }): JSX.Element {
+export function Transcript(props: { outputs: Output[]; doc: Y.Doc; cellId: string; order: readonly string[]; actions: TranscriptActions }): JSX.Element {
   return (
     <div class="ai-transcript" data-testid="ai-transcript">
-      <Index each={props.outputs}>{(o) => <ItemView item={aiItem(o())} doc={props.doc} cellId={props.cellId} actions={props.actions} />}</Index>
+      <Index each={props.outputs}>{(o) => <ItemView item={aiItem(o())} doc={props.doc} cellId={props.cellId} order={props.order} actions={props.actions} />}</Index>
     </div>
   );
 }

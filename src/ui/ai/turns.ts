@@ -5,7 +5,9 @@
  * see is written into the document by `runAiCell`; this holds only what belongs to this tab.
  */
 import { createSignal, type Accessor } from 'solid-js';
+import * as Y from 'yjs';
 import { readAiSettings, runAiCell, type ConfirmDecision, type ToolCard } from '../../ai';
+import { cellOrder, cellsMap } from '../../model';
 import type { NotebookController } from '../controller';
 
 /** A tool call waiting for the user: the card to show and how to answer it. */
@@ -35,10 +37,22 @@ export class AiTurns {
   private readonly messages: Accessor<ReadonlyMap<string, string>>;
   private readonly setMessage: (id: string, v: string | undefined) => void;
 
+  /** Cell ids in order, for showing ids as cell numbers (recomputed only when cells are added, removed, moved). */
+  readonly order: Accessor<string[]>;
+
   constructor(private readonly nb: NotebookController) {
     [this.runningMap, this.setRunning] = mapSignal<true>();
     [this.approvals, this.setApproval] = mapSignal<PendingApproval>();
     [this.messages, this.setMessage] = mapSignal<string>();
+    const doc = nb.doc;
+    const [order, setOrder] = createSignal(cellOrder(doc), { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
+    this.order = order;
+    const cells = cellsMap(doc);
+    // Lives as long as the document: the session destroys both together.
+    cells.observeDeep((events) => {
+      const moved = events.some((e) => e.target === cells || (e instanceof Y.YMapEvent && e.target.parent === cells && e.keysChanged.has('order')));
+      if (moved) setOrder(cellOrder(doc));
+    });
   }
 
   /** Whether this tab is answering in cell `id` (reactive). */
