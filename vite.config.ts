@@ -41,20 +41,39 @@ function pyodideCore(): Plugin {
   };
 }
 
+/**
+ * The package base URL as code. An absolute URL stays a string. A relative one (`./pyodide/packages/`, a vendored
+ * build: scripts/vendor-packages.mjs) is resolved against the app's base at run time, so the same build works at
+ * any sub-path: on the page against document.baseURI, in the kernel worker (served from `assets/`) against the
+ * worker script's parent folder. Both must yield the same URL: the worker compares it with the page's.
+ */
+function packageBaseDefine(raw: string): string {
+  if (/^[a-z][a-z\d+.-]*:/i.test(raw) || raw.startsWith('/')) return JSON.stringify(raw);
+  const r = JSON.stringify(raw);
+  return `(typeof document === "undefined" ? new URL(${r}, new URL("..", self.location.href)) : new URL(${r}, document.baseURI)).href`;
+}
+
 export default defineConfig({
   // Relative asset paths: the same build works at a domain's root and under any sub-path.
   base: './',
   define: {
     __PYODIDE_VERSION__: JSON.stringify(PYODIDE_VERSION),
-    __DEFAULT_PACKAGE_BASE__: JSON.stringify(
-      process.env.ANODE_PACKAGE_BASE_URL ?? `https://cdn.jsdelivr.net/pyodide/v${PYODIDE_VERSION}/full/`,
+    __DEFAULT_PACKAGE_BASE__: packageBaseDefine(
+      process.env.ANODE_PACKAGE_BASE_URL || `https://cdn.jsdelivr.net/pyodide/v${PYODIDE_VERSION}/full/`,
     ),
+    // Tells two deployments apart (the service worker's update flow; tests); any string, e.g. a git hash.
+    __ANODE_BUILD_ID__: JSON.stringify(process.env.ANODE_BUILD_ID || new Date().toISOString()),
     __DEFAULT_SIGNALING__: JSON.stringify(process.env.ANODE_SIGNALING_URLS ?? 'ws://127.0.0.1:4444'),
   },
   plugins: [
     solid(),
     pyodideCore(),
     VitePWA({
+      // Our own worker (src/pwa/sw.ts): generateSW cannot add the COOP/COEP headers static hosts lack, nor
+      // cache packages from the package base URL the way the kernel fetches them. Registered by src/pwa.
+      strategies: 'injectManifest',
+      srcDir: 'src/pwa',
+      filename: 'sw.ts',
       registerType: 'prompt',
       injectRegister: null,
       manifest: {
@@ -72,9 +91,16 @@ export default defineConfig({
           { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
       },
-      workbox: {
-        globPatterns: ['**/*.{js,mjs,css,html,svg,png,ico,wasm,zip,json,py,woff2}'],
+      injectManifest: {
+        // The shell and Pyodide's core (wasm 9.6 MB, stdlib zip 2.5 MB: over Workbox's 2 MiB default). KaTeX's
+        // woff/ttf fallbacks are left out (every browser that runs Pyodide takes woff2); vendored packages are
+        // cached on first use instead of all at install (scripts/vendor-packages.mjs).
+        // (The manifest and its icons are added by the plugin itself.)
+        globPatterns: ['**/*.{js,mjs,css,html,svg,ico,wasm,zip,json,py,woff2}'],
+        globIgnores: ['pyodide/packages/**', 'sw.js'],
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
+        // A classic script: registered without `type: 'module'`, so every browser with service workers runs it.
+        rollupFormat: 'iife',
       },
     }),
   ],

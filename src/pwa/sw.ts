@@ -1,0 +1,110 @@
+/// <reference lib="webworker" />
+/**
+ * Anode's service worker (built by vite-plugin-pwa's injectManifest from this file).
+ *
+ * - Precaches the shell and Pyodide's core (the manifest vite-plugin-pwa injects), so the app opens offline.
+ * - Cache-first for Python packages (wheels and the package lock from any package base URL, and the vendored
+ *   `pyodide/packages/` of this origin): a package loaded once loads again offline.
+ * - Adds COOP/COEP/CORP to everything it serves from this origin, so a static host that cannot set headers still
+ *   gets a cross-origin isolated page (SharedArrayBuffer: interrupt and input()). The page reloads once when
+ *   this worker first takes control (src/pwa/register.ts), the coi-serviceworker technique.
+ * - Updates wait for the user ("A new version is available — Reload" posts SKIP_WAITING): a silent swap under an
+ *   open notebook would mix two versions of the code in one tab.
+ */
+import { cleanupOutdatedCaches, matchPrecache, precache } from 'workbox-precaching';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<string | { url: string; revision: string | null }> };
+
+const PACKAGE_CACHE = 'anode-packages-v1';
+
+precache(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+
+self.addEventListener('message', (event: ExtendableMessageEvent) => {
+  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+// The first install takes the open page at once (it has no other worker), so the first visit is already
+// offline-capable; an update only activates after SKIP_WAITING, and the page then reloads into it.
+self.addEventListener('activate', (event: ExtendableEvent) => {
+  event.waitUntil(self.clients.claim());
+});
+
+const scope = new URL(self.registration.scope);
+
+/** The same response with the isolation headers a COOP/COEP-less host could not send. */
+function isolated(res: Response, sameOrigin: boolean): Response {
+  // Opaque and redirect-type responses cannot be rebuilt; error responses carry nothing worth isolating.
+  if (res.status === 0 || res.type === 'opaqueredirect') return res;
+  const headers = new Headers(res.headers);
+  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  if (sameOrigin && !headers.has('Cross-Origin-Resource-Policy')) headers.set('Cross-Origin-Resource-Policy', 'same-origin');
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+}
+
+/** Package files: wheels (and the zips/tars older locks list) from any base, and this origin's vendored folder. */
+function isPackage(url: URL): boolean {
+  if (url.origin === scope.origin && url.pathname.startsWith(`${scope.pathname}pyodide/packages/`)) return true;
+  return /\.(whl|tar|tgz|zip)$/.test(url.pathname) && !url.pathname.endsWith('/python_stdlib.zip');
+}
+
+/** A mirror's own lock file (not the bundled one, which is precached). */
+function isMirrorLock(url: URL): boolean {
+  return url.pathname.endsWith('/pyodide-lock.json') && url.href !== new URL('pyodide/pyodide-lock.json', scope).href;
+}
+
+async function cacheFirst(request: Request): Promise<Response> {
+  const cache = await caches.open(PACKAGE_CACHE);
+  const hit = await cache.match(request, { ignoreVary: true });
+  if (hit) return hit;
+  const res = await fetch(request);
+  // Only complete, readable answers: an opaque or partial one would poison the cache for good.
+  if (res.ok && res.status === 200 && res.type !== 'opaque') await cache.put(request, res.clone());
+  return res;
+}
+
+async function networkFirst(request: Request): Promise<Response> {
+  const cache = await caches.open(PACKAGE_CACHE);
+  try {
+    const res = await fetch(request);
+    if (res.ok && res.type !== 'opaque') await cache.put(request, res.clone());
+    return res;
+  } catch (e) {
+    const hit = await cache.match(request, { ignoreVary: true });
+    if (hit) return hit;
+    throw e;
+  }
+}
+
+async function handle(request: Request, url: URL): Promise<Response> {
+  const sameOrigin = url.origin === scope.origin;
+  const isShell = sameOrigin && (url.pathname === scope.pathname || url.pathname === `${scope.pathname}index.html`);
+  if (request.mode === 'navigate' && isShell) {
+    // Hash routing: every page of the app is index.html. Served from the precache so it opens offline;
+    // a new deployment is noticed by the worker update check, not by this response.
+    const shell = await matchPrecache('index.html');
+    return isolated(shell ?? (await fetch(request)), true);
+  }
+  if (sameOrigin) {
+    const pre = await matchPrecache(url.href);
+    if (pre) return isolated(pre, true);
+  }
+  if (isPackage(url)) return isolated(await cacheFirst(request), sameOrigin);
+  if (isMirrorLock(url)) return isolated(await networkFirst(request), sameOrigin);
+  return isolated(await fetch(request), sameOrigin);
+}
+
+self.addEventListener('fetch', (event: FetchEvent) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  const inScope = url.origin === scope.origin && url.pathname.startsWith(scope.pathname);
+  if (request.mode === 'navigate' && !inScope) return;
+  // Cross-origin requests other than packages go straight to the network: nothing to cache or isolate.
+  if (!inScope && url.origin === scope.origin) return;
+  if (url.origin !== scope.origin && !isPackage(url) && !isMirrorLock(url)) return;
+  // The worker's own script must come from the network, or updates would never be seen.
+  if (inScope && url.pathname === `${scope.pathname}sw.js`) return;
+  event.respondWith(handle(request, url));
+});
