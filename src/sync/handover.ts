@@ -115,10 +115,23 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
     const elected = executor !== null && executor === me;
     const executorPeer = executor === null ? null : (presence.peers().get(executor) ?? null);
     const gate = opts.room?.status();
+    // Already the recorded executor (e.g. the notebook was just shared, restarting the election): resuming
+    // takes nothing from anyone, so there is nothing to wait for.
+    const resuming = recorded === me;
     // Isolation only matters while the old executor may be alive somewhere: not after it said goodbye.
     const isolated = !!gate?.isolated && !(recorded !== null && goodbyes.has(recorded));
     const hold: ExecutorRole['hold'] =
-      !elected || acting ? null : readMeta(doc) === null ? 'loading' : gate && !gate.settled ? 'settling' : isolated ? 'isolated' : null;
+      !elected || acting
+        ? null
+        : readMeta(doc) === null
+          ? 'loading'
+          : resuming
+            ? null
+            : gate && !gate.settled
+              ? 'settling'
+              : isolated
+                ? 'isolated'
+                : null;
     return { executor, executorPeer, recorded, elected, acting, waiting: elected && !acting, hold };
   }
 

@@ -362,6 +362,18 @@ describe('executor election across peers', () => {
     again.destroy();
   });
 
+  it('sharing a notebook (a new election gated on the new room) keeps executing without waiting', () => {
+    net = new SimNet();
+    const a = tab('Ada', 30, 100, { doc: createNotebookDoc() });
+    const first = a.takeovers[0]!;
+    a.election.destroy();
+    const gate = new FakeGate(); // the room just opened: not settled
+    const again = startExecutorElection({ doc: a.peer.doc, presence: a.presence, room: gate, onElected: (t) => void a.takeovers.push(t) });
+    expect(again.role()).toMatchObject({ acting: true, hold: null });
+    expect(a.takeovers[1]).toMatchObject({ sessionId: first.sessionId, note: null });
+    again.destroy();
+  });
+
   it('never throws when a hostile peer publishes malformed presence', () => {
     net = new SimNet();
     const a = tab('Ada', 30, 100, { doc: createNotebookDoc() });
