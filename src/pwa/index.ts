@@ -4,6 +4,7 @@
  * level; `<StorageInfo />` in Settings.
  */
 import { registerServiceWorker } from './register';
+import { mountPwaStatus } from './mount';
 import { watchNetwork } from './network';
 import { watchInstall } from './install';
 import { watchStorage } from './storage';
@@ -30,4 +31,5 @@ export function startPwa(): void {
   watchInstall();
   watchStorage();
   registerServiceWorker();
+  mountPwaStatus();
 }
