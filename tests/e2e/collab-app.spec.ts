@@ -124,6 +124,29 @@ test('Bob runs a cell and sees the output computed in Ada’s browser; when Ada 
   await expect(cell(bob).locator('.outputs')).toContainText('4', { timeout: KERNEL_TIMEOUT });
 });
 
+test('three people: when the executor leaves, exactly one of the other two runs the code, and both say whose', async ({ browser }) => {
+  test.setTimeout(4 * KERNEL_TIMEOUT);
+  const ada = await person(browser, 'Ada', '#d33682');
+  const bob = await person(browser, 'Bob', '#268bd2');
+  const cy = await person(browser, 'Cy', '#2aa198');
+  const link = await shareNewNotebook(ada);
+  await join(bob, link);
+  await join(cy, link);
+  for (const p of [bob, cy]) await expect(p.getByTestId('executor')).toHaveText(/Ada’s browser/, { timeout: UI_TIMEOUT });
+
+  await ada.close({ runBeforeUnload: true });
+  // One of them now runs the code; the other names that person.
+  const named = async (p: Page) => ((await p.getByTestId('executor').count()) ? await p.getByTestId('executor').innerText() : '');
+  await expect
+    .poll(async () => [await named(bob), await named(cy)].sort().join(' | '), { timeout: 5_000 })
+    .toMatch(/^Code runs in (Bob’s browser \| Code runs in your browser|Cy’s browser \| Code runs in your browser)$/);
+
+  await setSource(cy, 'print(3 * 3)');
+  await cy.keyboard.press('Control+Enter');
+  await expect(cell(cy).locator('.outputs')).toContainText('9', { timeout: KERNEL_TIMEOUT });
+  await expect(cell(bob).locator('.outputs')).toContainText('9', { timeout: UI_TIMEOUT });
+});
+
 test('a link with the wrong secret cannot read the notebook', async ({ browser }) => {
   const ada = await person(browser, 'Ada', '#d33682');
   const mallory = await person(browser, 'Mallory', '#859900');
