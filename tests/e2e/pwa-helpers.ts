@@ -1,0 +1,155 @@
+/**
+ * For the PWA specs: builds of the app in temporary folders (reused while the sources are unchanged), and a static
+ * host the test controls: any sub-path, with or without the isolation headers, its folder switchable (a new
+ * deployment) and stoppable (no network).
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, type Page } from '@playwright/test';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+export const BUILD_ROOT = process.env.PWA_E2E_BUILDS ?? join(tmpdir(), 'anode-pwa-e2e');
+/** Pyodide boots on 2 shared cores; the first visit also precaches ~15 MB. */
+export const BOOT_TIMEOUT = 120_000;
+
+/** What a build depends on: the commit, uncommitted changes to the app's sources, and the build's env. */
+function sourceStamp(env: Record<string, string>): string {
+  const paths = ['src', 'workers', 'vite.config.ts', 'index.html', 'public', 'package-lock.json'];
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: REPO, encoding: 'utf8' });
+  const untracked = git('ls-files', '--others', '--exclude-standard', '--', ...paths)
+    .split('\n')
+    .filter(Boolean)
+    .map((f) => f + createHash('sha1').update(readFileSync(join(REPO, f))).digest('hex'));
+  return createHash('sha256')
+    .update(git('rev-parse', 'HEAD'))
+    .update(git('diff', 'HEAD', '--', ...paths))
+    .update(untracked.join('\n'))
+    .update(JSON.stringify(env))
+    .digest('hex');
+}
+
+/** Builds the app into BUILD_ROOT/<name> with `env` (skipped when an identical build is already there). */
+export function buildApp(name: string, env: Record<string, string> = {}): string {
+  const dir = join(BUILD_ROOT, name);
+  const stampFile = join(BUILD_ROOT, `${name}.stamp`);
+  const stamp = sourceStamp(env);
+  if (existsSync(join(dir, 'sw.js')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(BUILD_ROOT, { recursive: true });
+  execFileSync(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', dir, '--emptyOutDir'], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: 'pipe',
+  });
+  writeFileSync(stampFile, stamp);
+  return dir;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.wasm': 'application/wasm',
+  '.zip': 'application/zip',
+  '.whl': 'application/zip',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+
+export interface StaticHost {
+  /** The app's URL, ending with the sub-path, e.g. http://127.0.0.1:PORT/tools/anode/ */
+  url: string;
+  origin: string;
+  /** Paths requested (after the prefix), in order. */
+  requests: string[];
+  /** Serve another build from now on (a new deployment). */
+  setRoot(dir: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A plain static host. `isolate`: send COOP/COEP/CORP as `npm start` does; without it, like GitHub Pages and most
+ * CDNs, it sends none, and only the service worker can make the page cross-origin isolated.
+ */
+export async function serveStatic(opts: { root: string; prefix?: string; isolate?: boolean }): Promise<StaticHost> {
+  let root = normalize(opts.root);
+  const prefix = opts.prefix ?? '/';
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!pathname.startsWith(prefix)) return void res.writeHead(404).end('not found');
+    const rel = pathname.slice(prefix.length);
+    requests.push(rel);
+    let file = normalize(join(root, rel));
+    if (file !== root && !file.startsWith(root + sep)) return void res.writeHead(403).end();
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) return void res.writeHead(404).end('not found');
+    const headers: Record<string, string | number> = {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': statSync(file).size,
+      // As a host should: the HTML and the service worker revalidated, so a new deployment is seen.
+      'Cache-Control': /(\.html|sw\.js|\.webmanifest)$/.test(file) ? 'no-cache' : 'public, max-age=3600',
+    };
+    if (opts.isolate) {
+      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+      headers['Cross-Origin-Resource-Policy'] = 'same-origin';
+    }
+    res.writeHead(200, headers);
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}${prefix}`,
+    origin,
+    requests,
+    setRoot: (dir) => void (root = normalize(dir)),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Waits until a service worker controls the page (after its first install, which precaches the app). */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: BOOT_TIMEOUT });
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+}
+
+export function kernelStatus(page: Page) {
+  return page.locator('[data-testid="kernel-status"]');
+}
+
+export async function waitForKernel(page: Page): Promise<void> {
+  await expect(page.locator('[data-cell-id]').first()).toBeVisible({ timeout: BOOT_TIMEOUT });
+  await expect(kernelStatus(page)).toHaveText(/idle/i, { timeout: BOOT_TIMEOUT });
+}
+
+/** Replaces the first cell's source and runs it (Ctrl+Enter); returns its outputs. */
+export async function runInCell(page: Page, code: string, index = 0) {
+  const cell = page.locator('[data-cell-id]').nth(index);
+  await cell.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(code);
+  await page.keyboard.press('Control+Enter');
+  return cell.locator('.outputs');
+}
+
+export async function cellSource(page: Page, index = 0): Promise<string> {
+  return (await page.locator('[data-cell-id]').nth(index).locator('.cm-line').allTextContents()).join('\n');
+}
