@@ -208,6 +208,57 @@ test.describe('AI cells', () => {
     expect(body).toEqual(preview);
   });
 
+  test('"Always allow for this notebook" stops asking for that tool in this notebook', async ({ page }) => {
+    const create = (source: string) => ({ type: 'tool_use' as const, name: 'create_cell', input: { cell_type: 'code', source } });
+    llm.script([
+      { content: [create('a = 1'), create('b = 2')] },
+      { text: 'Added two cells.' },
+      { content: [create('c = 3')] },
+      { text: 'Added one more.' },
+    ]);
+    await openNotebook(page);
+    await ask(page, '%%ai\nAdd two cells');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Always allow for this notebook' }).click();
+    const body = aiBody(page);
+    await expect(body.getByTestId('ai-answer').last()).toHaveText('Added two cells.');
+    await expect(page.locator('[data-cell-id]')).toHaveCount(3);
+
+    await ask(page, '%%ai\nOne more');
+    await expect(body.getByTestId('ai-answer').last()).toHaveText('Added one more.');
+    await expect(page.locator('[data-cell-id]')).toHaveCount(4);
+    await expect(dialog).toHaveCount(0);
+  });
+
+  test('model output is rendered as sanitized markdown: no script or event handler runs', async ({ page }) => {
+    llm.script([
+      {
+        text: 'Look: <img src="x" onerror="window.__aiPwned = 1"> <script>window.__aiPwned = 2</script> [link](javascript:window.__aiPwned=3) **safe**',
+      },
+    ]);
+    await openNotebook(page);
+    await ask(page, '%%ai\nSay something nasty');
+    const answer = aiBody(page).getByTestId('ai-answer');
+    await expect(answer.locator('strong')).toHaveText('safe');
+    await expect(answer.locator('script, [onerror]')).toHaveCount(0);
+    await expect(answer.locator('a[href^="javascript:"]')).toHaveCount(0);
+    expect(await page.evaluate(() => (window as { __aiPwned?: number }).__aiPwned)).toBeUndefined();
+  });
+
+  test('a refusal and an unreachable API each show a message in the cell', async ({ page }) => {
+    llm.script([{ stop_reason: 'refusal' }]);
+    await openNotebook(page);
+    await ask(page, '%%ai\nSomething the model declines');
+    const error = aiBody(page).getByTestId('ai-error');
+    await expect(error).toContainText('The model declined to answer');
+
+    // A Base URL where nothing listens: the network error names the host and what to check.
+    await page.evaluate((k) => localStorage.setItem(k, 'http://127.0.0.1:9'), AI_STORAGE_KEYS.baseURL);
+    await ask(page, '%%ai\nAre you there?');
+    await expect(error.last()).toContainText('Connection error');
+    await expect(error.last()).toContainText('127.0.0.1:9');
+  });
+
   test('the API key never enters the notebook: not in requests bodies, not in the stored document', async ({ page }) => {
     llm.script([{ text: 'Noted.' }]);
     await openNotebook(page);
