@@ -154,16 +154,17 @@ export class NotebookController {
     const id = this.selected();
     if (!id) return;
     this.runCell(id);
+    // As in Jupyter: running leaves edit mode; only a cell added by the run (at the end, or Alt+Enter) is
+    // opened for typing.
     if (mode === 'stay') {
-      if (this.typeOf(id) === 'markdown') this.commandMode();
+      this.commandMode();
       return;
     }
     const order = this.order();
     const i = order.indexOf(id);
     const next = order[i + 1];
     if (mode === 'next' && next) {
-      this.focusCell(next, this.mode());
-      if (this.typeOf(next) === 'markdown' && this.mode() === 'edit') this.focusCell(next, 'command');
+      this.focusCell(next, 'command');
       return;
     }
     const added = insertCell(this.doc, i + 1, { type: 'code' }, LOCAL);
