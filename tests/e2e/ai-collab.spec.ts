@@ -1,0 +1,120 @@
+/**
+ * AI cells in a shared notebook: Ada has an API key, Bob has none. Two browser contexts (separate storage), synced
+ * over WebRTC through the signaling server the Playwright config starts on E2E_SIGNALING_PORT. Bob watches Ada's
+ * answer stream in, cannot start a second turn over hers, and neither person's stored copy of the notebook holds
+ * Ada's key.
+ */
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { startMockLlm, type MockLlm } from '../fixtures/mock-llm.mjs';
+import { AI_STORAGE_KEYS } from '../../src/ai/settings';
+
+const SIGNALING = `ws://127.0.0.1:${process.env.E2E_SIGNALING_PORT ?? 4450}`;
+const UI_TIMEOUT = 30_000;
+const KEY = 'sk-ant-e2e-ADA-ONLY-5e1f-NOT-FOR-PEERS';
+
+let llm: MockLlm;
+const contexts: BrowserContext[] = [];
+
+test.beforeAll(async () => {
+  llm = await startMockLlm({ port: 0 });
+});
+test.afterAll(async () => {
+  await llm?.close();
+});
+test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+  llm.reset();
+});
+
+async function person(browser: Browser, name: string, key: string | null): Promise<Page> {
+  // Media permission: without it Chromium gathers no loopback ICE candidates on a network-less machine.
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  contexts.push(context);
+  await context.addInitScript(
+    ({ signaling, user, keys, key, baseURL }) => {
+      localStorage.setItem('anode.signaling', signaling);
+      localStorage.setItem('anode.user', JSON.stringify(user));
+      localStorage.setItem(keys.baseURL, baseURL);
+      if (key) localStorage.setItem(keys.apiKey, key);
+    },
+    { signaling: SIGNALING, user: { name, color: name === 'Ada' ? '#7c3aed' : '#0891b2' }, keys: AI_STORAGE_KEYS, key, baseURL: llm.url },
+  );
+  return context.newPage();
+}
+
+function cell(page: Page, index = 0) {
+  return page.locator('[data-cell-id]').nth(index);
+}
+
+/** Every stored notebook document on this page's device, as text (y-indexeddb keeps binary Yjs updates). */
+async function storedNotebooks(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const open = (name: string): Promise<IDBDatabase> =>
+      new Promise((resolve, reject) => {
+        const r = indexedDB.open(name);
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    const texts: string[] = [];
+    for (const { name } of await indexedDB.databases()) {
+      if (!name?.startsWith('anode:nb:')) continue;
+      const db = await open(name);
+      if (db.objectStoreNames.contains('updates')) {
+        const rows = await new Promise<unknown[]>((resolve, reject) => {
+          const r = db.transaction('updates').objectStore('updates').getAll();
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+        });
+        for (const row of rows) if (row instanceof Uint8Array) texts.push(new TextDecoder('latin1').decode(row));
+      }
+      db.close();
+    }
+    return texts.join('\n');
+  });
+}
+
+test("a collaborator sees the answer stream in from Ada's browser, and no copy of the notebook holds her key", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const words = Array.from({ length: 24 }, (_, i) => `idea${i}`).join(' ');
+  llm.script([{ text: `Shared thoughts: ${words} END-OF-ANSWER`, chunks: 24, delayMs: 250 }]);
+  const ada = await person(browser, 'Ada', KEY);
+  const bob = await person(browser, 'Bob', null);
+
+  await ada.goto('./');
+  await expect(cell(ada).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
+  await ada.getByRole('button', { name: 'Share' }).click();
+  const link = await ada.getByLabel('Share link').inputValue();
+  await ada.keyboard.press('Escape');
+  await bob.goto(link);
+  await expect(cell(bob).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
+  await expect(ada.locator('[data-peer="Bob"]')).toBeVisible({ timeout: UI_TIMEOUT });
+
+  await cell(ada).locator('.cm-content').click();
+  await ada.keyboard.press('ControlOrMeta+a');
+  await ada.keyboard.insertText('%%ai\nBrainstorm with us');
+  await ada.keyboard.press('Control+Enter');
+
+  const bobBody = cell(bob).getByTestId('ai-body');
+  await expect(bobBody.getByTestId('ai-answer')).toContainText('Shared thoughts', { timeout: UI_TIMEOUT });
+  await expect(bobBody.getByTestId('ai-status')).toHaveText('Answering in Ada’s browser…');
+  await expect(bobBody.getByRole('button', { name: 'Stop answer' })).toHaveCount(0);
+
+  // Bob runs the same cell while Ada's turn is going: he is told to wait, and nothing is sent from his browser.
+  await cell(bob).locator('.cm-content').click();
+  await bob.keyboard.press('Control+Enter');
+  await expect(bobBody.getByRole('alert').filter({ hasText: 'Ada is running this AI cell' })).toBeVisible();
+
+  await expect(bobBody.getByTestId('ai-answer')).toContainText('END-OF-ANSWER', { timeout: UI_TIMEOUT });
+  await expect(bobBody.getByTestId('ai-status')).toHaveText('');
+  expect(llm.requests()).toHaveLength(1);
+
+  const adaStored = await storedNotebooks(ada);
+  const bobStored = await storedNotebooks(bob);
+  expect(adaStored).toContain('END-OF-ANSWER');
+  expect(bobStored).toContain('END-OF-ANSWER');
+  for (const stored of [adaStored, bobStored]) {
+    expect(stored).not.toContain(KEY);
+    expect(stored).not.toContain(KEY.slice(0, 16));
+  }
+  expect(await bob.evaluate((k) => localStorage.getItem(k), AI_STORAGE_KEYS.apiKey)).toBeNull();
+});
