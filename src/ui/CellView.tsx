@@ -15,6 +15,7 @@ import {
   type RunRecord,
 } from '../model';
 import { OutputArea } from './outputs';
+import { OutputTools, useOutputsCollapsed } from './io';
 import { AiCellBody, isAiPrompt } from './ai';
 import { Markdown } from './Markdown';
 import { createCellEditor } from './editor';
@@ -120,6 +121,7 @@ export function CellView(props: {
     nb.changeType(t);
   };
 
+  const outputsCollapsed = useOutputsCollapsed(nb, props.id);
   const hiddenFromAi = createMemo(() => metadata()['hideFromAI'] === true);
 
   return (
@@ -226,9 +228,14 @@ export function CellView(props: {
           <AiCellBody nb={nb} id={props.id} cell={cell} />
         </Show>
         <Show when={!isAiPrompt(type() ?? 'raw', source()) && (outputs().length > 0 || props.run?.inputRequest)}>
-          <div class="outputs">
-            <OutputArea doc={nb.doc} cellId={props.id} outputs={outputs()} run={props.run} executionCount={count()} />
-          </div>
+          <Show when={outputs().length > 0}>
+            <OutputTools nb={nb} id={props.id} outputs={outputs()} />
+          </Show>
+          <Show when={!outputsCollapsed() || props.run?.inputRequest}>
+            <div class="outputs">
+              <OutputArea doc={nb.doc} cellId={props.id} outputs={outputs()} run={props.run} executionCount={count()} />
+            </div>
+          </Show>
         </Show>
       </div>
     </div>
