@@ -126,8 +126,17 @@ export async function serveStatic(opts: { root: string; prefix?: string; isolate
 
 /** Waits until a service worker controls the page (after its first install, which precaches the app). */
 export async function waitForServiceWorker(page: Page): Promise<void> {
-  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: BOOT_TIMEOUT });
-  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  // The page may reload itself meanwhile (isolation on a header-less host): evaluate again in the new document.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: BOOT_TIMEOUT });
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      return;
+    } catch (e) {
+      if (attempt > 2 || !/context was destroyed|navigat/i.test(String(e))) throw e;
+      await page.waitForLoadState('load');
+    }
+  }
 }
 
 export function kernelStatus(page: Page) {
