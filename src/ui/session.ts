@@ -70,8 +70,9 @@ export class NotebookSession {
       doc,
       presence: this.presence,
       onElected: (t) => {
-        // One kernel per tab: a notebook opened after another must not see the other's variables.
-        if (kernelOwner !== null && kernelOwner !== this.id) void kernel.restart();
+        // One kernel per tab: a notebook opened after another must not see the other's variables, and a
+        // takeover (note set) promises everyone a fresh interpreter even if this tab executed here before.
+        if (kernelOwner !== null && (kernelOwner !== this.id || t.note !== null)) void kernel.restart();
         kernelOwner = this.id;
         return startExecutor(doc, kernel, t.me, {
           isExecutor: t.mayExecute,
