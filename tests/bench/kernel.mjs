@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+// Kernel figures, in real Chromium against a built app served like `npm start` serves it:
+//   - kernel ready, cold (fresh profile: every file downloaded) and warm (persistent profile, HTTP cache primed),
+//     measured in the page from navigation start to the status element reading "idle";
+//   - round trip from the run key (Ctrl+Enter in the first cell) to the new result painted, median and p95 over
+//     100 runs;
+//   - time to show 10,000 lines of stdout (key press to the last line painted).
+// Usage: node tests/bench/kernel.mjs [--dist dir] [--runs 100]. Default dist: ./dist (the app). For the kernel
+// harness: build it (npx vite build -c tests/fixtures/kernel-harness/vite.config.ts) and pass
+// --dist /tmp/anode-kernel-harness.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const DIST = opt('dist', join(root, 'dist'));
+const RUNS = Number(opt('runs', 100));
+const PORT = Number(opt('port', 4190));
+const URL_ = `http://127.0.0.1:${PORT}/`;
+const LAUNCH = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-quic'],
+};
+
+const STATUS = '[data-testid="kernel-status"]';
+
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))];
+  return { median: q(0.5), p95: q(0.95), min: s[0], max: s[s.length - 1], n: s.length };
+}
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+async function startServer() {
+  const child = spawn(process.execPath, [join(root, 'scripts/serve.mjs')], {
+    env: { ...process.env, DIST, PORT: String(PORT), NO_SIGNALING: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => String(d).includes('running') && resolve());
+    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+  return child;
+}
+
+/** Milliseconds from navigation start until the kernel status reads idle, measured inside the page. */
+async function readyTime(page) {
+  await page.addInitScript((sel) => {
+    const check = () => {
+      const el = document.querySelector(sel);
+      if (el && /idle/i.test(el.textContent ?? '') && !window.__anodeReady) window.__anodeReady = performance.now();
+    };
+    new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+  }, STATUS);
+  await page.goto(URL_);
+  await page.waitForFunction(() => window.__anodeReady, null, { timeout: 120_000 });
+  return page.evaluate(() => window.__anodeReady);
+}
+
+async function cold(browser, n = 3) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    times.push(await readyTime(page));
+    await ctx.close();
+  }
+  return stats(times);
+}
+
+async function warm(n = 5) {
+  const dir = mkdtempSync(join(tmpdir(), 'anode-bench-'));
+  const ctx = await chromium.launchPersistentContext(dir, LAUNCH);
+  try {
+    await readyTime(ctx.pages()[0] ?? (await ctx.newPage())); // primes the HTTP cache and the wasm code cache
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      const page = await ctx.newPage();
+      times.push(await readyTime(page));
+      await page.close();
+    }
+    return stats(times);
+  } finally {
+    await ctx.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function setSource(page, code) {
+  await page.locator('[data-cell-id] .cm-content').first().click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(code);
+}
+
+/**
+ * Presses Ctrl+Enter; resolves with ms from the key event to the output being in the DOM (`dom`) and to the
+ * frame after it (`painted`: headless Chromium's frame clock adds up to a frame interval here).
+ */
+async function timedRun(page, doneSource) {
+  const waiting = page.evaluate((src) => {
+    const done = new Function('text', `return (${src})(text)`);
+    const out = document.querySelector('[data-cell-id] .outputs');
+    return new Promise((resolve) => {
+      let t0 = null;
+      const onKey = (e) => {
+        if (e.key === 'Enter' && (e.ctrlKey || e.shiftKey)) t0 = performance.now();
+      };
+      document.addEventListener('keydown', onKey, true);
+      const mo = new MutationObserver(() => {
+        if (t0 === null || !done(out.textContent ?? '')) return;
+        mo.disconnect();
+        document.removeEventListener('keydown', onKey, true);
+        const dom = performance.now() - t0;
+        // After the next paint: rAF runs before it, the task after rAF runs once it happened.
+        requestAnimationFrame(() => setTimeout(() => resolve({ dom, painted: performance.now() - t0 }), 0));
+      });
+      mo.observe(out, { subtree: true, childList: true, characterData: true });
+    });
+  }, doneSource.toString());
+  await page.keyboard.press('Control+Enter');
+  return waiting;
+}
+
+async function interactive(browser) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  page.on('crash', () => console.error('the page crashed'));
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await readyTime(page);
+  await setSource(page, 'n = globals().get("n", 0) + 1\nf"<<{n}>>"');
+  const rt = [];
+  for (let k = 1; k <= RUNS + 3; k++) {
+    const t = await timedRun(page, `(text) => text.includes("<<${k}>>")`);
+    if (k > 3) rt.push(t); // the first runs pay for one-time work (imports, JIT)
+  }
+  const tenK = [];
+  for (let i = 0; i < 3; i++) {
+    // A marker after the last line tells this run's output from the previous one.
+    await setSource(page, `for i in range(10_000):\n    print(i)\nprint("end-${i}")`);
+    tenK.push(await timedRun(page, `(text) => text.includes("9999") && text.includes("end-${i}")`));
+  }
+  await ctx.close();
+  return {
+    roundTrip: stats(rt.map((t) => t.painted)),
+    roundTripDom: stats(rt.map((t) => t.dom)),
+    tenK: stats(tenK.map((t) => t.painted)),
+  };
+}
+
+const server = await startServer();
+const browser = await chromium.launch(LAUNCH);
+try {
+  const c = await cold(browser);
+  const w = await warm();
+  const { roundTrip, roundTripDom, tenK } = await interactive(browser);
+  console.log(`dist: ${DIST}`);
+  console.log(`kernel ready, cold (fresh profile): median ${ms(c.median)} (min ${ms(c.min)}, max ${ms(c.max)}, n=${c.n})`);
+  console.log(`kernel ready, warm (cached profile): median ${ms(w.median)} (min ${ms(w.min)}, max ${ms(w.max)}, n=${w.n})`);
+  console.log(`run key -> result in the DOM: median ${ms(roundTripDom.median)}, p95 ${ms(roundTripDom.p95)} (n=${roundTripDom.n})`);
+  console.log(`run key -> result painted: median ${ms(roundTrip.median)}, p95 ${ms(roundTrip.p95)} (n=${roundTrip.n})`);
+  console.log(`10,000 lines of stdout shown: median ${ms(tenK.median)} (min ${ms(tenK.min)}, max ${ms(tenK.max)}, n=${tenK.n})`);
+} finally {
+  await browser.close();
+  server.kill();
+}
