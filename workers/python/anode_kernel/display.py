@@ -3,8 +3,7 @@
 import base64
 import builtins
 import json
-import pprint
-import uuid
+import os
 
 from . import bridge
 
@@ -22,6 +21,10 @@ _REPR_METHODS = [
 _BINARY = {"image/png", "image/jpeg"}
 
 execution_count = 0
+
+
+def _new_id():
+    return os.urandom(16).hex()
 
 
 def _normalise(mime, value):
@@ -45,9 +48,12 @@ def _normalise(mime, value):
 
 def _plain(obj):
     try:
-        if isinstance(obj, (dict, list, tuple, set, frozenset)):
+        text = repr(obj)
+        if len(text) > 100 and isinstance(obj, (dict, list, tuple, set, frozenset)):
+            import pprint  # imported on first use: it costs a noticeable part of the kernel's boot
+
             return pprint.pformat(obj, width=100, sort_dicts=False)
-        return repr(obj)
+        return text
     except Exception as e:  # a broken __repr__ must not take the output down with it
         return f"<{type(obj).__name__} object (repr failed: {e!r})>"
 
@@ -127,7 +133,7 @@ class DisplayHandle:
     """What `display(..., display_id=True)` returns: `.update(obj)` replaces that output live."""
 
     def __init__(self, display_id=None):
-        self.display_id = display_id if display_id is not None else uuid.uuid4().hex
+        self.display_id = display_id if display_id is not None else _new_id()
 
     def __repr__(self):
         return f"<DisplayHandle display_id={self.display_id}>"
@@ -145,7 +151,7 @@ def display(*objs, include=None, exclude=None, metadata=None, transient=None, di
     if transient and display_id is None:
         display_id = transient.get("display_id")
     if display_id is True:
-        display_id = uuid.uuid4().hex
+        display_id = _new_id()
     if clear:
         clear_output(wait=True)
     for obj in objs:

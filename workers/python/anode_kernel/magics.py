@@ -1,7 +1,6 @@
 """The few IPython magics a browser kernel can honour, rewritten into plain (top-level await) Python."""
 
 import re
-import shlex
 
 _PIP = re.compile(r"^(\s*)[%!]pip\s+install\s+(.*)$")
 _MAGIC = re.compile(r"^\s*%{1,2}(\w+)")
@@ -15,6 +14,8 @@ def transform_cell(code):
     for line in code.split("\n"):
         m = _PIP.match(line)
         if m:
+            import shlex  # only cells with %pip pay for it
+
             indent, rest = m.groups()
             args = [a for a in shlex.split(rest) if not a.startswith("-")]
             out.append(f"{indent}await __import__('anode_kernel.packages').packages.pip_install({args!r})")
