@@ -93,3 +93,22 @@ test('the export menu closes on Escape without downloading anything', async ({ p
   await page.keyboard.press('Escape');
   await expect(page.getByRole('menu', { name: 'Export formats' })).toBeHidden();
 });
+
+test('the export menu works from the keyboard without moving the cell selection', async ({ page }) => {
+  await importFromHome(page, corpus('all-outputs.v4.5.ipynb'));
+  const first = page.locator('[data-cell-id]').first();
+  await first.click();
+  await expect(first).toHaveClass(/\bselected\b/);
+
+  await page.getByRole('button', { name: 'Export', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('menuitem', { name: 'Export .ipynb' })).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('menuitem', { name: 'Export .py' })).toBeFocused();
+  const download = page.waitForEvent('download');
+  await page.keyboard.press('Enter');
+  expect((await download).suggestedFilename()).toBe('all-outputs.v4.5.py');
+  await expect(page.getByRole('menu', { name: 'Export formats' })).toBeHidden();
+  await expect(first).toHaveClass(/\bselected\b/);
+  await expect(page.locator('.cm-focused')).toHaveCount(0);
+});

@@ -2,6 +2,7 @@
 import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
 import type * as Y from 'yjs';
 import { downloadNotebook, type ExportFormat } from './export';
+import { ownKeys } from './keys';
 
 const ITEMS: ReadonlyArray<{ format: ExportFormat; label: string; hint: string }> = [
   { format: 'ipynb', label: 'Export .ipynb', hint: 'Jupyter notebook, with outputs' },
@@ -27,13 +28,35 @@ export function ExportMenu(props: { doc: Y.Doc; onError: (message: string) => vo
     }
   };
 
+  /** Menu keys: arrows move between the items, Escape closes and returns to the button. */
+  const onKey = (e: KeyboardEvent): void => {
+    if (!open()) return;
+    const items = [...root.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      setOpen(false);
+      root.querySelector<HTMLElement>('button')?.focus();
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      items[(at + step + items.length) % items.length]?.focus();
+    }
+  };
+
   return (
-    <span class="io-menu" ref={root} onKeyDown={(e) => e.key === 'Escape' && open() && (e.stopPropagation(), setOpen(false))}>
+    <span
+      class="io-menu"
+      ref={(el) => {
+        root = el;
+        ownKeys(el, onKey);
+      }}
+    >
       <button aria-label="Export" aria-haspopup="menu" aria-expanded={open()} onClick={() => setOpen(!open())}>
         Export ▾
       </button>
       <Show when={open()}>
-        <div class="io-menu-list" role="menu" aria-label="Export formats">
+        <div class="io-menu-list" role="menu" aria-label="Export formats" ref={(el) => queueMicrotask(() => el.querySelector<HTMLElement>('[role="menuitem"]')?.focus())}>
           <For each={ITEMS}>
             {(item) => (
               <button role="menuitem" aria-label={item.label} title={item.hint} onClick={() => choose(item.format)}>

@@ -12,6 +12,7 @@ import { FindDialog } from './FindDialog';
 import { ImportNoticeView } from './ImportNoticeView';
 import { TocPanel } from './TocPanel';
 import { installFindKey } from './reveal';
+import { ownKeys } from './keys';
 
 export function NotebookMenu(props: { nb: NotebookController }): JSX.Element {
   const [toc, setToc] = createSignal(false);
@@ -19,7 +20,7 @@ export function NotebookMenu(props: { nb: NotebookController }): JSX.Element {
   const [problem, setProblem] = createSignal<string | null>(null);
   onMount(() => onCleanup(installFindKey(() => setFind(true))));
   return (
-    <>
+    <span class="io-tools" ref={(el) => ownKeys(el)}>
       <ExportMenu doc={props.nb.doc} onError={setProblem} />
       <button aria-label="Table of contents" aria-pressed={toc()} title="Headings of the markdown cells" onClick={() => setToc(!toc())}>
         Contents
@@ -44,6 +45,6 @@ export function NotebookMenu(props: { nb: NotebookController }): JSX.Element {
       </Show>
       <DropImport />
       <ImportNoticeView />
-    </>
+    </span>
   );
 }

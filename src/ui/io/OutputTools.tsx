@@ -9,6 +9,7 @@ import type { NotebookController } from '../controller';
 import { fromY } from '../reactive';
 import { outputsCollapsed, setOutputsCollapsed } from './collapse';
 import { fileNameFor } from './files';
+import { ownKeys } from './keys';
 import { copyText, downloadImage, outputImages, outputsText } from './output-text';
 import './io.css';
 
@@ -54,7 +55,7 @@ export function OutputTools(props: { nb: NotebookController; id: string; outputs
   };
 
   return (
-    <div class="io-output-tools" role="toolbar" aria-label="Output actions">
+    <div class="io-output-tools" role="toolbar" aria-label="Output actions" ref={(el) => ownKeys(el)}>
       <button
         class="icon-btn"
         aria-label={collapsed() ? 'Expand outputs' : 'Collapse outputs'}

@@ -6,6 +6,7 @@ import { fromY } from '../reactive';
 import type { NotebookController } from '../controller';
 import { notebookHeadings, sameHeadings } from './toc';
 import { revealCell } from './reveal';
+import { ownKeys } from './keys';
 import './io.css';
 
 export function TocPanel(props: { nb: NotebookController; onClose: () => void }): JSX.Element {
@@ -13,7 +14,7 @@ export function TocPanel(props: { nb: NotebookController; onClose: () => void })
   const headings = fromY(cellsMap(doc), () => notebookHeadings(doc), true, sameHeadings);
   return (
     <Portal>
-      <aside class="io-side io-toc" aria-label="Table of contents">
+      <aside class="io-side io-toc" aria-label="Table of contents" ref={(el) => ownKeys(el)}>
         <header class="io-side-head">
           <h2>Contents</h2>
           <button class="icon-btn" aria-label="Close table of contents" onClick={() => props.onClose()}>
