@@ -1,8 +1,8 @@
 /**
  * AI cells in a shared notebook: Ada has an API key, Bob has none. Two browser contexts (separate storage), synced
  * over WebRTC through the signaling server the Playwright config starts on E2E_SIGNALING_PORT. Bob watches Ada's
- * answer stream in, cannot start a second turn over hers, and neither person's stored copy of the notebook holds
- * Ada's key.
+ * turn (her answer, the tool call waiting for her approval), cannot start a second turn over hers, and neither
+ * person's stored copy of the notebook holds Ada's key.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { startMockLlm, type MockLlm } from '../fixtures/mock-llm.mjs';
@@ -73,10 +73,17 @@ async function storedNotebooks(page: Page): Promise<string> {
   });
 }
 
-test("a collaborator sees the answer stream in from Ada's browser, and no copy of the notebook holds her key", async ({ browser }) => {
+test("a collaborator sees Ada's AI turn as it happens, cannot start another over it, and no copy of the notebook holds her key", async ({ browser }) => {
   test.setTimeout(120_000);
-  const words = Array.from({ length: 24 }, (_, i) => `idea${i}`).join(' ');
-  llm.script([{ text: `Shared thoughts: ${words} END-OF-ANSWER`, chunks: 24, delayMs: 250 }]);
+  llm.script([
+    {
+      content: [
+        { type: 'text', text: 'Shared thoughts: first a cell for the data.' },
+        { type: 'tool_use', name: 'create_cell', input: { cell_type: 'code', source: 'data = [1, 2, 3]' } },
+      ],
+    },
+    { text: 'Added it. END-OF-ANSWER' },
+  ]);
   const ada = await person(browser, 'Ada', KEY);
   const bob = await person(browser, 'Bob', null);
 
@@ -94,19 +101,25 @@ test("a collaborator sees the answer stream in from Ada's browser, and no copy o
   await ada.keyboard.insertText('%%ai\nBrainstorm with us');
   await ada.keyboard.press('Control+Enter');
 
+  // Ada's turn waits for her approval: Bob sees the answer so far, the tool card, and whose turn it is.
   const bobBody = cell(bob).getByTestId('ai-body');
-  await expect(bobBody.getByTestId('ai-answer')).toContainText('Shared thoughts', { timeout: UI_TIMEOUT });
-  await expect(bobBody.getByTestId('ai-status')).toHaveText('Answering in Ada’s browser…');
+  await expect(bobBody.getByTestId('ai-answer')).toHaveText('Shared thoughts: first a cell for the data.', { timeout: UI_TIMEOUT });
+  await expect(bobBody.getByTestId('ai-tool-status')).toHaveText('Waiting for approval');
+  await expect(bobBody.getByTestId('ai-status')).toHaveText('Waiting for Ada to approve an action…');
   await expect(bobBody.getByRole('button', { name: 'Stop answer' })).toHaveCount(0);
+  await expect(bob.getByRole('dialog')).toHaveCount(0);
 
-  // Bob runs the same cell while Ada's turn is going: he is told to wait, and nothing is sent from his browser.
+  // Bob runs the same cell meanwhile: he is told to wait, and nothing is sent from his browser.
   await cell(bob).locator('.cm-content').click();
   await bob.keyboard.press('Control+Enter');
   await expect(bobBody.getByRole('alert').filter({ hasText: 'Ada is running this AI cell' })).toBeVisible();
 
-  await expect(bobBody.getByTestId('ai-answer')).toContainText('END-OF-ANSWER', { timeout: UI_TIMEOUT });
+  await ada.getByRole('dialog').getByRole('button', { name: 'Approve', exact: true }).click();
+  await expect(bobBody.getByTestId('ai-answer').last()).toHaveText('Added it. END-OF-ANSWER', { timeout: UI_TIMEOUT });
+  await expect(bobBody.getByTestId('ai-tool-status')).toHaveText('Done');
   await expect(bobBody.getByTestId('ai-status')).toHaveText('');
-  expect(llm.requests()).toHaveLength(1);
+  await expect(bob.locator('[data-cell-id]')).toHaveCount(2);
+  expect(llm.requests()).toHaveLength(2);
 
   const adaStored = await storedNotebooks(ada);
   const bobStored = await storedNotebooks(bob);
