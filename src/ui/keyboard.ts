@@ -25,12 +25,17 @@ export const SHORTCUTS: ReadonlyArray<readonly [string, string]> = [
   ['Shift+Tab', 'Show the signature and docs'],
   ['Ctrl/Cmd+Z', 'Undo your own edits in the cell'],
   ['Ctrl/Cmd+F', 'Find in the cell'],
+  ['Ctrl/Cmd+Shift+F', 'Find in all cells'],
   ['H', 'Show these shortcuts'],
 ];
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || target.closest('input, textarea, select, .cm-editor, [role="dialog"]') !== null;
+  // Buttons and links keep their own Enter/arrow behaviour: a focused "Run all" must not also enter edit mode.
+  return (
+    target.isContentEditable ||
+    target.closest('input, textarea, select, button, a, [role="menuitem"], .cm-editor, [role="dialog"]') !== null
+  );
 }
 
 /** Installs the command-mode key handler on `root`; returns the uninstaller. */
