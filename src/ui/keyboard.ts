@@ -29,13 +29,13 @@ export const SHORTCUTS: ReadonlyArray<readonly [string, string]> = [
   ['H', 'Show these shortcuts'],
 ];
 
-function isTyping(target: EventTarget | null): boolean {
+function isTyping(e: KeyboardEvent): boolean {
+  const target = e.target;
   if (!(target instanceof HTMLElement)) return false;
-  // Buttons and links keep their own Enter/arrow behaviour: a focused "Run all" must not also enter edit mode.
-  return (
-    target.isContentEditable ||
-    target.closest('input, textarea, select, button, a, [role="menuitem"], .cm-editor, [role="dialog"]') !== null
-  );
+  if (target.isContentEditable || target.closest('input, textarea, select, .cm-editor, [role="dialog"]')) return true;
+  // Buttons and links keep Enter, Space and arrows: a focused "Run all" must not also enter edit mode. Letter
+  // shortcuts still work after a click on a toolbar button, as in Jupyter.
+  return target.closest('button, a, [role="menuitem"]') !== null && /^(Enter| |Arrow.*)$/.test(e.key);
 }
 
 /** Installs the command-mode key handler on `root`; returns the uninstaller. */
@@ -51,7 +51,7 @@ export function installCommandKeys(root: HTMLElement, nb: NotebookController): (
   };
 
   const onKey = (e: KeyboardEvent): void => {
-    if (nb.mode() !== 'command' || isTyping(e.target) || e.defaultPrevented) return;
+    if (nb.mode() !== 'command' || isTyping(e) || e.defaultPrevented) return;
     const mod = e.ctrlKey || e.metaKey;
     let handled = true;
     if (e.key === 'Enter' && e.shiftKey) nb.run('next');
