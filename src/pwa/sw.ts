@@ -11,13 +11,40 @@
  * - Updates wait for the user ("A new version is available — Reload" posts SKIP_WAITING): a silent swap under an
  *   open notebook would mix two versions of the code in one tab.
  */
+import { setCacheNameDetails } from 'workbox-core';
 import { cleanupOutdatedCaches, matchPrecache, precache } from 'workbox-precaching';
 
-declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<string | { url: string; revision: string | null }> };
+type ManifestEntry = string | { url: string; revision: string | null };
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: ManifestEntry[] };
 
 const PACKAGE_CACHE = 'anode-packages-v1';
 
-precache(self.__WB_MANIFEST);
+/**
+ * Pyodide's big files (13 MB) would be downloaded twice on a first visit: once by the kernel, once by the precache,
+ * whose revisioned entries are fetched with `cache: 'reload'`. Listed without a revision they are fetched with
+ * `cache: 'default'`, which the browser can satisfy from the kernel's own download. What keeps them from going
+ * stale is the precache's name instead: it carries a hash of their revisions, so a new Pyodide means a new cache
+ * (filled afresh; the old one is deleted on activation). The lock file keeps its revision: the vendoring script
+ * changes it without changing Pyodide.
+ */
+const isCoreBinary = (url: string): boolean => /^pyodide\/(?!pyodide-lock\.json$)[^/]+$/.test(url);
+
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16);
+}
+
+const manifest = self.__WB_MANIFEST;
+const coreHash = fnv1a(
+  manifest
+    .map((e) => (typeof e === 'string' ? null : isCoreBinary(e.url) ? `${e.url}@${e.revision ?? ''}` : null))
+    .filter((x): x is string => x !== null)
+    .sort()
+    .join(','),
+);
+setCacheNameDetails({ precache: `precache-v2-core-${coreHash}` });
+precache(manifest.map((e) => (typeof e !== 'string' && isCoreBinary(e.url) ? { url: e.url, revision: null } : e)));
 cleanupOutdatedCaches();
 
 self.addEventListener('message', (event: ExtendableMessageEvent) => {

@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// PWA figures, in real Chromium against a built app:
+//   - the shell's JavaScript: what index.html loads before the app runs (entry chunk + modulepreloads), gzip -9,
+//     against the 250 KB budget; the lazy chunks beside it; Pyodide's core, raw and gzip;
+//   - first-visit transfer: bytes the host sent during a first visit until the service worker controls the page
+//     and the kernel is ready (the host here does not compress, so these are raw bytes: the precache included);
+//   - offline warm start: with the host stopped and the context offline, reload → kernel ready (median).
+// Prints human lines and one `PWA_BENCH {json}` line.
+// Usage: node tests/bench/pwa.mjs [--dist dir] [--runs 5]. Default dist: ./dist (must be a build with the
+// service worker: npm run build).
+import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const DIST = normalize(opt('dist', join(repo, 'dist')));
+const RUNS = Number(opt('runs', 5));
+const BUDGET_KB = 250;
+const LAUNCH = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-quic'],
+};
+const STATUS = '[data-testid="kernel-status"]';
+
+if (!existsSync(join(DIST, 'sw.js'))) {
+  console.error(`No service worker in ${DIST}: build first (npm run build).`);
+  process.exit(1);
+}
+
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+const kb = (n) => Math.round((n / 1024) * 10) / 10;
+
+/** The JS index.html makes the browser load before the app runs: its module script and modulepreloads. */
+function shellSizes() {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const initial = new Set(
+    [...html.matchAll(/<(?:script[^>]*type="module"[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="([^"]+)"/g)].map((m) =>
+      m[1].replace(/^\.\//, ''),
+    ),
+  );
+  const css = [...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m) => m[1].replace(/^\.\//, ''));
+  const all = readdirSync(join(DIST, 'assets')).filter((f) => f.endsWith('.js')).map((f) => `assets/${f}`);
+  const size = (files) =>
+    files.reduce(
+      (acc, f) => {
+        const b = readFileSync(join(DIST, f));
+        return { raw: acc.raw + b.length, gzip: acc.gzip + gz(b) };
+      },
+      { raw: 0, gzip: 0 },
+    );
+  const shell = size([...initial]);
+  const lazy = size(all.filter((f) => !initial.has(f)));
+  const cssSize = size(css);
+  const core = size(readdirSync(join(DIST, 'pyodide')).filter((f) => statSync(join(DIST, 'pyodide', f)).isFile()).map((f) => `pyodide/${f}`));
+  return { initial: [...initial], shell, lazy, css: cssSize, core };
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
+  '.json': 'application/json', '.webmanifest': 'application/manifest+json', '.wasm': 'application/wasm',
+  '.zip': 'application/zip', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2',
+};
+
+/** A static host like `npm start` (isolation headers), counting the bytes it sends. */
+async function host() {
+  let sent = 0;
+  const server = createServer((req, res) => {
+    let file = normalize(join(DIST, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+    if (file !== DIST && !file.startsWith(DIST + sep)) return void res.writeHead(403).end();
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) return void res.writeHead(404).end();
+    const size = statSync(file).size;
+    sent += size;
+    res.writeHead(200, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': size,
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'Cache-Control': /(\.html|sw\.js|\.webmanifest)$/.test(file) ? 'no-cache' : 'public, max-age=3600',
+    });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    sent: () => sent,
+    close: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }),
+  };
+}
+
+/** Records, in the page, when the kernel status first reads idle (ms since navigation start). */
+async function watchReady(ctx) {
+  await ctx.addInitScript((sel) => {
+    const check = () => {
+      const el = document.querySelector(sel);
+      if (el && /idle/i.test(el.textContent ?? '') && !window.__anodeReady) window.__anodeReady = performance.now();
+    };
+    new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+  }, STATUS);
+}
+const readyAt = async (page) => {
+  await page.waitForFunction(() => window.__anodeReady, null, { timeout: 180_000 });
+  return page.evaluate(() => window.__anodeReady);
+};
+
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))];
+  return { median: q(0.5), p95: q(0.95), min: s[0], max: s[s.length - 1], n: s.length };
+}
+
+async function main() {
+  const sizes = shellSizes();
+  const h = await host();
+  const profile = mkdtempSync(join(tmpdir(), 'anode-pwa-bench-'));
+  const ctx = await chromium.launchPersistentContext(profile, LAUNCH);
+  let firstVisit;
+  let offline;
+  let onlineFirstReady;
+  try {
+    await watchReady(ctx);
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    await page.goto(h.url);
+    onlineFirstReady = await readyAt(page);
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 180_000 });
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    firstVisit = h.sent();
+    // No network at all from here: host gone, context offline.
+    await h.close();
+    await ctx.setOffline(true);
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.reload();
+      times.push(await readyAt(page));
+    }
+    offline = stats(times);
+  } finally {
+    await ctx.close();
+    await h.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+  }
+
+  const r = (x) => Math.round(x);
+  console.log(`shell JS (initial: ${sizes.initial.join(', ')}): ${kb(sizes.shell.gzip)} KB gzip, ${kb(sizes.shell.raw)} KB raw (budget ${BUDGET_KB} KB gzip)`);
+  console.log(`lazy JS chunks: ${kb(sizes.lazy.gzip)} KB gzip; CSS ${kb(sizes.css.gzip)} KB gzip`);
+  console.log(`Pyodide core: ${kb(sizes.core.raw)} KB raw, ${kb(sizes.core.gzip)} KB gzip`);
+  console.log(`first visit, bytes sent by the host until the worker controls the page: ${kb(firstVisit)} KB (uncompressed)`);
+  console.log(`first visit, kernel ready: ${r(onlineFirstReady)} ms`);
+  console.log(`offline warm start to kernel ready: median ${r(offline.median)} ms (min ${r(offline.min)}, max ${r(offline.max)}, n=${offline.n})`);
+  const out = {
+    shellJsGzipKB: kb(sizes.shell.gzip),
+    shellJsRawKB: kb(sizes.shell.raw),
+    shellBudgetKB: BUDGET_KB,
+    lazyJsGzipKB: kb(sizes.lazy.gzip),
+    cssGzipKB: kb(sizes.css.gzip),
+    pyodideCoreRawKB: kb(sizes.core.raw),
+    pyodideCoreGzipKB: kb(sizes.core.gzip),
+    firstVisitTransferKB: kb(firstVisit),
+    firstVisitKernelReadyMs: r(onlineFirstReady),
+    offlineWarmStartMedianMs: r(offline.median),
+    offlineWarmStartP95Ms: r(offline.p95),
+    runs: offline.n,
+  };
+  console.log(`PWA_BENCH ${JSON.stringify(out)}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
