@@ -5,7 +5,7 @@
 import { isAiPrompt } from '../../ai';
 import { cellSource, cellType, getCell } from '../../model';
 import type { NotebookController } from '../controller';
-import { aiTurns } from './turns';
+import { aiTurns, existingAiTurns } from './turns';
 
 /** Whether running this cell is an AI turn (an ai cell, or a code cell starting with %%ai). */
 export function isAiCell(nb: NotebookController, id: string): boolean {
@@ -22,5 +22,5 @@ export function runAiPrompt(nb: NotebookController, id: string): void {
 
 /** Stops every AI turn this tab is running in `nb` (the interrupt action: toolbar Stop, I,I). */
 export function interruptAi(nb: NotebookController): void {
-  aiTurns(nb).stopAll();
+  existingAiTurns(nb)?.stopAll();
 }

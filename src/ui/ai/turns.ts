@@ -9,6 +9,7 @@ import * as Y from 'yjs';
 import { readAiSettings, runAiCell, type ConfirmDecision, type ToolCard } from '../../ai';
 import { cellOrder, cellsMap } from '../../model';
 import type { NotebookController } from '../controller';
+import { sameArray } from '../reactive';
 
 /** A tool call waiting for the user: the card to show and how to answer it. */
 export interface PendingApproval {
@@ -45,7 +46,7 @@ export class AiTurns {
     [this.approvals, this.setApproval] = mapSignal<PendingApproval>();
     [this.messages, this.setMessage] = mapSignal<string>();
     const doc = nb.doc;
-    const [order, setOrder] = createSignal(cellOrder(doc), { equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]) });
+    const [order, setOrder] = createSignal(cellOrder(doc), { equals: sameArray });
     this.order = order;
     const cells = cellsMap(doc);
     // Lives as long as the document: the session destroys both together.
@@ -137,6 +138,11 @@ export class AiTurns {
 }
 
 const registry = new WeakMap<NotebookController, AiTurns>();
+
+/** The AI turns of notebook `nb` in this tab, if any AI cell was shown or run in it. */
+export function existingAiTurns(nb: NotebookController): AiTurns | undefined {
+  return registry.get(nb);
+}
 
 /** The AI turns of notebook `nb` in this tab. */
 export function aiTurns(nb: NotebookController): AiTurns {
