@@ -32,7 +32,13 @@ const PY_ROOT = '/home/pyodide/anode';
 
 /** The subset of the Python kernel module the worker calls (PyProxy methods, typed at the boundary). */
 interface PyKernel {
-  setup(send: (json: string) => void, readInput: (prompt: string, password: boolean) => string | undefined): string;
+  setup(
+    send: (json: string) => void,
+    readInput: (prompt: string, password: boolean) => string | undefined,
+    sleep: ((seconds: number) => boolean) | undefined,
+  ): string;
+  /** Cancels the cell's task if it is parked in an await. */
+  cancel_running(): void;
   transform_cell(code: string): string;
   run_cell(code: string): Promise<string>;
   /** Counts a cell that could not start (its packages failed to load) and returns its execution count. */
@@ -92,6 +98,27 @@ function readInput(prompt: string, password: boolean): string | undefined {
   }
 }
 
+/**
+ * time.sleep that an interrupt cuts short: waits on the interrupt buffer, which the main thread notifies.
+ * Returns true when interrupted (the flag is consumed; Python raises KeyboardInterrupt itself).
+ */
+function sleep(seconds: number): boolean {
+  const buffer = options?.interruptBuffer;
+  if (!buffer) return false;
+  const flag = new Uint8Array(buffer);
+  const word = new Int32Array(buffer, 0, 1);
+  const end = performance.now() + seconds * 1000;
+  for (;;) {
+    if (flag[0] === 2) {
+      flag[0] = 0;
+      return true;
+    }
+    const left = end - performance.now();
+    if (left <= 0) return false;
+    Atomics.wait(word, 0, Atomics.load(word, 0), left);
+  }
+}
+
 function writePythonSources(p: PyodideInterface): void {
   for (const [path, text] of Object.entries(PY_SOURCES)) {
     const rel = path.replace(/^\.\/python\//, '');
@@ -117,11 +144,15 @@ const api: KernelWorkerApi = {
     });
     const lockInfo = await lockLoad;
     lock = lockInfo.packages;
-    if (opts.interruptBuffer) p.setInterruptBuffer(new Uint8Array(opts.interruptBuffer));
     writePythonSources(p);
     p.runPython(`import sys\nif ${JSON.stringify(PY_ROOT)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PY_ROOT)})`);
     const mod = p.pyimport('anode_kernel') as unknown as PyKernel;
-    const info = JSON.parse(mod.setup(send, readInput)) as { python: string };
+    const info = JSON.parse(mod.setup(send, readInput, opts.interruptBuffer ? sleep : undefined)) as { python: string };
+    // Only now: Python code run during boot must never see a stray SIGINT.
+    if (opts.interruptBuffer) {
+      new Uint8Array(opts.interruptBuffer)[0] = 0;
+      p.setInterruptBuffer(new Uint8Array(opts.interruptBuffer));
+    }
     pyodide = p;
     py = mod;
     return {
@@ -153,6 +184,13 @@ const api: KernelWorkerApi = {
   async complete(code: string, cursor: number): Promise<CompletionResult> {
     if (!py) return { matches: [], from: cursor, to: cursor };
     return JSON.parse(py.complete(code, cursor)) as CompletionResult;
+  },
+
+  async cancel(): Promise<void> {
+    // This message is only handled while Python is parked in an await, so the SIGINT is ours to consume:
+    // left set, it would fire inside cancel_running itself.
+    if (options?.interruptBuffer) new Uint8Array(options.interruptBuffer)[0] = 0;
+    py?.cancel_running();
   },
 
   async inspect(code: string, cursor: number): Promise<string | null> {

@@ -48,12 +48,16 @@ interface Session {
   inputAbort: AbortController | null;
   /** The run whose events the worker is posting, and where they go. */
   active: { runId: string; handlers: RunHandlers } | null;
+  /**
+   * Per session, so a SIGINT left in an old worker's buffer can never hit a new interpreter's boot. Four bytes:
+   * Pyodide reads byte 0; time.sleep waits on the Int32 over it, so an interrupt wakes it at once.
+   */
+  interruptBuffer: SharedArrayBuffer | undefined;
+  inputBuffer: SharedArrayBuffer | undefined;
 }
 
 class PyodideKernel implements Kernel {
   private readonly isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
-  private readonly interruptBuffer = this.isolated ? new SharedArrayBuffer(1) : undefined;
-  private readonly inputBuffer = this.isolated ? new SharedArrayBuffer(INPUT_BUFFER_BYTES) : undefined;
   private readonly listeners = new Set<(s: KernelStatusInfo) => void>();
   private status: KernelStatusInfo;
   private session: Session;
@@ -88,6 +92,8 @@ class PyodideKernel implements Kernel {
       abortRun: null,
       inputAbort: null,
       active: null,
+      interruptBuffer: this.isolated ? new SharedArrayBuffer(4) : undefined,
+      inputBuffer: this.isolated ? new SharedArrayBuffer(INPUT_BUFFER_BYTES) : undefined,
     };
     this.session = session;
     worker.addEventListener('message', (e: MessageEvent) => {
@@ -99,8 +105,8 @@ class PyodideKernel implements Kernel {
       .boot({
         indexURL: withSlash(this.options.indexURL),
         packageBaseURL: withSlash(this.options.packageBaseURL),
-        ...(this.interruptBuffer ? { interruptBuffer: this.interruptBuffer } : {}),
-        ...(this.inputBuffer ? { inputBuffer: this.inputBuffer } : {}),
+        ...(session.interruptBuffer ? { interruptBuffer: session.interruptBuffer } : {}),
+        ...(session.inputBuffer ? { inputBuffer: session.inputBuffer } : {}),
       })
       .then((info) => {
         if (this.session !== session) return false;
@@ -181,7 +187,7 @@ class PyodideKernel implements Kernel {
     }
     const abort = new AbortController();
     session.inputAbort = abort;
-    const buffer = this.inputBuffer;
+    const buffer = session.inputBuffer;
     active.handlers.onInput(msg.prompt, msg.password, abort.signal).then(
       (text) => {
         if (session.inputAbort === abort) session.inputAbort = null;
@@ -194,14 +200,17 @@ class PyodideKernel implements Kernel {
   async interrupt(): Promise<void> {
     const session = this.session;
     if (this.status.status !== 'busy') return;
-    if (!this.interruptBuffer) {
+    if (!session.interruptBuffer) {
       await this.restartWith(
         'This page is not cross-origin isolated, so the kernel could not be interrupted: it was restarted instead (variables are gone).',
       );
       return;
     }
-    new Uint8Array(this.interruptBuffer)[0] = SIGINT;
+    new Uint8Array(session.interruptBuffer)[0] = SIGINT;
+    Atomics.notify(new Int32Array(session.interruptBuffer), 0);
     session.inputAbort?.abort();
+    // Code parked in an await (asyncio.sleep, a fetch) runs no bytecode to notice SIGINT: cancel its task.
+    session.remote.cancel().catch(() => undefined);
     const stopped = await Promise.race([
       this.queue.then(() => true),
       new Promise<boolean>((r) => setTimeout(() => r(false), INTERRUPT_GRACE_MS)),

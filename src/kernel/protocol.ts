@@ -32,7 +32,10 @@ export interface BootOptions {
   indexURL: string;
   /** Where packages (wheels) are fetched from, ending with `/`; may hold its own pyodide-lock.json. */
   packageBaseURL: string;
-  /** Pyodide's interrupt buffer: the main thread writes 2 (SIGINT) to stop running code. */
+  /**
+   * Pyodide's interrupt buffer (4 bytes): the main thread writes 2 (SIGINT) into byte 0 and notifies the Int32
+   * at 0, which also wakes a time.sleep in progress.
+   */
   interruptBuffer?: SharedArrayBuffer;
   /** input() replies: see {@link INPUT_HEADER_BYTES}. */
   inputBuffer?: SharedArrayBuffer;
@@ -74,6 +77,11 @@ export interface KernelWorkerApi {
   run(code: string, runId: string): Promise<RunResult>;
   complete(code: string, cursor: number): Promise<CompletionResult>;
   inspect(code: string, cursor: number): Promise<string | null>;
+  /**
+   * Cancels a run that is waiting in an await (KeyboardInterrupt for the user). Only reaches the worker when
+   * Python is not executing; running code is stopped by the interrupt buffer instead.
+   */
+  cancel(): Promise<void>;
 }
 
 /**

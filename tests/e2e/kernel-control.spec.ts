@@ -19,6 +19,20 @@ test.describe('kernel control', () => {
     await runAndSee(page, 'kept', 'still here');
   });
 
+  for (const [what, wait] of [
+    ['time.sleep', 'import time\ntime.sleep(120)'],
+    ['an await', 'import asyncio\nawait asyncio.sleep(120)'],
+  ]) {
+    test(`Interrupt stops code waiting in ${what} without losing state`, async ({ page }) => {
+      const out = await run(page, `kept = 42\n${wait}`);
+      await expect(kernelStatus(page)).toHaveText(/busy/i);
+      await page.getByRole('button', { name: 'Interrupt kernel' }).first().click();
+      await expect(out).toContainText('KeyboardInterrupt');
+      await expect(out).not.toContainText('restarted');
+      await runAndSee(page, 'kept', '42');
+    });
+  }
+
   test('Restart gives a fresh interpreter: earlier variables are gone', async ({ page }) => {
     await runAndSee(page, 'gone_soon = 1\nprint("set")', 'set');
     await page.getByRole('button', { name: 'Restart kernel' }).first().click();

@@ -1,6 +1,7 @@
 """Running cells: one user namespace, the execution counter, the display hook and the error path."""
 
 import ast
+import asyncio
 import builtins
 import getpass
 import json
@@ -16,8 +17,11 @@ user_ns = {"__name__": "__main__", "__builtins__": builtins}
 execution_count = 0
 
 
-def setup(send, read_input):
-    """Called once by the worker after Pyodide boots."""
+_current_task = None
+
+
+def setup(send, read_input, js_sleep=None):
+    """Called once by the worker after Pyodide boots. `js_sleep(seconds)` returns True when interrupted."""
     bridge.install(send, read_input)
     display.install()
     builtins.input = _input
@@ -29,7 +33,12 @@ def setup(send, read_input):
     def sleep(seconds):
         # A printing loop with sleeps should show each line as it is printed.
         bridge.flush_streams()
-        _orig_sleep(seconds)
+        if js_sleep is None:
+            return _orig_sleep(seconds)
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        if js_sleep(float(seconds)):
+            raise KeyboardInterrupt()
 
     time.sleep = sleep
     user_ns["display"] = display.display
@@ -68,7 +77,7 @@ def _flush_figures():
 
 async def run_cell(code):
     """Runs one cell; returns JSON {status, executionCount}. Outputs have gone out as events by then."""
-    global execution_count
+    global execution_count, _current_task
     execution_count += 1
     n = execution_count
     display.execution_count = n
@@ -81,7 +90,16 @@ async def run_cell(code):
             quiet_trailing_semicolon=True,
             flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
         ).compile()
-        result = await runner.run_async(user_ns)
+        # The task the worker's await drives: cancelling it reaches code parked in an await (see cancel_running).
+        _current_task = asyncio.current_task()
+        try:
+            result = await runner.run_async(user_ns)
+        except asyncio.CancelledError:
+            if _current_task is not None:
+                _current_task.uncancel()
+            raise KeyboardInterrupt() from None
+        finally:
+            _current_task = None
         _flush_figures()
         if result is not None:
             user_ns["_"] = result
@@ -100,6 +118,12 @@ async def run_cell(code):
             pass
         bridge.flush_streams()
     return json.dumps({"status": status, "executionCount": n})
+
+
+def cancel_running():
+    task = _current_task
+    if task is not None and not task.done():
+        task.cancel()
 
 
 def skip_cell():
