@@ -26,6 +26,7 @@ import {
 } from '../model';
 import type { NotebookSession } from './session';
 import { interruptAi, isAiCell, runAiPrompt } from './ai';
+import { resetAiCell } from '../ai';
 
 export type Mode = 'command' | 'edit';
 
@@ -171,18 +172,25 @@ export class NotebookController {
     this.focusCell(added, 'edit');
   }
 
+  /**
+   * Runs many cells in order. AI prompts are skipped: re-asking every prompt would spend the user's API credit
+   * and let tools rewrite cells the user did not ask about; they run one at a time, on purpose.
+   */
+  private runMany(ids: string[]): void {
+    for (const id of ids) if (!isAiCell(this, id)) this.runCell(id);
+  }
   runAll(): void {
-    for (const id of this.order()) this.runCell(id);
+    this.runMany(this.order());
   }
   runAbove(): void {
     const order = this.order();
     const i = order.indexOf(this.selected() ?? '');
-    for (const id of order.slice(0, Math.max(0, i))) this.runCell(id);
+    this.runMany(order.slice(0, Math.max(0, i)));
   }
   runBelow(): void {
     const order = this.order();
     const i = order.indexOf(this.selected() ?? '');
-    for (const id of order.slice(Math.max(0, i))) this.runCell(id);
+    this.runMany(order.slice(Math.max(0, i)));
   }
 
   insert(where: 'above' | 'below', type: CellType = 'code', edit = true): string {
@@ -248,7 +256,10 @@ export class NotebookController {
 
   clearOutputs(id?: string): void {
     const target = id ?? this.selected();
-    if (target) clearOutputs(this.doc, target, LOCAL);
+    if (!target) return;
+    // An AI cell's outputs are its conversation: clearing them also makes the AI forget it.
+    if (isAiCell(this, target)) resetAiCell(this.doc, target, LOCAL);
+    else clearOutputs(this.doc, target, LOCAL);
   }
 
   toggleHiddenFromAi(id: string): void {
