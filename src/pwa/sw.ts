@@ -5,14 +5,14 @@
  * - Precaches the shell and Pyodide's core (the manifest vite-plugin-pwa injects), so the app opens offline.
  * - Cache-first for Python packages (wheels and the package lock from any package base URL, and the vendored
  *   `pyodide/packages/` of this origin): a package loaded once loads again offline.
- * - Adds COOP/COEP/CORP to everything it serves from this origin, so a static host that cannot set headers still
+ * - Adds COOP/COEP/CORP to the documents and worker scripts it serves, so a static host that cannot set headers still
  *   gets a cross-origin isolated page (SharedArrayBuffer: interrupt and input()). The page reloads once when
  *   this worker first takes control (src/pwa/register.ts), the coi-serviceworker technique.
  * - Updates wait for the user ("A new version is available — Reload" posts SKIP_WAITING): a silent swap under an
  *   open notebook would mix two versions of the code in one tab.
  */
 import { setCacheNameDetails } from 'workbox-core';
-import { cleanupOutdatedCaches, matchPrecache, precache } from 'workbox-precaching';
+import { cleanupOutdatedCaches, getCacheKeyForURL, matchPrecache, precache } from 'workbox-precaching';
 
 type ManifestEntry = string | { url: string; revision: string | null };
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: ManifestEntry[] };
@@ -104,22 +104,32 @@ async function networkFirst(request: Request): Promise<Response> {
   }
 }
 
+/**
+ * Only documents and worker scripts need the headers (COOP/COEP decide the isolation of a page or a worker);
+ * same-origin subresources need nothing under COEP. Everything else is returned exactly as cached: a rebuilt
+ * Response loses the browser's compiled-code cache, and Pyodide's wasm then compiles from scratch on every start.
+ */
+function needsHeaders(request: Request): boolean {
+  return request.mode === 'navigate' || ['worker', 'sharedworker', 'iframe', 'frame'].includes(request.destination);
+}
+
 async function handle(request: Request, url: URL): Promise<Response> {
   const sameOrigin = url.origin === scope.origin;
+  const finish = (res: Response): Response => (needsHeaders(request) ? isolated(res, sameOrigin) : res);
   const isShell = sameOrigin && (url.pathname === scope.pathname || url.pathname === `${scope.pathname}index.html`);
   if (request.mode === 'navigate' && isShell) {
     // Hash routing: every page of the app is index.html. Served from the precache so it opens offline;
     // a new deployment is noticed by the worker update check, not by this response.
     const shell = await matchPrecache('index.html');
-    return isolated(shell ?? (await fetch(request)), true);
+    return finish(shell ?? (await fetch(request)));
   }
   if (sameOrigin) {
     const pre = await matchPrecache(url.href);
-    if (pre) return isolated(pre, true);
+    if (pre) return finish(pre);
   }
-  if (isPackage(url)) return isolated(await cacheFirst(request), sameOrigin);
-  if (isMirrorLock(url)) return isolated(await networkFirst(request), sameOrigin);
-  return isolated(await fetch(request), sameOrigin);
+  if (isPackage(url)) return finish(await cacheFirst(request));
+  if (isMirrorLock(url)) return finish(await networkFirst(request));
+  return finish(await fetch(request));
 }
 
 self.addEventListener('fetch', (event: FetchEvent) => {
@@ -127,11 +137,10 @@ self.addEventListener('fetch', (event: FetchEvent) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   const inScope = url.origin === scope.origin && url.pathname.startsWith(scope.pathname);
-  if (request.mode === 'navigate' && !inScope) return;
-  // Cross-origin requests other than packages go straight to the network: nothing to cache or isolate.
-  if (!inScope && url.origin === scope.origin) return;
-  if (url.origin !== scope.origin && !isPackage(url) && !isMirrorLock(url)) return;
   // The worker's own script must come from the network, or updates would never be seen.
   if (inScope && url.pathname === `${scope.pathname}sw.js`) return;
-  event.respondWith(handle(request, url));
+  const ours =
+    (inScope && (needsHeaders(request) || getCacheKeyForURL(url.href) !== undefined)) || isPackage(url) || isMirrorLock(url);
+  // Anything else (other sites, other apps on this origin) is left to the browser untouched.
+  if (ours) event.respondWith(handle(request, url));
 });

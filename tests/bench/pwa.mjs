@@ -4,7 +4,8 @@
 //     against the 250 KB budget; the lazy chunks beside it; Pyodide's core, raw and gzip;
 //   - first-visit transfer: bytes the host sent during a first visit until the service worker controls the page
 //     and the kernel is ready (the host here does not compress, so these are raw bytes: the precache included);
-//   - offline warm start: with the host stopped and the context offline, reload → kernel ready (median).
+//   - offline warm start: with the host stopped and the context offline, reload → kernel ready (median), beside
+//     the same warm start with service workers blocked (HTTP cache, host up), to show what the worker costs.
 // Prints human lines and one `PWA_BENCH {json}` line.
 // Usage: node tests/bench/pwa.mjs [--dist dir] [--runs 5]. Default dist: ./dist (must be a build with the
 // service worker: npm run build).
@@ -151,6 +152,29 @@ async function main() {
     rmSync(profile, { recursive: true, force: true });
   }
 
+  // The same warm start without the service worker (HTTP cache only, host up), under the same machine load:
+  // what the worker costs or saves.
+  const h2 = await host();
+  const profile2 = mkdtempSync(join(tmpdir(), 'anode-pwa-bench-'));
+  const ctx2 = await chromium.launchPersistentContext(profile2, { ...LAUNCH, serviceWorkers: 'block' });
+  let noSw;
+  try {
+    await watchReady(ctx2);
+    const page = ctx2.pages()[0] ?? (await ctx2.newPage());
+    await page.goto(h2.url);
+    await readyAt(page);
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.reload();
+      times.push(await readyAt(page));
+    }
+    noSw = stats(times);
+  } finally {
+    await ctx2.close();
+    await h2.close();
+    rmSync(profile2, { recursive: true, force: true });
+  }
+
   const r = (x) => Math.round(x);
   console.log(`shell JS (initial: ${sizes.initial.join(', ')}): ${kb(sizes.shell.gzip)} KB gzip, ${kb(sizes.shell.raw)} KB raw (budget ${BUDGET_KB} KB gzip)`);
   console.log(`lazy JS chunks: ${kb(sizes.lazy.gzip)} KB gzip; CSS ${kb(sizes.css.gzip)} KB gzip`);
@@ -158,6 +182,7 @@ async function main() {
   console.log(`first visit, bytes sent by the host until the worker controls the page: ${kb(firstVisit)} KB (uncompressed)`);
   console.log(`first visit, kernel ready: ${r(onlineFirstReady)} ms`);
   console.log(`offline warm start to kernel ready: median ${r(offline.median)} ms (min ${r(offline.min)}, max ${r(offline.max)}, n=${offline.n})`);
+  console.log(`online warm start without a service worker (HTTP cache): median ${r(noSw.median)} ms (n=${noSw.n})`);
   const out = {
     shellJsGzipKB: kb(sizes.shell.gzip),
     shellJsRawKB: kb(sizes.shell.raw),
@@ -170,6 +195,7 @@ async function main() {
     firstVisitKernelReadyMs: r(onlineFirstReady),
     offlineWarmStartMedianMs: r(offline.median),
     offlineWarmStartP95Ms: r(offline.p95),
+    noServiceWorkerWarmStartMedianMs: r(noSw.median),
     runs: offline.n,
   };
   console.log(`PWA_BENCH ${JSON.stringify(out)}`);
