@@ -12,7 +12,7 @@ test.describe('completion and inspection from the live kernel', () => {
     await page.keyboard.press('Tab');
     const list = page.locator('.cm-tooltip-autocomplete');
     await expect(list).toContainText('my_long_variable');
-    await page.keyboard.press('Enter');
+    await list.getByText('my_long_variable').click();
     await expect(cell(page).locator('.cm-content')).toHaveText('my_long_variable');
   });
 
