@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -34,20 +34,33 @@ function sourceStamp(env: Record<string, string>): string {
     .digest('hex');
 }
 
-/** Builds the app into BUILD_ROOT/<name> with `env` (skipped when an identical build is already there). */
+/**
+ * Builds the app with `env` into BUILD_ROOT/<name>-<stamp> and returns that folder; an identical build already there
+ * is reused. Several test runs may share this machine's /tmp: a build is written to a private folder and renamed
+ * into place (never rebuilt in place), and folders of other stamps are left alone unless a day old.
+ */
 export function buildApp(name: string, env: Record<string, string> = {}): string {
-  const dir = join(BUILD_ROOT, name);
-  const stampFile = join(BUILD_ROOT, `${name}.stamp`);
-  const stamp = sourceStamp(env);
-  if (existsSync(join(dir, 'sw.js')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return dir;
-  rmSync(dir, { recursive: true, force: true });
+  const stamp = sourceStamp(env).slice(0, 16);
+  const dir = join(BUILD_ROOT, `${name}-${stamp}`);
+  if (existsSync(join(dir, 'sw.js'))) return dir;
   mkdirSync(BUILD_ROOT, { recursive: true });
-  execFileSync(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', dir, '--emptyOutDir'], {
+  const tmp = join(BUILD_ROOT, `.${name}-${stamp}-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  execFileSync(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', tmp, '--emptyOutDir'], {
     cwd: REPO,
     env: { ...process.env, ...env },
     stdio: 'pipe',
   });
-  writeFileSync(stampFile, stamp);
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another run finished the same build first
+  }
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const f of readdirSync(BUILD_ROOT)) {
+    const path = join(BUILD_ROOT, f);
+    if (f.startsWith(`${name}-`) && path !== dir && statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
+  }
   return dir;
 }
 

@@ -25,8 +25,7 @@ test.beforeAll(() => {
   test.setTimeout(300_000);
   const built = buildApp('vendored', { ANODE_BUILD_ID: 'pwa-e2e-vendored', ANODE_PACKAGE_BASE_URL: './pyodide/packages/' });
   // Vendoring writes into the build: work on a copy, so the cached build stays pristine.
-  dist = join(BUILD_ROOT, 'vendored-copy');
-  rmSync(dist, { recursive: true, force: true });
+  dist = mkdtempSync(join(BUILD_ROOT, 'vendored-copy-'));
   cpSync(built, dist, { recursive: true });
 });
 
@@ -96,5 +95,6 @@ test('vendored packages load from the app\'s own origin, with other hosts blocke
     await context.close();
     await host.close();
     rmSync(mirrorDir, { recursive: true, force: true });
+    rmSync(dist, { recursive: true, force: true });
   }
 });
