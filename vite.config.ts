@@ -106,7 +106,24 @@ export default defineConfig({
   ],
   optimizeDeps: { exclude: ['pyodide'] },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 1200 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      output: {
+        // Libraries that change rarely get chunks of their own, so a deployment that only changes the app's code
+        // makes returning users (and the service worker's update) download only the app chunk. Only libraries the
+        // shell loads eagerly are listed: grouping a lazily imported one (the Anthropic SDK) would make it eager.
+        codeSplitting: {
+          groups: [
+            { name: 'codemirror', test: /node_modules[\\/](@codemirror|@lezer|codemirror|style-mod|w3c-keyname|crelt)[\\/]/ },
+            { name: 'yjs', test: /node_modules[\\/](yjs|y-[a-z]+|lib0|simple-peer|[a-z-]*peer[a-z-]*)[\\/]/ },
+            { name: 'markdown', test: /node_modules[\\/](katex|marked|dompurify)[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
   test: {
     environment: 'node',
     include: ['tests/unit/**/*.test.ts'],
