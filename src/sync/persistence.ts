@@ -3,7 +3,7 @@
  * every update as it happens, so a reload right after a keystroke finds it. When IndexedDB is unavailable
  * (private mode, blocked storage), the doc lives in memory and `saving` says so for the UI to warn.
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
 
 const PREFIX = 'anode:nb:';
@@ -48,11 +48,22 @@ export interface LocalStore {
   destroy(): void;
 }
 
-/** Binds `doc` to the notebook `id`'s database. */
+/** Without IndexedDB, notebooks live in this page's memory: they survive navigation, not a reload. */
+const memory = new Map<string, Uint8Array[]>();
+
+function openMemoryStore(id: string, doc: Y.Doc): LocalStore {
+  const updates = memory.get(id) ?? [];
+  memory.set(id, updates);
+  if (updates.length) Y.applyUpdate(doc, Y.mergeUpdates(updates));
+  else updates.push(Y.encodeStateAsUpdate(doc));
+  const onUpdate = (update: Uint8Array): void => void updates.push(update);
+  doc.on('update', onUpdate);
+  return { whenLoaded: Promise.resolve(), saving: false, destroy: () => doc.off('update', onUpdate) };
+}
+
+/** Binds `doc` to the notebook `id`'s database (or to page memory when IndexedDB is unavailable). */
 export async function openLocalStore(id: string, doc: Y.Doc): Promise<LocalStore> {
-  if (await storageProblem()) {
-    return { whenLoaded: Promise.resolve(), saving: false, destroy() {} };
-  }
+  if (await storageProblem()) return openMemoryStore(id, doc);
   const p = new IndexeddbPersistence(notebookDbName(id), doc);
   return {
     whenLoaded: p.whenSynced.then(() => undefined),
@@ -63,6 +74,7 @@ export async function openLocalStore(id: string, doc: Y.Doc): Promise<LocalStore
 
 /** Deletes a notebook's stored content for good. */
 export async function deleteLocalStore(id: string): Promise<void> {
+  memory.delete(id);
   if (await storageProblem()) return;
   await clearDocument(notebookDbName(id));
 }
