@@ -126,11 +126,7 @@ async function worksWithoutStorage(page: Page): Promise<void> {
 }
 
 test.describe('IndexedDB unavailable', () => {
-  // Known bug (see the foundation report): with no IndexedDB the new notebook is created in a Y.Doc that is then
-  // dropped, and opening it finds nothing, so the first visit shows "Notebook not found" instead of the notebook
-  // with its warning. Remove test.fail() once in-memory notebooks live for the page.
   test('no indexedDB at all: the app says it cannot store, and works in memory', async ({ page }) => {
-    test.fail();
     await page.addInitScript(() => {
       Object.defineProperty(window, 'indexedDB', { get: () => undefined, configurable: true });
     });
@@ -138,7 +134,6 @@ test.describe('IndexedDB unavailable', () => {
   });
 
   test('indexedDB.open throws (blocked storage): same warning, still works', async ({ page }) => {
-    test.fail();
     await page.addInitScript(() => {
       IDBFactory.prototype.open = function () {
         throw new DOMException('The user denied permission to access the database.', 'SecurityError');
