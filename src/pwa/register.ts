@@ -40,7 +40,8 @@ function scheduleUpdateChecks(reg: ServiceWorkerRegistration): void {
 
 /** Registers the service worker (once per page). Safe where service workers do not exist (it does nothing). */
 export function registerServiceWorker(): void {
-  if (started || !('serviceWorker' in navigator)) return;
+  // `vite dev` builds no worker (and one would fight HMR); production builds always have one.
+  if (started || import.meta.env.DEV || !('serviceWorker' in navigator)) return;
   started = true;
   reloadOnceForIsolation();
   updateSW = registerSW({
