@@ -116,7 +116,11 @@ export default defineConfig({
         // shell loads eagerly are listed: grouping a lazily imported one (the Anthropic SDK) would make it eager.
         codeSplitting: {
           groups: [
-            { name: 'codemirror', test: /node_modules[\\/](@codemirror|@lezer|codemirror|style-mod|w3c-keyname|crelt)[\\/]/ },
+            // Not the markdown editing grammars (markdown, HTML, CSS, JS): the editor loads them lazily on first use.
+            {
+              name: 'codemirror',
+              test: /node_modules[\\/](@codemirror[\\/](?!lang-(markdown|html|css|javascript))|@lezer[\\/](?!markdown|html|css|javascript)|codemirror|style-mod|w3c-keyname|crelt)/,
+            },
             { name: 'yjs', test: /node_modules[\\/](yjs|y-[a-z]+|lib0|simple-peer|[a-z-]*peer[a-z-]*)[\\/]/ },
             { name: 'markdown', test: /node_modules[\\/](katex|marked|dompurify)[\\/]/ },
           ],

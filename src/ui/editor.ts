@@ -10,7 +10,6 @@ import { bracketMatching, indentOnInput, syntaxHighlighting, defaultHighlightSty
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, startCompletion, type CompletionSource } from '@codemirror/autocomplete';
 import { search, searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { python } from '@codemirror/lang-python';
-import { markdown } from '@codemirror/lang-markdown';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
@@ -33,10 +32,24 @@ export interface KernelAssist {
 
 const language = new Compartment();
 
-function languageFor(type: CellType): Extension {
-  if (type === 'markdown' || type === 'ai') return markdown();
-  if (type === 'code') return python();
-  return [];
+/**
+ * Markdown support pulls in the HTML, CSS and JavaScript grammars (~100 KB gzip): loaded on first use so the
+ * app shell stays small, then applied to every markdown editor.
+ */
+let markdownSupport: Promise<Extension> | null = null;
+function loadMarkdown(): Promise<Extension> {
+  markdownSupport ??= import('@codemirror/lang-markdown').then((m) => m.markdown());
+  return markdownSupport;
+}
+
+function applyLanguage(view: EditorView, type: CellType): void {
+  if (type === 'markdown' || type === 'ai') {
+    view.dispatch({ effects: language.reconfigure([]) });
+    void loadMarkdown().then((ext) => {
+      if (!view.dom.isConnected && !view.dom.parentNode) return;
+      view.dispatch({ effects: language.reconfigure(ext) });
+    });
+  } else view.dispatch({ effects: language.reconfigure(type === 'code' ? python() : []) });
 }
 
 function kernelCompletion(assist: KernelAssist): CompletionSource {
@@ -152,7 +165,7 @@ export function createCellEditor(opts: EditorOptions): EditorView & { setType(ty
     highlightSelectionMatches(),
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     search({ top: true }),
-    language.of(languageFor(opts.type)),
+    language.of(opts.type === 'code' ? python() : []),
     yCollab(opts.text, opts.awareness),
     keymap.of([
       ...yUndoManagerKeymap,
@@ -182,6 +195,7 @@ export function createCellEditor(opts: EditorOptions): EditorView & { setType(ty
     state: EditorState.create({ doc: opts.text.toString(), extensions }),
     parent: opts.parent,
   }) as EditorView & { setType(type: CellType): void };
-  view.setType = (type) => view.dispatch({ effects: language.reconfigure(languageFor(type)) });
+  view.setType = (type) => applyLanguage(view, type);
+  if (opts.type === 'markdown' || opts.type === 'ai') applyLanguage(view, opts.type);
   return view;
 }
