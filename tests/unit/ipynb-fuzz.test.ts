@@ -8,18 +8,8 @@ import { CELL_TYPES, createNotebookDoc, readMeta, type NewCell, type Output } fr
 import { exportIpynb, exportHtml, exportPercentScript, importNotebook, parseIpynb } from '../../src/model/ipynb';
 import { GOOD, cells, fixture } from '../fixtures/notebooks/helpers';
 import { validateNbformat45 } from '../fixtures/notebooks/nbformat-schema';
+import { rng } from './helpers/random';
 
-/** mulberry32: small, fast, and the same sequence on every machine for a given seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T,>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;

@@ -18,18 +18,8 @@ import {
   MAX_STREAM_LINES,
   type Output,
 } from '../../src/model';
+import { rng } from './helpers/random';
 
-/** A seeded PRNG (mulberry32), so every randomised case can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function peersOf(n: number, base: Y.Doc): Y.Doc[] {
   return Array.from({ length: n }, () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { electExecutor, isEligible, recordedExecutor } from '../../src/sync/election';
 import { PRESENCE_VERSION, readPeer, type KernelReadiness } from '../../src/sync/awareness';
 import { createNotebookDoc, kernelMap, startSession, SYSTEM } from '../../src/model';
+import { rng } from './helpers/random';
 
 function peer(joinedAt: number, opts: { offers?: boolean; kernel?: KernelReadiness; name?: string; v?: number } = {}) {
   return {
@@ -18,17 +19,6 @@ function states(entries: Array<[number, unknown]>): Map<number, unknown> {
   return new Map(entries);
 }
 
-/** A tiny seeded PRNG (mulberry32), so a failing randomised case can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(items: T[], rand: () => number): T[] {
   const a = [...items];
