@@ -1,13 +1,10 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS } from './tests/chromium-args.mjs';
 
 const PORT = Number(process.env.E2E_PORT ?? 4180);
 const SIGNALING_PORT = Number(process.env.E2E_SIGNALING_PORT ?? 4450);
 
-/**
- * Real Chromium (Debian's), against the built app served exactly as `npm start` serves it.
- * Flags: as root Chromium needs --no-sandbox; the background-networking flags stop it dialling Google on a
- * machine with no internet; loopback + fake media permission let WebRTC gather 127.0.0.1 candidates.
- */
+/** Real Chromium (Debian's, flags in tests/chromium-args.mjs), against the built app served as `npm start` serves it. */
 export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 60_000,
@@ -20,18 +17,7 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}/`,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--allow-loopback-in-peer-connection',
-        '--use-fake-ui-for-media-stream',
-      ],
+      args: CHROMIUM_ARGS,
     },
     trace: 'retain-on-failure',
   },

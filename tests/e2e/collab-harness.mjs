@@ -20,19 +20,7 @@ import { createServer } from 'vite';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
 
-/** Chromium flags for WebRTC between pages on one machine without internet (see shared/NOTES-browser.md). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--allow-loopback-in-peer-connection',
-  '--use-fake-ui-for-media-stream',
-];
+export { CHROMIUM_ARGS } from '../chromium-args.mjs';
 
 export function freePort() {
   return new Promise((resolve) => {
