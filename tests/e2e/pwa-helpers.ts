@@ -37,7 +37,7 @@ function sourceStamp(env: Record<string, string>): string {
 /**
  * Builds the app with `env` into BUILD_ROOT/<name>-<stamp> and returns that folder; an identical build already there
  * is reused. Several test runs may share this machine's /tmp: a build is written to a private folder and renamed
- * into place (never rebuilt in place), and folders of other stamps are left alone unless a day old.
+ * into place (never rebuilt in place), and folders of other stamps are removed once no run can still be using them.
  */
 export function buildApp(name: string, env: Record<string, string> = {}): string {
   const stamp = sourceStamp(env).slice(0, 16);
@@ -56,10 +56,12 @@ export function buildApp(name: string, env: Record<string, string> = {}): string
   } catch {
     rmSync(tmp, { recursive: true, force: true }); // another run finished the same build first
   }
-  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  // Every source change makes a new folder (15 MB): drop this name's older ones, unless so recent that a
+  // concurrent run may be serving them.
+  const recent = Date.now() - 15 * 60 * 1000;
   for (const f of readdirSync(BUILD_ROOT)) {
     const path = join(BUILD_ROOT, f);
-    if (f.startsWith(`${name}-`) && path !== dir && statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
+    if (f.startsWith(`${name}-`) && path !== dir && statSync(path).mtimeMs < recent) rmSync(path, { recursive: true, force: true });
   }
   return dir;
 }
