@@ -16,7 +16,7 @@ test.beforeAll(() => {
 test('the manifest is valid, its icons load, and a service worker controls the page', async ({ browser }) => {
   test.setTimeout(BOOT_TIMEOUT * 2);
   const host = await serveStatic({ root: dist, isolate: true });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'allow' }); // whatever the config's default
   try {
     const page = await context.newPage();
     await page.goto(host.url);
@@ -62,7 +62,7 @@ test('the manifest is valid, its icons load, and a service worker controls the p
 test('after one visit the app, its notebooks and Python work with no network', async ({ browser }) => {
   test.setTimeout(BOOT_TIMEOUT * 3);
   const host = await serveStatic({ root: dist, isolate: true });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'allow' }); // whatever the config's default
   try {
     const page = await context.newPage();
     await page.goto(host.url);

@@ -16,7 +16,7 @@ test.beforeAll(() => {
 test('under /tools/anode/ on a host without isolation headers: works, isolated by the service worker, one reload', async ({ browser }) => {
   test.setTimeout(BOOT_TIMEOUT * 3);
   const host = await serveStatic({ root: dist, prefix: '/tools/anode/', isolate: false });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'allow' }); // whatever the config's default
   try {
     const page = await context.newPage();
     // Document loads (hash-route changes are navigations too, but not loads).

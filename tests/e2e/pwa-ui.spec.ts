@@ -15,7 +15,7 @@ test.beforeAll(() => {
 test('install button, quota warning, storage estimate', async ({ browser }) => {
   test.setTimeout(BOOT_TIMEOUT);
   const host = await serveStatic({ root: dist, isolate: true });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'allow' }); // whatever the config's default
   try {
     const page = await context.newPage();
     await page.goto(host.url);

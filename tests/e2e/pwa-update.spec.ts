@@ -17,7 +17,7 @@ test.beforeAll(() => {
 test('a new deployment shows "new version", Reload loads it, no notebook is lost', async ({ browser }) => {
   test.setTimeout(BOOT_TIMEOUT * 3);
   const host = await serveStatic({ root: distA, isolate: true });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'allow' }); // whatever the config's default
   try {
     const page = await context.newPage();
     await page.goto(host.url);

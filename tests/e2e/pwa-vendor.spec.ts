@@ -65,7 +65,7 @@ test('vendored packages load from the app\'s own origin, with other hosts blocke
   }
 
   const host = await serveStatic({ root: dist, isolate: true });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'allow' }); // whatever the config's default
   const foreign: string[] = [];
   // No CDN, no mirror: anything not from the app's own origin fails (and is recorded).
   await context.route('**/*', (route) => {
