@@ -5,6 +5,7 @@
 import { Show, createSignal, type JSX } from 'solid-js';
 import { Dialog } from './Dialog';
 import { AiSettingsSection } from './ai';
+import { StorageInfo } from '../pwa';
 import { PACKAGE_BASE_KEY, packageBaseURL } from './services';
 import { DEFAULT_PACKAGE_BASE_URL } from '../kernel';
 import { defaultSignalingUrls, loadIdentity, parseSignalingUrls, setSignalingUrls, signalingUrls, type Presence } from '../sync';
@@ -79,6 +80,10 @@ export function SettingsDialog(props: { presence: Presence | null; onClose: () =
           </label>
         </fieldset>
         <AiSettingsSection />
+        <fieldset>
+          <legend>Storage on this device</legend>
+          <StorageInfo />
+        </fieldset>
         <div class="dialog-actions">
           <Show when={saved()}>
             <span role="status" class="hint">
