@@ -112,10 +112,11 @@ async function setSource(page, code) {
  * frame after it (`painted`: headless Chromium's frame clock adds up to a frame interval here).
  */
 async function timedRun(page, doneSource) {
-  const waiting = page.evaluate((src) => {
+  // Installed (awaited) before the key press, or the press could beat the listener.
+  await page.evaluate((src) => {
     const done = new Function('text', `return (${src})(text)`);
     const out = document.querySelector('[data-cell-id] .outputs');
-    return new Promise((resolve) => {
+    window.__anodeBench = new Promise((resolve) => {
       let t0 = null;
       const onKey = (e) => {
         if (e.key === 'Enter' && (e.ctrlKey || e.shiftKey)) t0 = performance.now();
@@ -133,7 +134,7 @@ async function timedRun(page, doneSource) {
     });
   }, doneSource.toString());
   await page.keyboard.press('Control+Enter');
-  return waiting;
+  return page.evaluate(() => window.__anodeBench);
 }
 
 async function interactive(browser) {
