@@ -5,6 +5,7 @@
  */
 import * as Y from 'yjs';
 import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
+import { dropJournals, journalUpdates, replayJournals } from './journal';
 
 const PREFIX = 'anode:nb:';
 
@@ -65,16 +66,36 @@ function openMemoryStore(id: string, doc: Y.Doc): LocalStore {
 export async function openLocalStore(id: string, doc: Y.Doc): Promise<LocalStore> {
   if (await storageProblem()) return openMemoryStore(id, doc);
   const p = new IndexeddbPersistence(notebookDbName(id), doc);
+  const stopJournal = journalUpdates(id, doc, p);
   return {
-    whenLoaded: p.whenSynced.then(() => undefined),
+    whenLoaded: p.whenSynced.then(() => replayJournals(id, doc, null)),
     saving: true,
-    destroy: () => void p.destroy(),
+    destroy: () => {
+      stopJournal();
+      void p.destroy();
+    },
   };
+}
+
+/**
+ * Whether this device stores notebook `id`, asked without creating its database (opening a missing id must
+ * leave nothing behind). Null when the browser cannot say (no `indexedDB.databases()`).
+ */
+export async function isStoredLocally(id: string): Promise<boolean | null> {
+  if (await storageProblem()) return memory.has(id);
+  if (typeof indexedDB.databases !== 'function') return null;
+  try {
+    const dbs = await indexedDB.databases();
+    return dbs.some((d) => d.name === notebookDbName(id));
+  } catch {
+    return null;
+  }
 }
 
 /** Deletes a notebook's stored content for good. */
 export async function deleteLocalStore(id: string): Promise<void> {
   memory.delete(id);
+  dropJournals(id);
   if (await storageProblem()) return;
   await clearDocument(notebookDbName(id));
 }

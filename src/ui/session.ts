@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { LOCAL, kernelMap, newId, readKernelControl, readMeta, requestKernelControl, schemaProblem, type Actor, type NotebookMeta } from '../model';
 import { startExecutor, type Kernel } from '../kernel';
 import {
+  isStoredLocally,
   openLocalStore,
   Presence,
   startExecutorElection,
@@ -59,6 +60,8 @@ export class NotebookSession {
     const offControl = this.followKernelControl();
     this.offLibrary = () => {
       doc.off('update', touch);
+      // Now, while the doc is alive: a late write would put back a title renamed from the home view.
+      touch.flush();
       offKernel();
       offControl();
     };
@@ -110,10 +113,13 @@ export class NotebookSession {
 
   /** Loads a notebook from this device. Never creates one: a missing id is "not found". */
   static async open(id: string, kernel: Kernel, room?: RoomKey): Promise<OpenResult> {
+    const key = room ?? roomOf(id);
+    if (!key && (await isStoredLocally(id)) === false) {
+      return { ok: false, reason: 'not-found', message: `There is no notebook “${id}” on this device.` };
+    }
     const doc = new Y.Doc();
     const store = await openLocalStore(id, doc);
     await store.whenLoaded;
-    const key = room ?? roomOf(id);
     const presence = new Presence(doc);
     let nbRoom: NotebookRoom | null = null;
     if (key) {
@@ -197,13 +203,22 @@ async function waitForMeta(doc: Y.Doc, room: NotebookRoom): Promise<void> {
   });
 }
 
-function throttle(fn: () => void, ms: number): () => void {
+/** Calls `fn` at most once per `ms`; `flush()` runs a pending call at once. */
+function throttle(fn: () => void, ms: number): (() => void) & { flush(): void } {
   let timer: ReturnType<typeof setTimeout> | null = null;
-  return () => {
+  const run = (): void => {
     if (timer) return;
     timer = setTimeout(() => {
       timer = null;
       fn();
     }, ms);
   };
+  return Object.assign(run, {
+    flush(): void {
+      if (!timer) return;
+      clearTimeout(timer);
+      timer = null;
+      fn();
+    },
+  });
 }

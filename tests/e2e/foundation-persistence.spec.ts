@@ -51,8 +51,7 @@ test('a reload right after typing shows exactly what was typed', async ({ page }
 // Known bug (see the foundation report): closing the tab within a few ms of the last keystroke loses the last
 // characters in about 3 of 8 tries here ("closed = Tr", "clos"): y-indexeddb's per-update transactions are
 // still uncommitted when the renderer goes away. A reload right after typing (above) has never lost anything.
-// Un-fixme once updates are committed explicitly (IDBTransaction.commit()) or flushed on pagehide.
-test.fixme('closing the tab right after a keystroke keeps it', async ({ page, context }) => {
+test('closing the tab right after a keystroke keeps it', async ({ page, context }) => {
   const id = await openNewNotebook(page);
   await page.keyboard.type('closed = True');
   await page.close();
