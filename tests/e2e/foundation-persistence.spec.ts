@@ -48,9 +48,9 @@ test('a reload right after typing shows exactly what was typed', async ({ page }
   await expectCellText(page, 0, 'answer = 42!?#');
 });
 
-// Known bug (see the foundation report): closing the tab within a few ms of the last keystroke loses the last
-// characters in about 3 of 8 tries here ("closed = Tr", "clos"): y-indexeddb's per-update transactions are
-// still uncommitted when the renderer goes away. A reload right after typing (above) has never lost anything.
+// Without the app's localStorage journal (src/sync/journal.ts), closing the tab within a few ms of the last
+// keystroke lost the last characters in about 3 of 8 tries ("closed = Tr"): y-indexeddb's per-update
+// transactions were still uncommitted when the renderer went away.
 test('closing the tab right after a keystroke keeps it', async ({ page, context }) => {
   const id = await openNewNotebook(page);
   await page.keyboard.type('closed = True');
