@@ -115,7 +115,9 @@ async function timedRun(page, doneSource) {
   // Installed (awaited) before the key press, or the press could beat the listener.
   await page.evaluate((src) => {
     const done = new Function('text', `return (${src})(text)`);
-    const out = document.querySelector('[data-cell-id] .outputs');
+    // The cell, not its .outputs: the UI may only render that box once there is output.
+    const cell = document.querySelector('[data-cell-id]');
+    const outText = () => cell.querySelector('.outputs')?.textContent ?? '';
     window.__anodeBench = new Promise((resolve) => {
       let t0 = null;
       const onKey = (e) => {
@@ -123,14 +125,14 @@ async function timedRun(page, doneSource) {
       };
       document.addEventListener('keydown', onKey, true);
       const mo = new MutationObserver(() => {
-        if (t0 === null || !done(out.textContent ?? '')) return;
+        if (t0 === null || !done(outText())) return;
         mo.disconnect();
         document.removeEventListener('keydown', onKey, true);
         const dom = performance.now() - t0;
         // After the next paint: rAF runs before it, the task after rAF runs once it happened.
         requestAnimationFrame(() => setTimeout(() => resolve({ dom, painted: performance.now() - t0 }), 0));
       });
-      mo.observe(out, { subtree: true, childList: true, characterData: true });
+      mo.observe(cell, { subtree: true, childList: true, characterData: true });
     });
   }, doneSource.toString());
   await page.keyboard.press('Control+Enter');
