@@ -91,9 +91,13 @@ export function CellView(props: {
   };
 
   let editorHost!: HTMLDivElement;
-  onMount(() => {
-    if (!text) return;
-    const view = createCellEditor({
+  let root!: HTMLDivElement;
+  // Editors are built when their cell nears the viewport (or is focused): building 500 at once took seconds.
+  const [view, setView] = createSignal<ReturnType<typeof createCellEditor> | null>(null);
+  const ensureEditor = () => {
+    const existing = view();
+    if (existing || !text) return existing;
+    const created = createCellEditor({
       parent: editorHost,
       text,
       awareness: nb.session.presence.awareness,
@@ -108,13 +112,27 @@ export function CellView(props: {
       },
       onFocus: () => nb.editorFocused(props.id),
     });
-    const unregister = nb.registerEditor(props.id, view);
-    createEffect(() => view.setType(type() ?? 'raw'));
+    setView(created);
+    return created;
+  };
+  onMount(() => {
+    const near = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        ensureEditor();
+        near.disconnect();
+      },
+      { rootMargin: '1200px 0px' },
+    );
+    near.observe(root);
+    const unregister = nb.registerEditor(props.id, ensureEditor);
     onCleanup(() => {
+      near.disconnect();
       unregister();
-      view.destroy();
+      view()?.destroy();
     });
   });
+  createEffect(() => view()?.setType(type() ?? 'raw'));
 
   const changeType = (t: CellType): void => {
     nb.select(props.id);
@@ -126,6 +144,7 @@ export function CellView(props: {
 
   return (
     <div
+      ref={root}
       class="cell"
       classList={{ selected: selected(), editing: selected() && nb.mode() === 'edit', [`state-${state() ?? 'idle'}`]: true }}
       data-cell-id={props.id}
@@ -214,6 +233,11 @@ export function CellView(props: {
           </div>
         </Show>
         <div class="editor-host" ref={editorHost} classList={{ hidden: !editing() }} />
+        <Show when={editing() && !view()}>
+          <pre class="source-preview" onClick={() => nb.focusCell(props.id, 'edit')}>
+            {source() || ' '}
+          </pre>
+        </Show>
         <Show when={!editing()}>
           <Markdown source={source()} attachments={(metadata()['attachments'] as Record<string, unknown>) ?? {}} onEdit={() => nb.focusCell(props.id, 'edit')} />
         </Show>

@@ -46,7 +46,7 @@ export class NotebookController {
   private readonly setEditingMarkdown: (s: ReadonlySet<string>) => void;
   readonly setShowShortcuts: (v: boolean) => void;
   readonly setNotice: (v: string | null) => void;
-  private readonly editors = new Map<string, EditorView>();
+  private readonly editors = new Map<string, () => EditorView | null>();
   private readonly deleted: DeletedCell[] = [];
 
   constructor(readonly session: NotebookSession) {
@@ -66,10 +66,11 @@ export class NotebookController {
     return cellOrder(this.doc);
   }
 
-  registerEditor(id: string, view: EditorView): () => void {
-    this.editors.set(id, view);
+  /** A cell's editor, built on first request (cells build theirs lazily, as they near the viewport). */
+  registerEditor(id: string, ensure: () => EditorView | null): () => void {
+    this.editors.set(id, ensure);
     return () => {
-      if (this.editors.get(id) === view) this.editors.delete(id);
+      if (this.editors.get(id) === ensure) this.editors.delete(id);
     };
   }
 
@@ -85,8 +86,7 @@ export class NotebookController {
     if (mode === 'edit') {
       if (this.typeOf(id) === 'markdown') this.setMarkdownEditing(id, true);
       queueMicrotask(() => {
-        const view = this.editors.get(id);
-        view?.focus();
+        this.editors.get(id)?.()?.focus();
       });
     } else {
       queueMicrotask(() => {

@@ -79,7 +79,9 @@ async function instrument(page, cells) {
         const first = list[0]?.querySelector('.cm-content[contenteditable="true"]');
         if (first) w.__firstEditable = performance.now();
       }
-      if (w.__allCells === undefined && list.length >= want && list[list.length - 1].querySelector('.cm-content')) {
+      // Open means every cell is on the page and the ones in view are editable (editors further down are built
+      // as they scroll near, src/ui/CellView.tsx).
+      if (w.__allCells === undefined && list.length >= want && list[0].querySelector('.cm-content')) {
         w.__allCells = performance.now();
       }
     };
@@ -234,7 +236,7 @@ try {
   const warm = await warmFirstCell(base);
   console.log(`editable first cell, warm (persistent profile, return visit): median ${ms(warm.median)} (min ${ms(warm.min)}, max ${ms(warm.max)})`);
   const big = await bigOpen(browser, base);
-  console.log(`open a ${CELLS}-cell notebook from IndexedDB (${(big.bytes / 1024).toFixed(0)} KiB update), all cells and last editor rendered: median ${ms(big.stats.median)} (min ${ms(big.stats.min)}, max ${ms(big.stats.max)})`);
+  console.log(`open a ${CELLS}-cell notebook from IndexedDB (${(big.bytes / 1024).toFixed(0)} KiB update), all cells on the page, editors in view ready: median ${ms(big.stats.median)} (min ${ms(big.stats.min)}, max ${ms(big.stats.max)})`);
   console.log(
     'FOUNDATION_BENCH ' +
       JSON.stringify({
