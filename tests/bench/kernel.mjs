@@ -5,9 +5,7 @@
 //   - round trip from the run key (Ctrl+Enter in the first cell) to the new result painted, median and p95 over
 //     100 runs;
 //   - time to show 10,000 lines of stdout (key press to the last line painted).
-// Usage: node tests/bench/kernel.mjs [--dist dir] [--runs 100]. Default dist: ./dist (the app). For the kernel
-// harness: build it (npx vite build -c tests/fixtures/kernel-harness/vite.config.ts) and pass
-// --dist /tmp/anode-kernel-harness.
+// Usage: node tests/bench/kernel.mjs [--dist dir] [--runs 100]. Default dist: ./dist (the app).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
