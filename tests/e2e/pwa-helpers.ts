@@ -51,6 +51,9 @@ export function buildApp(name: string, env: Record<string, string> = {}): string
     env: { ...process.env, ...env },
     stdio: 'pipe',
   });
+  if (!existsSync(join(tmp, 'sw.js'))) throw new Error(`the build in ${tmp} has no service worker`);
+  // A folder without sw.js is a build that never finished (an interrupted run): replace it, never reuse it.
+  if (existsSync(dir) && !existsSync(join(dir, 'sw.js'))) rmSync(dir, { recursive: true, force: true });
   try {
     renameSync(tmp, dir);
   } catch {
