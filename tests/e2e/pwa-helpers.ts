@@ -48,7 +48,9 @@ export function buildApp(name: string, env: Record<string, string> = {}): string
   rmSync(tmp, { recursive: true, force: true });
   execFileSync(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', tmp, '--emptyOutDir'], {
     cwd: REPO,
-    env: { ...process.env, ...env },
+    // A Vite dev server started earlier in this worker (the collab harness) leaves NODE_ENV=development behind,
+    // which would make a development build: no service worker registration at all.
+    env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: 'pipe',
   });
   if (!existsSync(join(tmp, 'sw.js'))) throw new Error(`the build in ${tmp} has no service worker`);
