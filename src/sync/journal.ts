@@ -32,16 +32,21 @@ function storage(): Storage | null {
   }
 }
 
-/** Applies journals that earlier pages left for notebook `id` (they are removed once safely stored again). */
-export function replayJournals(id: string, doc: Y.Doc, origin: unknown): void {
-  const ls = storage();
-  if (!ls) return;
+/** The journal keys of notebook `id`, one per page that edited it. */
+function journalKeys(ls: Storage, id: string): string[] {
   const keys: string[] = [];
   for (let i = 0; i < ls.length; i++) {
     const k = ls.key(i);
     if (k?.startsWith(`${PREFIX}${id}:`)) keys.push(k);
   }
-  for (const key of keys) {
+  return keys;
+}
+
+/** Applies journals that earlier pages left for notebook `id` (they are removed once safely stored again). */
+export function replayJournals(id: string, doc: Y.Doc, origin: unknown): void {
+  const ls = storage();
+  if (!ls) return;
+  for (const key of journalKeys(ls, id)) {
     try {
       const entries = JSON.parse(ls.getItem(key) ?? '[]') as unknown;
       if (Array.isArray(entries)) {
@@ -87,11 +92,5 @@ export function journalUpdates(id: string, doc: Y.Doc, skipOrigin: unknown): () 
 /** Forgets every journal of notebook `id` (the notebook is being deleted). */
 export function dropJournals(id: string): void {
   const ls = storage();
-  if (!ls) return;
-  const keys: string[] = [];
-  for (let i = 0; i < ls.length; i++) {
-    const k = ls.key(i);
-    if (k?.startsWith(`${PREFIX}${id}:`)) keys.push(k);
-  }
-  keys.forEach((k) => ls.removeItem(k));
+  if (ls) journalKeys(ls, id).forEach((k) => ls.removeItem(k));
 }
