@@ -54,7 +54,6 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
     return `Python moved from ${from} to ${note.to.name}’s: it is a new kernel, variables from before are gone.`;
   }, false);
 
-  let root!: HTMLDivElement;
   onMount(() => {
     onCleanup(installCommandKeys(document.body, nb));
     const first = order()[0];
@@ -72,7 +71,7 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
   };
 
   return (
-    <div class="notebook" ref={root}>
+    <div class="notebook">
       <header class="nb-header">
         <a class="home-link" href="#/" aria-label="All notebooks">
           ◆ Anode
