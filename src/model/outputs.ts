@@ -67,11 +67,17 @@ export function capStreamText(text: string): string {
 
 function capRich(output: Output): Output {
   if (output.output_type === 'stream') return { ...output, text: capStreamText(applyCarriageReturns(output.text)) };
+  return capLargeOutput(output);
+}
+
+/** A rich output (display, result, error) over MAX_OUTPUT_BYTES replaced by a notice; others as they are. */
+export function capLargeOutput<T extends Output>(output: T): T {
   const size = JSON.stringify(output).length;
   if (size <= MAX_OUTPUT_BYTES) return output;
   const mb = (size / 1e6).toFixed(1);
   const notice = `[output truncated: ${mb} MB is too large to keep in the notebook]`;
   if (output.output_type === 'error') return { ...output, traceback: [notice] };
+  if (output.output_type === 'stream') return { ...output, text: notice };
   return { ...output, data: { 'text/plain': notice }, metadata: {} };
 }
 

@@ -3,7 +3,7 @@
  * Everything is checked before anything is created, so a bad file imports nothing half-way.
  */
 import { newId } from '../id';
-import { MAX_OUTPUT_BYTES, capStreamText } from '../outputs';
+import { capLargeOutput, capStreamText } from '../outputs';
 import type { Output } from '../schema';
 import { decodeAnodeCell } from './anode-cells';
 import { isNbformatCellId } from './cell-id';
@@ -82,12 +82,9 @@ function capped(out: Output, where: string, warnings: string[]): Output {
     if (text !== out.text) warnings.push(`${where}: long ${out.name} output was truncated to its last lines`);
     return text === out.text ? out : { ...out, text };
   }
-  const size = JSON.stringify(out).length;
-  if (size <= MAX_OUTPUT_BYTES) return out;
-  const notice = `[output truncated: ${(size / 1e6).toFixed(1)} MB is too large to keep in the notebook]`;
-  warnings.push(`${where}: ${(size / 1e6).toFixed(1)} MB output was replaced by a notice`);
-  if (out.output_type === 'error') return { ...out, traceback: [notice] };
-  return { ...out, data: { 'text/plain': notice }, metadata: {} };
+  const kept = capLargeOutput(out);
+  if (kept !== out) warnings.push(`${where}: ${(JSON.stringify(out).length / 1e6).toFixed(1)} MB output was replaced by a notice`);
+  return kept;
 }
 
 function parseCellMetadata(raw: unknown, where: string): JsonObject {
