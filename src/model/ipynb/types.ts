@@ -2,7 +2,7 @@
  * The shapes shared by the .ipynb reader, importer and exporters, and the names of the few places where nbformat
  * data lives inside an Anode document.
  */
-import type { CellType, Output } from '../schema';
+import type { CellSnapshot } from '../cells';
 
 /** Files larger than this are refused before parsing: a browser tab would stall or run out of memory. */
 export const MAX_IPYNB_BYTES = 100 * 1024 * 1024;
@@ -24,18 +24,12 @@ export const ATTACHMENTS_KEY = 'attachments';
 /** Cell metadata namespace for Anode's own marks in .ipynb files (`metadata.anode.cell_type` for ai/sql cells). */
 export const ANODE_METADATA_KEY = 'anode';
 
-/** One cell as read from a file, already in Anode's terms (ai/sql restored, attachments in metadata). */
-export interface ParsedCell {
-  /** Unique within the notebook and valid as an nbformat 4.5 id (`^[a-zA-Z0-9-_]{1,64}$`). */
-  id: string;
-  type: CellType;
-  /** Line arrays joined: the text exactly as the user sees it. */
-  source: string;
-  metadata: Record<string, unknown>;
-  /** Only code, ai and sql cells have outputs; text values joined. */
-  outputs: Output[];
-  executionCount: number | null;
-}
+/**
+ * One cell as read from a file, already in Anode's terms (ai/sql restored, attachments in metadata): the same
+ * shape as a cell read from the document. Its id is unique within the notebook and a valid nbformat 4.5 id;
+ * line arrays are joined; only code, ai and sql cells have outputs.
+ */
+export type ParsedCell = Omit<CellSnapshot, 'problem'>;
 
 /** A validated notebook, ready for `importNotebook`. Produced only by `parseIpynb`. */
 export interface ParsedNotebook {
