@@ -121,8 +121,9 @@ export default defineConfig({
               name: 'codemirror',
               test: /node_modules[\\/](@codemirror[\\/](?!lang-(markdown|html|css|javascript))|@lezer[\\/](?!markdown|html|css|javascript)|codemirror|style-mod|w3c-keyname|crelt)/,
             },
-            { name: 'yjs', test: /node_modules[\\/](yjs|y-[a-z]+|lib0|simple-peer|[a-z-]*peer[a-z-]*)[\\/]/ },
-            { name: 'markdown', test: /node_modules[\\/](katex|marked|dompurify)[\\/]/ },
+            // Not y-webrtc and simple-peer (loaded on joining a room) nor KaTeX (loaded on the first math shown).
+            { name: 'yjs', test: /node_modules[\\/](yjs|y-indexeddb|y-protocols|lib0)[\\/]/ },
+            { name: 'markdown', test: /node_modules[\\/](marked|dompurify)[\\/]/ },
           ],
         },
       },

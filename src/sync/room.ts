@@ -8,7 +8,7 @@
  * signaling server (or a peer without the secret) sees nothing of the notebook.
  */
 import type * as Y from 'yjs';
-import { WebrtcProvider } from 'y-webrtc';
+import type { WebrtcProvider } from 'y-webrtc';
 import type { Awareness } from 'y-protocols/awareness';
 import type { RoomKey } from './room-index';
 import { signalingUrls } from './settings';
@@ -113,10 +113,11 @@ export class NotebookRoom {
   private destroyed = false;
   private hadNetwork = false;
 
-  constructor(doc: Y.Doc, key: RoomKey, opts: RoomOptions = {}) {
+  /** `Provider` is y-webrtc's class, passed in because `openRoom` loads y-webrtc only when a room is joined. */
+  constructor(doc: Y.Doc, key: RoomKey, opts: RoomOptions, Provider: typeof WebrtcProvider) {
     this.name = key.room;
     this.settleMs = opts.settleMs ?? 3000;
-    this.provider = new WebrtcProvider(roomTopic(key.room), doc, {
+    this.provider = new Provider(roomTopic(key.room), doc, {
       signaling: opts.signaling ?? signalingUrls(),
       password: key.secret,
       ...(opts.awareness ? { awareness: opts.awareness } : {}),
@@ -277,9 +278,11 @@ export class NotebookRoom {
 }
 
 /**
- * Joins a notebook's room. Throws if this document (or another with the same room) is already in it in this
- * tab: y-webrtc allows one per room.
+ * Joins a notebook's room, loading y-webrtc on first use: most notebooks are never shared, so the app shell
+ * goes without it. Throws if this document (or another with the same room) is already in it in this tab:
+ * y-webrtc allows one per room.
  */
-export function openRoom(doc: Y.Doc, key: RoomKey, opts: RoomOptions = {}): NotebookRoom {
-  return new NotebookRoom(doc, key, opts);
+export async function openRoom(doc: Y.Doc, key: RoomKey, opts: RoomOptions = {}): Promise<NotebookRoom> {
+  const { WebrtcProvider } = await import('y-webrtc');
+  return new NotebookRoom(doc, key, opts, WebrtcProvider);
 }

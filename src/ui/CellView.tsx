@@ -18,7 +18,8 @@ import { OutputArea } from './outputs';
 import { OutputTools, useOutputsCollapsed } from './io';
 import { AiCellBody, isAiPrompt } from './ai';
 import { Markdown } from './Markdown';
-import { createCellEditor } from './editor';
+import type { CellEditor } from './editor';
+import { editorModule, loadEditor } from './editor-loader';
 import { fromY } from './reactive';
 import type { NotebookController } from './controller';
 import type { PeerView } from './presence';
@@ -93,11 +94,29 @@ export function CellView(props: {
   let editorHost!: HTMLDivElement;
   let root!: HTMLDivElement;
   // Editors are built when their cell nears the viewport (or is focused): building 500 at once took seconds.
-  const [view, setView] = createSignal<ReturnType<typeof createCellEditor> | null>(null);
-  const ensureEditor = () => {
+  // The editor module itself loads on first use; until then the cell shows its source as plain text.
+  const [view, setView] = createSignal<CellEditor | null>(null);
+  let disposed = false;
+  /** Builds the editor if it is not yet; with `focus`, focuses it (once built) if the cell is still being edited. */
+  const ensureEditor = (focus = false): void => {
     const existing = view();
-    if (existing || !text) return existing;
-    const created = createCellEditor({
+    if (existing || !text) {
+      if (focus) existing?.focus();
+      return;
+    }
+    const m = editorModule();
+    if (!m) {
+      loadEditor().then(
+        () => {
+          if (disposed) return;
+          ensureEditor();
+          if (focus && nb.selected() === props.id && nb.mode() === 'edit') view()?.focus();
+        },
+        (e: unknown) => nb.setNotice(`The editor could not load: ${e instanceof Error ? e.message : String(e)}. Reload to try again.`),
+      );
+      return;
+    }
+    const created = m.createCellEditor({
       parent: editorHost,
       text,
       awareness: nb.session.presence.awareness,
@@ -113,7 +132,7 @@ export function CellView(props: {
       onFocus: () => nb.editorFocused(props.id),
     });
     setView(created);
-    return created;
+    if (focus) created.focus();
   };
   onMount(() => {
     const near = new IntersectionObserver(
@@ -125,8 +144,9 @@ export function CellView(props: {
       { rootMargin: '1200px 0px' },
     );
     near.observe(root);
-    const unregister = nb.registerEditor(props.id, ensureEditor);
+    const unregister = nb.registerEditor(props.id, () => ensureEditor(true));
     onCleanup(() => {
+      disposed = true;
       near.disconnect();
       unregister();
       view()?.destroy();

@@ -31,6 +31,7 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
   const [status, setStatus] = createSignal<RoomStatus | null>(session.room?.status() ?? null);
   const [link, setLink] = createSignal<string | null>(null);
   const [copied, setCopied] = createSignal(false);
+  const [shareError, setShareError] = createSignal<string | null>(null);
   let offStatus: (() => void) | null = null;
   const watch = (): void => {
     const r = room();
@@ -41,13 +42,17 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
   watch();
   onCleanup(() => offStatus?.());
 
-  const share = (): void => {
+  const share = async (): Promise<void> => {
     const l = shareLinkFor(session.id);
-    session.share(l);
-    setRoom(session.room);
-    watch();
     setLink(l.url);
     setCopied(false);
+    setShareError(null);
+    try {
+      setRoom(await session.share(l));
+      watch();
+    } catch (e) {
+      setShareError(`Could not join the room: ${e instanceof Error ? e.message : String(e)}. Reload and try again.`);
+    }
   };
 
   const executorText = (): string => {
@@ -86,13 +91,18 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
           )}
         </For>
       </ul>
-      <button class="primary" aria-label="Share" onClick={share}>
+      <button class="primary" aria-label="Share" onClick={() => void share()}>
         Share
       </button>
       <Show when={link()}>
         {(l) => (
           <Dialog title="Share this notebook" onClose={() => setLink(null)}>
             <p>Anyone with this link can open, edit and run this notebook with you. The secret after the last “/” never leaves your browsers.</p>
+            <Show when={shareError()}>
+              <p class="error" role="alert">
+                {shareError()}
+              </p>
+            </Show>
             <input class="share-link" aria-label="Share link" readOnly value={l()} onFocus={(e) => e.currentTarget.select()} />
             <div class="dialog-actions">
               <button

@@ -5,11 +5,13 @@
 import DOMPurify from 'dompurify';
 import { createMemo, type JSX } from 'solid-js';
 import { renderMarkdown } from '../model';
+import { mathReady } from './math';
 
 export function Markdown(props: { source: string; attachments?: Record<string, unknown>; onEdit?: () => void }): JSX.Element {
-  const html = createMemo(() =>
-    DOMPurify.sanitize(renderMarkdown(props.source, props.attachments ?? {}), { ADD_ATTR: ['target'] }),
-  );
+  const html = createMemo(() => {
+    mathReady(); // re-rendered once KaTeX has loaded: math shows as TeX source until then
+    return DOMPurify.sanitize(renderMarkdown(props.source, props.attachments ?? {}), { ADD_ATTR: ['target'] });
+  });
   return (
     <div
       class="markdown-rendered"

@@ -5,7 +5,6 @@
  */
 import { createSignal, type Accessor } from 'solid-js';
 import * as Y from 'yjs';
-import type { EditorView } from '@codemirror/view';
 import {
   LOCAL,
   cancelQueued,
@@ -46,7 +45,8 @@ export class NotebookController {
   private readonly setEditingMarkdown: (s: ReadonlySet<string>) => void;
   readonly setShowShortcuts: (v: boolean) => void;
   readonly setNotice: (v: string | null) => void;
-  private readonly editors = new Map<string, () => EditorView | null>();
+  /** Per cell: builds (if needed) and focuses its editor. */
+  private readonly editors = new Map<string, () => void>();
   private readonly deleted: DeletedCell[] = [];
 
   constructor(readonly session: NotebookSession) {
@@ -66,11 +66,11 @@ export class NotebookController {
     return cellOrder(this.doc);
   }
 
-  /** A cell's editor, built on first request (cells build theirs lazily, as they near the viewport). */
-  registerEditor(id: string, ensure: () => EditorView | null): () => void {
-    this.editors.set(id, ensure);
+  /** How to focus a cell's editor, built on first request (cells build theirs lazily, as they near the viewport). */
+  registerEditor(id: string, focus: () => void): () => void {
+    this.editors.set(id, focus);
     return () => {
-      if (this.editors.get(id) === ensure) this.editors.delete(id);
+      if (this.editors.get(id) === focus) this.editors.delete(id);
     };
   }
 
@@ -86,7 +86,7 @@ export class NotebookController {
     if (mode === 'edit') {
       if (this.typeOf(id) === 'markdown') this.setMarkdownEditing(id, true);
       queueMicrotask(() => {
-        this.editors.get(id)?.()?.focus();
+        this.editors.get(id)?.();
       });
     } else {
       queueMicrotask(() => {

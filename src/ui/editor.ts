@@ -151,7 +151,9 @@ export interface EditorOptions {
 }
 
 /** Creates the editor of one cell; destroy it when the cell leaves the page. */
-export function createCellEditor(opts: EditorOptions): EditorView & { setType(type: CellType): void } {
+export type CellEditor = EditorView & { setType(type: CellType): void };
+
+export function createCellEditor(opts: EditorOptions): CellEditor {
   const { assist } = opts;
   const extensions: Extension[] = [
     notebookKeys(opts.commands, assist),

@@ -32,6 +32,9 @@ export class NotebookSession {
   readonly presence: Presence;
   election: ExecutorElection;
   room: NotebookRoom | null = null;
+  /** The room being joined or joined (y-webrtc loads on first use), so that two shares join once. */
+  private joining: Promise<NotebookRoom> | null = null;
+  private destroyed = false;
   private readonly offLibrary: () => void;
   private readonly onRole = new Set<(role: ExecutorRole) => void>();
 
@@ -45,6 +48,7 @@ export class NotebookSession {
   ) {
     this.presence = presence;
     this.room = room;
+    if (room) this.joining = Promise.resolve(room);
     const syncKernel = (): void => {
       const s = kernel.getStatus().status;
       this.presence.setKernel(s === 'dead' ? 'failed' : s === 'starting' ? 'starting' : 'ready');
@@ -123,7 +127,7 @@ export class NotebookSession {
     const presence = new Presence(doc);
     let nbRoom: NotebookRoom | null = null;
     if (key) {
-      nbRoom = openRoom(doc, key, { awareness: presence.awareness });
+      nbRoom = await openRoom(doc, key, { awareness: presence.awareness });
       if (!readMeta(doc)) await waitForMeta(doc, nbRoom);
     }
     const fail = (result: OpenResult): OpenResult => {
@@ -152,15 +156,21 @@ export class NotebookSession {
   }
 
   /** Turns this notebook into a room (or returns its existing one): others with the link see it live. */
-  share(key: RoomKey): NotebookRoom {
-    if (!this.room) {
-      this.room = openRoom(this.doc, key, { awareness: this.presence.awareness });
-      const room = this.room;
+  share(key: RoomKey): Promise<NotebookRoom> {
+    this.joining ??= openRoom(this.doc, key, { awareness: this.presence.awareness }).then((room) => {
+      if (this.destroyed) {
+        room.destroy();
+        return room;
+      }
+      this.room = room;
       // The election must not take a decision without knowing the room's peers: restart it with the gate.
       this.election.destroy();
       this.election = this.startElection(room);
-    }
-    return this.room;
+      return room;
+    });
+    // A failed join (y-webrtc could not load) may be retried.
+    this.joining.catch(() => (this.joining = null));
+    return this.joining;
   }
 
   /** This user as an actor ("queued by Ada"). */
@@ -174,6 +184,7 @@ export class NotebookSession {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.offLibrary();
     this.election.destroy();
     this.room?.destroy();

@@ -124,13 +124,13 @@ export async function startCollabHarness() {
 export async function joinRoom(page, { room, secret, signalingUrl, create = false, name = 'peer', settleMs }) {
   await page.waitForFunction(() => window.anodeReady === true);
   await page.evaluate(
-    ({ room, secret, signalingUrl, create, name, settleMs }) => {
+    async ({ room, secret, signalingUrl, create, name, settleMs }) => {
       const { Y, model, sync } = window.anode;
       const doc = create ? model.createNotebookDoc({ id: room, cells: [{ source: '' }] }) : new Y.Doc();
       sync.saveIdentity({ name, color: '#3366cc' });
       const presence = new sync.Presence(doc);
       const events = [];
-      const r = sync.openRoom(doc, { room, secret }, {
+      const r = await sync.openRoom(doc, { room, secret }, {
         signaling: [signalingUrl],
         awareness: presence.awareness,
         peerOpts: { config: { iceServers: [] } },

@@ -213,9 +213,9 @@ test('a peer that goes offline keeps editing; when it comes back both sides merg
 
   // Back online: rejoin the room.
   await b.evaluate(
-    ({ room, secret, signalingUrl }) => {
+    async ({ room, secret, signalingUrl }) => {
       const w = window as unknown as W & { anode: { sync: typeof import('../../src/sync/room') } };
-      w.s.room = w.anode.sync.openRoom(w.s.doc, { room, secret }, { signaling: [signalingUrl], awareness: w.s.presence.awareness, peerOpts: { config: { iceServers: [] } } });
+      w.s.room = await w.anode.sync.openRoom(w.s.doc, { room, secret }, { signaling: [signalingUrl], awareness: w.s.presence.awareness, peerOpts: { config: { iceServers: [] } } });
     },
     { room, secret: SECRET, signalingUrl: harness.signalingUrl },
   );

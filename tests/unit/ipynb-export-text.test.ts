@@ -1,7 +1,7 @@
 /** The other exports: a percent-format .py script and a standalone, script-free HTML page. */
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { EXECUTOR, appendOutputs, createNotebookDoc, setExecutionCount } from '../../src/model';
-import { exportHtml, exportPercentScript, importNotebook } from '../../src/model/ipynb';
+import { exportHtml, exportPercentScript, importNotebook, loadMath } from '../../src/model/ipynb';
 import { fixture, mustParse } from '../fixtures/notebooks/helpers';
 
 describe('percent-format script', () => {
@@ -53,7 +53,12 @@ describe('percent-format script', () => {
 });
 
 describe('standalone HTML page', () => {
-  const page = exportHtml(importNotebook(mustParse(fixture('all-outputs.v4.5.ipynb')), { title: 'Q3 <report> & "notes"' }));
+  let page = '';
+  beforeAll(async () => {
+    // KaTeX loads on first use, as in the app (which awaits it before an HTML export).
+    await loadMath();
+    page = exportHtml(importNotebook(mustParse(fixture('all-outputs.v4.5.ipynb')), { title: 'Q3 <report> & "notes"' }));
+  });
 
   /** The page with every iframe's srcdoc removed: what runs in the page's own origin. */
   const outsideFrames = (html: string) => html.replace(/srcdoc="[^"]*"/g, 'srcdoc=""');

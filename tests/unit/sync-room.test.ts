@@ -81,11 +81,11 @@ describe('NotebookRoom', () => {
     for (const f of cleanup.splice(0).reverse()) await f();
   });
 
-  function room(signaling: string[], opts: { settleMs?: number; doc?: Y.Doc; name?: string; secret?: string } = {}) {
+  async function room(signaling: string[], opts: { settleMs?: number; doc?: Y.Doc; name?: string; secret?: string } = {}) {
     const doc = opts.doc ?? new Y.Doc();
     const presence = new Presence(doc, { store: memoryStore() });
     const link = createShareLink(opts.name ?? `nb${Math.random().toString(36).slice(2, 10)}`, { base: '', ...(opts.secret ? { secret: opts.secret } : {}) });
-    const r = openRoom(doc, link, { signaling, awareness: presence.awareness, ...(opts.settleMs ? { settleMs: opts.settleMs } : {}) });
+    const r = await openRoom(doc, link, { signaling, awareness: presence.awareness, ...(opts.settleMs ? { settleMs: opts.settleMs } : {}) });
     cleanup.push(() => {
       r.destroy();
       presence.destroy();
@@ -96,7 +96,7 @@ describe('NotebookRoom', () => {
 
   it('says no signaling server is reachable, settles quickly and keeps the notebook usable', async () => {
     const port = await freePort();
-    const { room: r, doc } = room([`ws://127.0.0.1:${port}`]);
+    const { room: r, doc } = await room([`ws://127.0.0.1:${port}`]);
     const s = await until(r, (x) => x.signaling === 'unreachable');
     expect(s).toMatchObject({ connectedSignaling: [], webrtcPeers: 0, bcPeers: 0, transport: 'none', isolated: false });
     const t0 = Date.now();
@@ -107,7 +107,7 @@ describe('NotebookRoom', () => {
   });
 
   it('with no signaling configured, settles after a short grace', async () => {
-    const { room: r } = room([]);
+    const { room: r } = await room([]);
     expect(r.status().signaling).toBe('none');
     await r.whenSettled();
     expect(r.status().settled).toBe(true);
@@ -118,7 +118,7 @@ describe('NotebookRoom', () => {
     const server = await startSignaling(port);
     cleanup.push(() => void server.kill());
     const url = `ws://127.0.0.1:${port}`;
-    const { room: r } = room([`ws://127.0.0.1:${await freePort()}`, url], { settleMs: 300 });
+    const { room: r } = await room([`ws://127.0.0.1:${await freePort()}`, url], { settleMs: 300 });
     const s = await until(r, (x) => x.signaling === 'connected');
     expect(s.connectedSignaling).toEqual([url]);
     await r.whenSettled(); // nobody else in the room: settles on the timeout
@@ -149,7 +149,7 @@ describe('NotebookRoom', () => {
   it('syncs with another tab over BroadcastChannel, encrypted with the room secret', async () => {
     const name = `nb${Math.random().toString(36).slice(2, 10)}`;
     const secret = createShareLink(name).secret;
-    const { room: r, doc } = room([], { name, secret, settleMs: 5000 });
+    const { room: r, doc } = await room([], { name, secret, settleMs: 5000 });
     const friend = tabPeer(name, secret, 'Bob');
 
     const t0 = Date.now();
@@ -183,7 +183,7 @@ describe('NotebookRoom', () => {
   });
 
   it('leaving the room keeps this tab\'s own presence (for its own election)', async () => {
-    const { room: r, presence } = room([]);
+    const { room: r, presence } = await room([]);
     r.destroy();
     await new Promise((res) => setTimeout(res, 50));
     expect(presence.awareness.getLocalState()).not.toBeNull();

@@ -11,7 +11,8 @@ import { cellOrder, snapshotCell, type CellSnapshot } from '../cells';
 import { readMeta } from '../doc';
 import { applyCarriageReturns } from '../outputs';
 import { isObject } from './json';
-import { bundleImage, escapeHtml, renderMarkdown } from './markdown-html';
+import { escapeHtml } from './escape';
+import { bundleImage, renderMarkdown } from './markdown-html';
 import { ATTACHMENTS_KEY } from './types';
 
 /** Terminal colour codes (IPython tracebacks are full of them) removed: the page shows plain text. */
@@ -117,7 +118,8 @@ pre{margin:0;padding:8px 10px;overflow:auto;white-space:pre-wrap;word-break:brea
 /**
  * The notebook as a standalone HTML page (one string, no external resources needed) showing every cell in
  * order with its source and outputs. Safe to open from anywhere: see the module comment for why no content of
- * the notebook can run script in the page's origin.
+ * the notebook can run script in the page's origin. Math is typeset only once KaTeX has loaded (`loadMath()`,
+ * ./math.ts); before that it stays as its TeX source.
  */
 export function exportHtml(doc: Y.Doc): string {
   const title = readMeta(doc)?.title ?? 'Untitled';

@@ -9,6 +9,8 @@ export { exportIpynb } from './export-ipynb';
 export { exportPercentScript } from './export-py';
 export { exportHtml } from './export-html';
 export { attachmentUrl, renderMarkdown } from './markdown-html';
+export { loadMath, mathLoaded, renderMath } from './math';
+export { escapeHtml } from './escape';
 export {
   MAX_IPYNB_BYTES,
   IPYNB_METADATA_KEY,

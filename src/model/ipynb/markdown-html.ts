@@ -1,17 +1,13 @@
 /**
  * Markdown to HTML that is safe to place in a page's own origin: raw HTML in the markdown is shown as text, link
  * targets are limited to http(s), mailto and relative URLs, images to those plus data:image URLs, and
- * `attachment:name` images resolve to the cell's attachments as data URIs. `$...$` and `$$...$$` math is rendered
- * by KaTeX as MathML, which browsers draw without any stylesheet or font files.
+ * `attachment:name` images resolve to the cell's attachments as data URIs. `$...$` and `$$...$$` math is typeset
+ * by `renderMath` (./math.ts).
  */
-import katex from 'katex';
 import { Marked, type TokenizerAndRendererExtension, type Tokens } from 'marked';
+import { escapeHtml } from './escape';
 import { isObject } from './json';
-
-/** Escapes text for an HTML text node or a double-quoted attribute value. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { renderMath } from './math';
 
 /** A URL as the browser will read it (control characters and spaces removed), and its scheme if any. */
 function normalized(url: string): { url: string; scheme: string | null } {
@@ -67,18 +63,6 @@ function safeImage(href: string, attachments: Record<string, unknown>): string |
   const { url, scheme } = normalized(href);
   if (scheme === 'data') return /^data:image\/(png|jpe?g|gif|webp|svg\+xml)[;,]/i.test(url) ? url : null;
   return scheme === null || scheme === 'http' || scheme === 'https' ? url : null;
-}
-
-/**
- * TeX as MathML. KaTeX's default `trust: false` keeps `\\href`, `\\url` and `\\includegraphics` out, so math can
- * add no link or request; TeX it cannot parse is shown as escaped source.
- */
-export function renderMath(tex: string, displayMode: boolean): string {
-  try {
-    return katex.renderToString(tex, { output: 'mathml', displayMode, throwOnError: false, trust: false, strict: 'ignore' });
-  } catch {
-    return escapeHtml(displayMode ? `$$${tex}$$` : `$${tex}$`);
-  }
 }
 
 /** `$$ display $$` blocks and `$inline$` spans, with pandoc's rule that keeps prices ("$5 and $10") as text. */

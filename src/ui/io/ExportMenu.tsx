@@ -21,11 +21,9 @@ export function ExportMenu(props: { doc: Y.Doc; onError: (message: string) => vo
 
   const choose = (format: ExportFormat): void => {
     setOpen(false);
-    try {
-      downloadNotebook(props.doc, format);
-    } catch (e) {
-      props.onError(`The notebook could not be exported: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    downloadNotebook(props.doc, format).catch((e: unknown) =>
+      props.onError(`The notebook could not be exported: ${e instanceof Error ? e.message : String(e)}`),
+    );
   };
 
   /** Menu keys: arrows move between the items, Escape closes and returns to the button. */

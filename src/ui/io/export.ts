@@ -1,6 +1,6 @@
 /** Exporting the open notebook as a download: .ipynb, a percent-format .py script, or a standalone HTML page. */
 import type * as Y from 'yjs';
-import { exportHtml, exportIpynb, exportPercentScript, readMeta } from '../../model';
+import { exportHtml, exportIpynb, exportPercentScript, loadMath, readMeta } from '../../model';
 import { downloadText, fileNameFor } from './files';
 
 export type ExportFormat = 'ipynb' | 'py' | 'html';
@@ -12,9 +12,11 @@ const FORMATS: Record<ExportFormat, { ext: string; mime: string; write: (doc: Y.
 };
 
 /** Downloads the notebook in `format`, named after its title; returns the file name. */
-export function downloadNotebook(doc: Y.Doc, format: ExportFormat): string {
+export async function downloadNotebook(doc: Y.Doc, format: ExportFormat): Promise<string> {
   const f = FORMATS[format];
   const name = fileNameFor(readMeta(doc)?.title ?? 'Untitled', f.ext);
+  // KaTeX loads on first use; an export without it would show TeX source. If it cannot load, that is still readable.
+  if (format === 'html') await loadMath().catch(() => {});
   downloadText(f.write(doc), name, `${f.mime};charset=utf-8`);
   return name;
 }

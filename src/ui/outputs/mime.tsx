@@ -3,9 +3,10 @@
  * sandboxed frame, SVG into an <img> (scripts in it never run), markdown and LaTeX through DOMPurify.
  */
 import DOMPurify from 'dompurify';
-import katex from 'katex';
 import { marked } from 'marked';
 import { Match, Switch, type JSX } from 'solid-js';
+import { escapeHtml, renderMath } from '../../model';
+import { mathReady } from '../math';
 import { AnsiText } from './ansi';
 import { HtmlFrame } from './frame';
 
@@ -38,14 +39,6 @@ function sanitize(html: string): string {
   return DOMPurify.sanitize(html, { USE_PROFILES: { html: true, svg: true, mathMl: true } });
 }
 
-function renderMath(tex: string, displayMode: boolean): string {
-  return katex.renderToString(tex, { displayMode, throwOnError: false, trust: false, output: 'htmlAndMathml' });
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-}
-
 /** LaTeX output: math between $…$ / $$…$$ (or a bare \begin environment) typeset, the rest as text. */
 export function latexToHtml(src: string): string {
   const t = src.trim();
@@ -76,6 +69,10 @@ export function MimeView(props: { data: Record<string, unknown>; metadata?: Reco
   const mime = () => pickMime(props.data);
   const text = (m: string) => asText(props.data[m]);
   const md = () => props.metadata ?? {};
+  const latexHtml = (): string => {
+    mathReady(); // re-rendered once KaTeX has loaded: math shows as TeX source until then
+    return sanitize(latexToHtml(text('text/latex')));
+  };
   return (
     <Switch fallback={<pre class="anode-plain anode-muted">[output of type {Object.keys(props.data).join(', ') || 'nothing'} cannot be shown]</pre>}>
       <Match when={mime() === 'text/html'}>
@@ -101,7 +98,7 @@ export function MimeView(props: { data: Record<string, unknown>; metadata?: Reco
         <div class="anode-markdown" innerHTML={markdownToHtml(text('text/markdown'))} />
       </Match>
       <Match when={mime() === 'text/latex'}>
-        <div class="anode-latex" innerHTML={sanitize(latexToHtml(text('text/latex')))} />
+        <div class="anode-latex" innerHTML={latexHtml()} />
       </Match>
       <Match when={mime() === 'application/json'}>
         <pre class="anode-json">{JSON.stringify(props.data['application/json'], null, 2)}</pre>
