@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Vendors Pyodide packages into a build, so the site needs no CDN at all.
 //
-//   ANODE_PACKAGE_BASE_URL=./pyodide/packages/ npm run build
+//   npm run build
 //   npm run vendor -- numpy pandas matplotlib
 //
 // Resolves the named packages and all their dependencies from a Pyodide lock file (default: the bundled
@@ -12,9 +12,10 @@
 //   <dist>/pyodide/pyodide-lock.json  the app's lock, with the vendored entries merged in (needed when --lock
 //                                 names packages the bundled lock does not have) and the service worker's
 //                                 precache revision of it updated, so open apps notice the change.
-// The build must load packages from `./pyodide/packages/` (the ANODE_PACKAGE_BASE_URL above, resolved against
-// wherever the app is deployed); the script warns when it does not. Packages not vendored then fail to load with a
-// clear message naming them; the service worker caches vendored ones on first use, so they also work offline.
+// The app's lock lists what was vendored (`info.anode_vendored`), and the app loads those packages from its own
+// `pyodide/packages/` (resolved against wherever it is deployed), whatever package base URL it was built with: no
+// rebuild is needed. Packages not vendored still come from the package base URL (with no network, they fail with a
+// message naming them); the service worker caches vendored ones on first use, so they also work offline.
 //
 // Options:
 //   --base URL    where to download from (default: the Pyodide CDN of the bundled version)
@@ -22,7 +23,7 @@
 //   --out DIR     where to write the packages (default: <dist>/pyodide/packages)
 //   --dist DIR    the build to update (default: dist)
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 
@@ -110,15 +111,6 @@ function updatePrecacheRevision(dist, file, content) {
   return next !== text;
 }
 
-/** Whether the built app loads packages from ./pyodide/packages/ (vite.config.ts's relative package base). */
-function buildUsesVendored(dist) {
-  const assets = join(dist, 'assets');
-  if (!existsSync(assets)) return null;
-  return readdirSync(assets)
-    .filter((f) => f.endsWith('.js'))
-    .some((f) => readFileSync(join(assets, f), 'utf8').includes('pyodide/packages/'));
-}
-
 export async function vendor(opts, log = console.log) {
   if (!opts.names.length) usage('name at least one package');
   const bundledPath = require.resolve('pyodide/pyodide-lock.json');
@@ -157,24 +149,24 @@ export async function vendor(opts, log = console.log) {
   writeFileSync(ownLockPath, JSON.stringify(ownLock, null, 2));
 
   const appLockPath = join(dist, 'pyodide', 'pyodide-lock.json');
+  // The app finds vendored wheels in <dist>/pyodide/packages/ only; elsewhere (--out) is a mirror to point it at.
+  const beside = out === resolve(join(dist, 'pyodide', 'packages'));
   if (existsSync(appLockPath)) {
     const appLock = JSON.parse(readFileSync(appLockPath, 'utf8'));
-    const changed = keys.filter((k) => JSON.stringify(appLock.packages[k]) !== JSON.stringify(subset[k]));
-    if (changed.length) {
-      appLock.packages = { ...appLock.packages, ...Object.fromEntries(changed.map((k) => [k, subset[k]])) };
-      const text = JSON.stringify(appLock);
+    const before = JSON.stringify(appLock);
+    appLock.packages = { ...appLock.packages, ...subset };
+    if (beside) appLock.info = { ...appLock.info, anode_vendored: [...new Set([...(appLock.info.anode_vendored ?? []), ...keys])].sort() };
+    const text = JSON.stringify(appLock);
+    if (text !== before) {
       writeFileSync(appLockPath, text);
       updatePrecacheRevision(dist, 'pyodide/pyodide-lock.json', text);
-      log(`vendor: merged ${changed.join(', ')} into ${appLockPath}`);
+      log(`vendor: listed ${keys.join(', ')} in ${appLockPath}`);
     }
   } else {
     log(`vendor: no build at ${dist} (run "npm run build" first): only the packages were written`);
   }
-  if (buildUsesVendored(dist) === false) {
-    log(
-      'vendor: WARNING this build loads packages from its built-in package base URL, not ./pyodide/packages/. ' +
-        'Rebuild with ANODE_PACKAGE_BASE_URL=./pyodide/packages/ npm run build, then vendor again.',
-    );
+  if (!beside) {
+    log(`vendor: ${out} is not the build's pyodide/packages/: set the app's package base URL to where it is served.`);
   }
   log(`vendor: done, ${(bytes / 1024 / 1024).toFixed(1)} MB downloaded`);
   return { keys, out, bytes };

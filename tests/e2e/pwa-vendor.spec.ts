@@ -23,7 +23,8 @@ function vendor(args: string[]) {
 
 test.beforeAll(() => {
   test.setTimeout(300_000);
-  const built = buildApp('vendored', { ANODE_BUILD_ID: 'pwa-e2e-vendored', ANODE_PACKAGE_BASE_URL: './pyodide/packages/' });
+  // The same build as everyone else's (packages from the CDN by default): vendoring needs no rebuild.
+  const built = buildApp('main', { ANODE_BUILD_ID: 'pwa-e2e-main' });
   // Vendoring writes into the build: work on a copy, so the cached build stays pristine.
   dist = mkdtempSync(join(BUILD_ROOT, 'vendored-copy-'));
   cpSync(built, dist, { recursive: true });
@@ -59,6 +60,7 @@ test('vendored packages load from the app\'s own origin, with other hosts blocke
     expect(existsSync(join(dist, 'pyodide/packages', WHEEL))).toBe(true);
     const appLock = JSON.parse(readFileSync(join(dist, 'pyodide/pyodide-lock.json'), 'utf8'));
     expect(appLock.packages['anode-tiny'].file_name).toBe(WHEEL);
+    expect(appLock.info.anode_vendored).toEqual(['anode-tiny']);
     expect(appLock.packages.numpy).toBeTruthy(); // merged into, not replacing, the bundled lock
   } finally {
     await mirror.close();
