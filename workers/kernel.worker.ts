@@ -22,6 +22,7 @@ import {
 } from '../src/kernel/protocol';
 import { loadLockFile, type LockPackages } from './lockfile';
 import { loadImportedPackages } from './packages';
+import { dropSnapshot, readSnapshot, writeSnapshot } from './snapshot';
 
 /** The Python package sources, bundled as text and written into Pyodide's FS under PY_ROOT. */
 const PY_SOURCES = import.meta.glob('./python/**/*.py', { query: '?raw', import: 'default', eager: true }) as Record<
@@ -131,19 +132,47 @@ function writePythonSources(p: PyodideInterface): void {
 const api: KernelWorkerApi = {
   async boot(opts: BootOptions): Promise<BootInfo> {
     options = opts;
-    const { loadPyodide } = (await import(/* @vite-ignore */ `${opts.indexURL}pyodide.mjs`)) as typeof import('pyodide');
+    const t0 = performance.now();
+    const snapshot = readSnapshot(__PYODIDE_VERSION__);
     const lockLoad = loadLockFile(opts.indexURL, opts.packageBaseURL);
-    const p = await loadPyodide({
+    const { loadPyodide } = (await import(/* @vite-ignore */ `${opts.indexURL}pyodide.mjs`)) as typeof import('pyodide');
+    const config = {
       indexURL: opts.indexURL,
       lockFileContents: lockLoad.then((l) => l.contents),
       packageBaseUrl: opts.packageBaseURL,
+      // Part of the snapshot (os.environ lives in Python's memory): the same for every boot.
       env: { MPLBACKEND: 'module://anode_kernel.mpl_backend' },
       // Low-level writes (C extensions, os.write) that bypass sys.stdout still reach the cell.
-      stdout: (text) => emit([{ type: 'stream', name: 'stdout', text: text + '\n' }]),
-      stderr: (text) => emit([{ type: 'stream', name: 'stderr', text: text + '\n' }]),
-    });
+      stdout: (text: string) => emit([{ type: 'stream', name: 'stdout', text: text + '\n' }]),
+      stderr: (text: string) => emit([{ type: 'stream', name: 'stderr', text: text + '\n' }]),
+    };
+    const fromScratch = async (): Promise<PyodideInterface> => {
+      const fresh = await loadPyodide({ ...config, _makeSnapshot: true });
+      // Now, before any code of ours runs in it; stored in the background.
+      void writeSnapshot(__PYODIDE_VERSION__, fresh.makeMemorySnapshot());
+      return fresh;
+    };
+    let p: PyodideInterface;
+    let startedFrom: BootInfo['startedFrom'] = 'scratch';
+    const stored = await snapshot;
+    if (stored) {
+      try {
+        p = await loadPyodide({ ...config, _loadSnapshot: stored });
+        startedFrom = 'snapshot';
+      } catch {
+        await dropSnapshot(__PYODIDE_VERSION__);
+        p = await fromScratch();
+      }
+    } else {
+      p = await fromScratch();
+    }
+    const python = performance.now() - t0;
     const lockInfo = await lockLoad;
     lock = lockInfo.packages;
+    if (startedFrom === 'snapshot') {
+      // Every restored interpreter would otherwise share the random state seeded when the snapshot was made.
+      p.runPython(`import sys\nif "random" in sys.modules: sys.modules["random"].seed()`);
+    }
     writePythonSources(p);
     p.runPython(`import sys\nif ${JSON.stringify(PY_ROOT)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PY_ROOT)})`);
     const mod = p.pyimport('anode_kernel') as unknown as PyKernel;
@@ -160,6 +189,8 @@ const api: KernelWorkerApi = {
       pyodideVersion: p.version,
       lockSource: lockInfo.source,
       ...(lockInfo.notice ? { notice: lockInfo.notice } : {}),
+      startedFrom,
+      timings: { python, ready: performance.now() - t0 },
     };
   },
 

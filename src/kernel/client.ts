@@ -71,7 +71,9 @@ class PyodideKernel implements Kernel {
 
   private setStatus(next: Partial<KernelStatusInfo> & Pick<KernelStatusInfo, 'status'>, sessionId: string): void {
     if (sessionId !== this.session?.id && this.status.sessionId !== '') return;
-    const s: KernelStatusInfo = { isolated: this.isolated, sessionId, ...next };
+    // How this interpreter booted stays known through its later busy/idle changes.
+    const boot = this.status.sessionId === sessionId ? this.status.boot : undefined;
+    const s: KernelStatusInfo = { isolated: this.isolated, sessionId, ...(boot ? { boot } : {}), ...next };
     if (!next.reason) delete s.reason;
     this.status = s;
     for (const cb of [...this.listeners]) cb(s);
@@ -111,7 +113,8 @@ class PyodideKernel implements Kernel {
       .then((info) => {
         if (this.session !== session) return false;
         const notices = [reason, info.notice].filter(Boolean).join(' ');
-        this.setStatus({ status: 'idle', ...(notices ? { reason: notices } : {}) }, id);
+        const boot = { ms: Math.round(info.timings.ready), from: info.startedFrom };
+        this.setStatus({ status: 'idle', boot, ...(notices ? { reason: notices } : {}) }, id);
         return true;
       })
       .catch((e: unknown) => {

@@ -47,6 +47,10 @@ export interface BootInfo {
   /** Lock file actually used: the mirror's when it answered, else the bundled one (with the reason). */
   lockSource: 'mirror' | 'bundled';
   notice?: string;
+  /** How Python started: from a stored memory snapshot, or plainly (and then stored one, if it could). */
+  startedFrom: 'snapshot' | 'scratch';
+  /** Milliseconds in the worker from boot() to loadPyodide done, and to the kernel set up. */
+  timings: { python: number; ready: number };
 }
 
 /**

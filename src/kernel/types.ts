@@ -15,6 +15,8 @@ export interface KernelStatusInfo {
   isolated: boolean;
   /** A new id for every fresh interpreter: a changed id means earlier variables are gone. */
   sessionId: string;
+  /** Once booted: how long Python took to be ready, and whether it started from a stored memory snapshot. */
+  boot?: { ms: number; from: 'snapshot' | 'scratch' };
 }
 
 /** How a running cell talks back: outputs as they come, and input() requests. */

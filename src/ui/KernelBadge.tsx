@@ -5,6 +5,12 @@ import { kernelMap, readKernel } from '../model';
 import type { Kernel, KernelStatusInfo } from '../kernel';
 import { fromY } from './reactive';
 
+function bootText(s: KernelStatusInfo): string {
+  if (!s.boot) return '';
+  const how = s.boot.from === 'snapshot' ? 'from a saved snapshot of a fresh interpreter' : 'from scratch';
+  return `Python started in ${(s.boot.ms / 1000).toFixed(2)} s, ${how}`;
+}
+
 export function KernelBadge(props: { doc: Y.Doc; kernel: Kernel; me: number }): JSX.Element {
   const [local, setLocal] = createSignal<KernelStatusInfo>(props.kernel.getStatus());
   onCleanup(props.kernel.onStatus(setLocal));
@@ -17,7 +23,7 @@ export function KernelBadge(props: { doc: Y.Doc; kernel: Kernel; me: number }): 
   const status = () => remote()?.status ?? local().status;
   const reason = () => (remote() ? remote()!.reason : local().reason);
   return (
-    <div class="kernel-badge" data-status={status()} title={reason() ?? ''}>
+    <div class="kernel-badge" data-status={status()} data-started-from={local().boot?.from} title={reason() ?? bootText(local())}>
       <span class="kernel-dot" aria-hidden="true" />
       <span>Python </span>
       <span data-testid="kernel-status" aria-live="polite">

@@ -75,23 +75,42 @@ async function cold(browser, n = 3) {
   return stats(times);
 }
 
-async function warm(n = 5) {
+/** How the page's kernel started: 'snapshot' (a stored memory snapshot restored) or 'scratch'. */
+const startedFrom = (page) => page.evaluate(() => document.querySelector('.kernel-badge')?.getAttribute('data-started-from'));
+
+/** Drops the stored interpreter snapshot, so that the next boot starts from scratch. */
+const dropSnapshots = (page) =>
+  page.evaluate(async () => {
+    for (const name of await caches.keys()) if (name.startsWith('anode-python-snapshot-')) await caches.delete(name);
+  });
+
+/**
+ * Warm starts in a persistent profile. With `snapshot` false the stored interpreter snapshot is dropped before
+ * each load, which shows what the snapshot saves.
+ */
+async function warm(n = 5, snapshot = true) {
   const dir = mkdtempSync(join(tmpdir(), 'anode-bench-'));
   const ctx = await chromium.launchPersistentContext(dir, LAUNCH);
   try {
     // Primes the HTTP cache and the wasm code cache. Later loads reopen the notebook this one landed on (a
     // returning user's start page may be a notebook list), one tab at a time.
-    const first = ctx.pages()[0] ?? (await ctx.newPage());
-    await readyTime(first);
-    const url = first.url();
-    await first.close();
+    let prev = ctx.pages()[0] ?? (await ctx.newPage());
+    await readyTime(prev);
+    const url = prev.url();
     const times = [];
+    const from = [];
     for (let i = 0; i < n; i++) {
+      // The snapshot is written in the background after a boot from scratch: let it land (or drop it).
+      if (snapshot) await prev.waitForFunction(async () => (await caches.keys()).some((k) => k.startsWith('anode-python-snapshot-')), null, { timeout: 30_000 });
+      else await dropSnapshots(prev);
+      await prev.close();
       const page = await ctx.newPage();
       times.push(await readyTime(page, url));
-      await page.close();
+      from.push(await startedFrom(page));
+      prev = page;
     }
-    return stats(times);
+    await prev.close();
+    return { ...stats(times), from: [...new Set(from)].join('/') };
   } finally {
     await ctx.close();
     rmSync(dir, { recursive: true, force: true });
@@ -168,13 +187,28 @@ const browser = await chromium.launch(LAUNCH);
 try {
   const c = await cold(browser);
   const w = await warm();
+  const ws = await warm(5, false);
   const { roundTrip, roundTripDom, tenK } = await interactive(browser);
   console.log(`dist: ${DIST}`);
   console.log(`kernel ready, cold (fresh profile): median ${ms(c.median)} (min ${ms(c.min)}, max ${ms(c.max)}, n=${c.n})`);
-  console.log(`kernel ready, warm (cached profile): median ${ms(w.median)} (min ${ms(w.min)}, max ${ms(w.max)}, n=${w.n})`);
+  console.log(`kernel ready, warm (cached profile, from ${w.from}): median ${ms(w.median)} (min ${ms(w.min)}, max ${ms(w.max)}, n=${w.n})`);
+  console.log(`kernel ready, warm without the snapshot (from ${ws.from}): median ${ms(ws.median)} (min ${ms(ws.min)}, max ${ms(ws.max)}, n=${ws.n}); ratio ${(ws.median / w.median).toFixed(1)}x`);
   console.log(`run key -> result in the DOM: median ${ms(roundTripDom.median)}, p95 ${ms(roundTripDom.p95)} (n=${roundTripDom.n})`);
   console.log(`run key -> result painted: median ${ms(roundTrip.median)}, p95 ${ms(roundTrip.p95)} (n=${roundTrip.n})`);
   console.log(`10,000 lines of stdout shown: median ${ms(tenK.median)} (min ${ms(tenK.min)}, max ${ms(tenK.max)}, n=${tenK.n})`);
+  const r1 = (x) => Math.round(x * 10) / 10;
+  console.log(
+    `KERNEL_BENCH ${JSON.stringify({
+      coldReadyMs: r1(c.median),
+      warmReadyMs: r1(w.median),
+      warmStartedFrom: w.from,
+      warmNoSnapshotReadyMs: r1(ws.median),
+      runToDomMs: r1(roundTripDom.median),
+      runToPaintMs: r1(roundTrip.median),
+      runToPaintP95Ms: r1(roundTrip.p95),
+      stdout10kMs: r1(tenK.median),
+    })}`,
+  );
 } finally {
   await browser.close();
   server.kill();
