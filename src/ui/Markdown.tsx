@@ -1,23 +1,23 @@
 /**
- * A rendered markdown cell. The renderer escapes raw HTML and limits URLs; DOMPurify is a second line of
- * defence, because the source may come from any peer in the room.
+ * A rendered markdown cell (or AI answer). Raw HTML in the markdown is kept, as Jupyter shows it, and everything
+ * is sanitized, because the source may come from any peer in the room.
  */
-import DOMPurify from 'dompurify';
 import { createMemo, type JSX } from 'solid-js';
 import { renderMarkdown } from '../model';
 import { mathReady } from './math';
+import { sanitizeRichText } from './sanitize';
 
 export function Markdown(props: { source: string; attachments?: Record<string, unknown>; onEdit?: () => void }): JSX.Element {
   const html = createMemo(() => {
     mathReady(); // re-rendered once KaTeX has loaded: math shows as TeX source until then
-    return DOMPurify.sanitize(renderMarkdown(props.source, props.attachments ?? {}), { ADD_ATTR: ['target'] });
+    return sanitizeRichText(renderMarkdown(props.source, props.attachments ?? {}, { rawHtml: true }));
   });
   return (
     <div
       class="markdown-rendered"
       data-testid="markdown-rendered"
       onDblClick={() => props.onEdit?.()}
-      // eslint-disable-next-line solid/no-innerhtml -- sanitized above (escaped renderer + DOMPurify)
+      // eslint-disable-next-line solid/no-innerhtml -- sanitized above (ui/sanitize.ts)
       innerHTML={html() || '<p class="markdown-empty">Empty markdown cell: double-click to edit</p>'}
     />
   );

@@ -91,15 +91,59 @@ test('markdown is sanitized: script, event handlers and javascript: links do not
   );
   const md = cell(page, 0).getByTestId('markdown-rendered');
   await expect(md.getByRole('heading', { name: 'Careful' })).toBeVisible();
-  // The raw HTML shows as text, inert.
-  await expect(md).toContainText('<script>');
-  await expect(md.locator('script, svg, img[onerror], [onload], [onerror]')).toHaveCount(0);
+  // The raw HTML is kept without what could run: no script, no handler attributes.
+  await expect(md.locator('img')).toHaveCount(1);
+  await expect(md.locator('script, [onload], [onerror]')).toHaveCount(0);
   // The javascript: link is not a link; clicking its text does nothing.
   await expect(md.locator('a[href^="javascript"]')).toHaveCount(0);
   await md.getByText('click me').click();
   // Give any handler a chance: a broken image fails to load within a few frames; then nothing has run.
   await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
   expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned ?? null)).toBeNull();
+});
+
+test('raw HTML in markdown renders as in Jupyter, inside its cell: no forms, links open in a new tab', async ({ page }) => {
+  await renderMarkdownCell(
+    page,
+    [
+      'Line one<br>line two, <b>bold</b> and <span style="color: rgb(200, 0, 0)">red</span>.',
+      '',
+      '<details><summary>More</summary><p>Hidden text</p></details>',
+      '',
+      '<form action="https://example.org/steal"><input name="key" placeholder="API key"><button>Save</button></form>',
+      '',
+      '<a href="https://example.org/docs">docs</a> and [more](https://example.org/more)',
+    ].join('\n'),
+  );
+  const md = cell(page, 0).getByTestId('markdown-rendered');
+  await expect(md.locator('br')).toHaveCount(1);
+  await expect(md.locator('b')).toHaveText('bold');
+  await expect(md.locator('span', { hasText: 'red' })).toHaveCSS('color', 'rgb(200, 0, 0)');
+  await expect(md.getByText('Hidden text')).toBeHidden();
+  await md.locator('summary').click();
+  await expect(md.getByText('Hidden text')).toBeVisible();
+  // No form or input a peer could use to ask for secrets; its text alone stays.
+  await expect(md.locator('form, input, button')).toHaveCount(0);
+  for (const name of ['docs', 'more']) {
+    const link = md.getByRole('link', { name });
+    await expect(link).toHaveAttribute('target', '_blank');
+    await expect(link).toHaveAttribute('rel', /noopener/);
+  }
+});
+
+test('a fixed-position element in markdown is drawn inside its cell, never over the app', async ({ page }) => {
+  await renderMarkdownCell(
+    page,
+    'Before\n\n<div style="position: fixed; inset: 0; z-index: 9999; background: rgb(0, 0, 255)" data-testid="overlay">covers?</div>',
+  );
+  const md = cell(page, 0).getByTestId('markdown-rendered');
+  const overlay = (await md.getByTestId('overlay').boundingBox())!;
+  const box = (await md.boundingBox())!;
+  expect(overlay.y).toBeGreaterThanOrEqual(box.y - 1);
+  expect(overlay.y + overlay.height).toBeLessThanOrEqual(box.y + box.height + 1);
+  // The app's toolbar, above the cell, is what a click there reaches.
+  await page.getByRole('button', { name: 'Add code cell' }).click();
+  await expect(cells(page)).toHaveCount(3);
 });
 
 test('a rendered markdown cell edits again on double-click or Enter', async ({ page }) => {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { commandMode, openNewNotebook, setCellText } from './helpers/app';
 
 const corpus = (name: string): string => fileURLToPath(new URL(`../fixtures/notebooks/${name}`, import.meta.url));
 
@@ -84,6 +85,18 @@ test('Export HTML downloads a page with the cells and their outputs', async ({ p
   await viewer.goto(`file://${html.path}`);
   await expect(viewer.getByText('Every output type').first()).toBeVisible();
   await expect(viewer.getByText('hello, world').first()).toBeVisible();
+});
+
+test('Export HTML keeps raw HTML in markdown, sanitized, and typesets math even before any math was shown', async ({ page }) => {
+  await openNewNotebook(page);
+  // Never rendered in the app: KaTeX (loaded on first use) is not in yet when the export starts.
+  await setCellText(page, 0, 'Some <b>bold</b> text<script>window.x = 1</script><img src="x" onerror="alert(1)"> and $x^2$');
+  await commandMode(page);
+  await page.keyboard.press('m');
+  const html = await exportAs(page, 'Export HTML');
+  expect(html.text).toContain('<b>bold</b>');
+  expect(html.text).not.toMatch(/<script|onerror/i);
+  expect(html.text).toContain('<msup><mi>x</mi><mn>2</mn></msup>');
 });
 
 test('the export menu closes on Escape without downloading anything', async ({ page }) => {

@@ -145,6 +145,21 @@ describe('standalone HTML page', () => {
     expect(html).not.toMatch(/href="javascript/);
   });
 
+  test('raw HTML in markdown is escaped, or kept and handed to the sanitizer when one is given', () => {
+    const doc = createNotebookDoc({ cells: [{ type: 'markdown', source: 'a <b>bold</b> word<script>x()</script>' }] });
+    expect(exportHtml(doc)).toContain('a &#60;b&#62;bold&#60;/b&#62; word');
+    const seen: string[] = [];
+    const html = exportHtml(doc, {
+      sanitize: (h) => {
+        seen.push(h);
+        return h.replace(/<script>.*?<\/script>/g, '');
+      },
+    });
+    expect(seen).toEqual(['<p>a <b>bold</b> word<script>x()</script></p>\n']);
+    expect(html).toContain('<p>a <b>bold</b> word</p>');
+    expect(html).not.toContain('<script>');
+  });
+
   test('keeps unicode and right-to-left text as written', () => {
     const html = exportHtml(importNotebook(mustParse(fixture('unicode.v4.4.ipynb'))));
     expect(html).toContain('مرحبا بالعالم — שלום עולם — 你好，世界');

@@ -1,8 +1,8 @@
 /**
  * Writing a notebook as one standalone HTML page: sources, rendered markdown and outputs, no external files.
- * The page itself runs no script: every text is escaped, markdown is rendered without raw HTML (its math as
- * MathML, which needs no stylesheet), images are inlined as data URLs, and HTML outputs (which may carry scripts)
- * live in sandboxed iframes via `srcdoc` without `allow-same-origin`, so whatever they run has an opaque origin
+ * The page itself runs no script: every text is escaped, markdown is rendered without raw HTML or with it passed
+ * through the caller's sanitizer (its math as MathML, which needs no stylesheet), images are inlined as data URLs,
+ * and HTML outputs (which may carry scripts) live in sandboxed iframes via `srcdoc` without `allow-same-origin`, so whatever they run has an opaque origin
  * and cannot reach the page. (The page sets no Content-Security-Policy on purpose: `srcdoc` frames inherit it,
  * and it would stop the scripts that interactive outputs such as Plotly need inside their own sandbox.)
  */
@@ -46,22 +46,25 @@ function htmlFrame(html: string): string {
   );
 }
 
+/** Markdown source to HTML for the page: the cell's attachments resolve its `attachment:` images. */
+type Markdown = (source: string, attachments?: Record<string, unknown>) => string;
+
 /** One MIME bundle, shown the way nbconvert picks: the richest type this page can display. */
-function bundleHtml(data: unknown): string {
+function bundleHtml(data: unknown, md: Markdown): string {
   if (!isObject(data)) return '';
   if (data['text/html'] !== undefined) return htmlFrame(text(data['text/html']));
-  if (data['text/markdown'] !== undefined) return `<div class="markdown" dir="auto">${renderMarkdown(text(data['text/markdown']))}</div>`;
+  if (data['text/markdown'] !== undefined) return `<div class="markdown" dir="auto">${md(text(data['text/markdown']))}</div>`;
   const image = bundleImage(data);
   if (image) return `<img class="image-output" alt="output image" src="${escapeHtml(image)}">`;
   // IPython's Latex() output is TeX between $ signs, which the markdown renderer's math handles.
-  if (data['text/latex'] !== undefined) return `<div class="markdown">${renderMarkdown(text(data['text/latex']))}</div>`;
+  if (data['text/latex'] !== undefined) return `<div class="markdown">${md(text(data['text/latex']))}</div>`;
   if (data['application/json'] !== undefined) return pre(JSON.stringify(data['application/json'], null, 2) ?? '', 'text');
   if (data['text/plain'] !== undefined) return pre(text(data['text/plain']), 'text');
   const types = Object.keys(data).join(', ');
   return types ? `<p class="note">[output of type ${escapeHtml(types)} not shown in this export]</p>` : '';
 }
 
-function outputHtml(out: unknown): string {
+function outputHtml(out: unknown, md: Markdown): string {
   if (!isObject(out)) return '';
   switch (out['output_type']) {
     case 'stream':
@@ -69,7 +72,7 @@ function outputHtml(out: unknown): string {
       return pre(applyCarriageReturns(text(out['text'])), out['name'] === 'stderr' ? 'stream stderr' : 'stream');
     case 'display_data':
     case 'execute_result':
-      return bundleHtml(out['data']);
+      return bundleHtml(out['data'], md);
     case 'error': {
       const tb = Array.isArray(out['traceback']) ? out['traceback'].map(String).join('\n') : '';
       return pre(tb || `${text(out['ename'])}: ${text(out['evalue'])}`, 'error');
@@ -81,17 +84,17 @@ function outputHtml(out: unknown): string {
 
 const LABEL: Record<CellSnapshot['type'], string> = { code: 'In', markdown: '', raw: 'Raw', ai: 'AI', sql: 'SQL' };
 
-function cellHtml(cell: CellSnapshot): string {
+function cellHtml(cell: CellSnapshot, md: Markdown): string {
   const id = escapeHtml(cell.id);
   if (cell.type === 'markdown') {
     const att = cell.metadata[ATTACHMENTS_KEY];
-    const body = renderMarkdown(cell.source, isObject(att) ? att : {});
+    const body = md(cell.source, isObject(att) ? att : {});
     return `<section class="cell markdown" id="cell-${id}" dir="auto">${body}</section>`;
   }
   const count = cell.type === 'raw' ? '' : `[${cell.executionCount ?? ' '}]`;
   const prompt = `<div class="prompt">${escapeHtml(`${LABEL[cell.type]}${count}`)}</div>`;
   const source = `<pre class="source" dir="auto"><code>${escapeHtml(cell.source)}</code></pre>`;
-  const outputs = cell.outputs.map(outputHtml).filter((h) => h !== '');
+  const outputs = cell.outputs.map((o) => outputHtml(o, md)).filter((h) => h !== '');
   const outHtml = outputs.length ? `<div class="outputs">${outputs.join('\n')}</div>` : '';
   return `<section class="cell ${cell.type}" id="cell-${id}">${prompt}${source}${outHtml}</section>`;
 }
@@ -115,17 +118,29 @@ pre{margin:0;padding:8px 10px;overflow:auto;white-space:pre-wrap;word-break:brea
 .markdown table{border-collapse:collapse}.markdown td,.markdown th{border:1px solid #d1d5db;padding:2px 8px}
 `;
 
+export interface ExportHtmlOptions {
+  /**
+   * An HTML sanitizer (DOMPurify in the browser). With it, raw HTML inside markdown is kept, sanitized, as the
+   * app shows it; without it (Node), raw HTML is escaped and shown as text.
+   */
+  sanitize?: (html: string) => string;
+}
+
 /**
  * The notebook as a standalone HTML page (one string, no external resources needed) showing every cell in
  * order with its source and outputs. Safe to open from anywhere: see the module comment for why no content of
  * the notebook can run script in the page's origin. Math is typeset only once KaTeX has loaded (`loadMath()`,
  * ./math.ts); before that it stays as its TeX source.
  */
-export function exportHtml(doc: Y.Doc): string {
+export function exportHtml(doc: Y.Doc, opts: ExportHtmlOptions = {}): string {
+  const { sanitize } = opts;
+  const md: Markdown = sanitize
+    ? (source, attachments = {}) => sanitize(renderMarkdown(source, attachments, { rawHtml: true }))
+    : (source, attachments = {}) => renderMarkdown(source, attachments);
   const title = readMeta(doc)?.title ?? 'Untitled';
   const cells = cellOrder(doc).flatMap((id) => {
     const snap = snapshotCell(doc, id);
-    return snap ? [cellHtml(snap)] : [];
+    return snap ? [cellHtml(snap, md)] : [];
   });
   return [
     '<!doctype html>',

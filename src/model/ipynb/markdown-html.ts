@@ -1,5 +1,6 @@
 /**
- * Markdown to HTML that is safe to place in a page's own origin: raw HTML in the markdown is shown as text, link
+ * Markdown to HTML that is safe to place in a page's own origin: raw HTML in the markdown is shown as text (or kept,
+ * for a caller that sanitizes: `rawHtml`), link
  * targets are limited to http(s), mailto and relative URLs, images to those plus data:image URLs, and
  * `attachment:name` images resolve to the cell's attachments as data URIs. `$...$` and `$$...$$` math is typeset
  * by `renderMath` (./math.ts).
@@ -89,15 +90,27 @@ const MATH: TokenizerAndRendererExtension[] = [
   },
 ];
 
-/** Markdown source rendered to safe HTML; `attachments` is the cell's nbformat attachments ({ name: bundle }). */
-export function renderMarkdown(source: string, attachments: Record<string, unknown> = {}): string {
+export interface MarkdownOptions {
+  /**
+   * Keep raw HTML in the markdown (`<br>`, `<img width=…>`, `<details>`, coloured spans), as Jupyter renders it.
+   * The result is then NOT safe by itself: the caller must sanitize it (the browser has DOMPurify; see
+   * ui/sanitize.ts). Default: raw HTML is escaped and shown as text, which is safe anywhere.
+   */
+  rawHtml?: boolean;
+}
+
+/**
+ * Markdown source rendered to HTML, safe unless `opts.rawHtml`; `attachments` is the cell's nbformat
+ * attachments ({ name: bundle }).
+ */
+export function renderMarkdown(source: string, attachments: Record<string, unknown> = {}, opts: MarkdownOptions = {}): string {
   const marked = new Marked({
     async: false,
     gfm: true,
     extensions: MATH,
     renderer: {
       html(token: Tokens.HTML | Tokens.Tag) {
-        return escapeHtml(token.text);
+        return opts.rawHtml ? token.text : escapeHtml(token.text);
       },
       link(token: Tokens.Link) {
         const inner = this.parser.parseInline(token.tokens);

@@ -1,6 +1,7 @@
 /** Exporting the open notebook as a download: .ipynb, a percent-format .py script, or a standalone HTML page. */
 import type * as Y from 'yjs';
 import { exportHtml, exportIpynb, exportPercentScript, loadMath, readMeta } from '../../model';
+import { sanitizeRichText } from '../sanitize';
 import { downloadText, fileNameFor } from './files';
 
 export type ExportFormat = 'ipynb' | 'py' | 'html';
@@ -8,7 +9,7 @@ export type ExportFormat = 'ipynb' | 'py' | 'html';
 const FORMATS: Record<ExportFormat, { ext: string; mime: string; write: (doc: Y.Doc) => string }> = {
   ipynb: { ext: '.ipynb', mime: 'application/x-ipynb+json', write: exportIpynb },
   py: { ext: '.py', mime: 'text/x-python', write: exportPercentScript },
-  html: { ext: '.html', mime: 'text/html', write: exportHtml },
+  html: { ext: '.html', mime: 'text/html', write: (doc) => exportHtml(doc, { sanitize: sanitizeRichText }) },
 };
 
 /** Downloads the notebook in `format`, named after its title; returns the file name. */

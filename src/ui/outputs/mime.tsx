@@ -2,10 +2,9 @@
  * One MIME bundle, shown as its richest type this UI renders. Everything here is untrusted: HTML goes into a
  * sandboxed frame, SVG into an <img> (scripts in it never run), markdown and LaTeX through DOMPurify.
  */
-import DOMPurify from 'dompurify';
-import { marked } from 'marked';
 import { Match, Switch, type JSX } from 'solid-js';
-import { escapeHtml, renderMath } from '../../model';
+import { escapeHtml, renderMarkdown, renderMath } from '../../model';
+import { sanitizeRichText } from '../sanitize';
 import { mathReady } from '../math';
 import { AnsiText } from './ansi';
 import { HtmlFrame } from './frame';
@@ -35,10 +34,6 @@ function asText(v: unknown): string {
   return JSON.stringify(v);
 }
 
-function sanitize(html: string): string {
-  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true, svg: true, mathMl: true } });
-}
-
 /** LaTeX output: math between $…$ / $$…$$ (or a bare \begin environment) typeset, the rest as text. */
 export function latexToHtml(src: string): string {
   const t = src.trim();
@@ -53,8 +48,9 @@ export function latexToHtml(src: string): string {
     .join('');
 }
 
+/** Markdown output (IPython.display.Markdown) as a markdown cell shows it: raw HTML kept, math typeset, sanitized. */
 export function markdownToHtml(md: string): string {
-  return sanitize(marked.parse(md, { async: false, gfm: true }));
+  return sanitizeRichText(renderMarkdown(md, {}, { rawHtml: true }));
 }
 
 function imageSize(metadata: Record<string, unknown>, mime: string): { width?: string; height?: string } {
@@ -69,9 +65,13 @@ export function MimeView(props: { data: Record<string, unknown>; metadata?: Reco
   const mime = () => pickMime(props.data);
   const text = (m: string) => asText(props.data[m]);
   const md = () => props.metadata ?? {};
+  const markdownHtml = (): string => {
+    mathReady(); // as below
+    return markdownToHtml(text('text/markdown'));
+  };
   const latexHtml = (): string => {
     mathReady(); // re-rendered once KaTeX has loaded: math shows as TeX source until then
-    return sanitize(latexToHtml(text('text/latex')));
+    return sanitizeRichText(latexToHtml(text('text/latex')));
   };
   return (
     <Switch fallback={<pre class="anode-plain anode-muted">[output of type {Object.keys(props.data).join(', ') || 'nothing'} cannot be shown]</pre>}>
@@ -95,7 +95,7 @@ export function MimeView(props: { data: Record<string, unknown>; metadata?: Reco
         />
       </Match>
       <Match when={mime() === 'text/markdown'}>
-        <div class="anode-markdown" innerHTML={markdownToHtml(text('text/markdown'))} />
+        <div class="anode-markdown" innerHTML={markdownHtml()} />
       </Match>
       <Match when={mime() === 'text/latex'}>
         <div class="anode-latex" innerHTML={latexHtml()} />
