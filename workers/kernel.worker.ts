@@ -129,6 +129,23 @@ function writePythonSources(p: PyodideInterface): void {
   }
 }
 
+/**
+ * Pyodide leaves loadPyodide pending forever when it cannot fetch its binary: the failure surfaces only as an
+ * unhandled rejection. During boot, such a rejection fails the boot, so that the page can say so.
+ */
+function failOnUnhandledRejection<T>(work: Promise<T>): Promise<T> {
+  let off = (): void => {};
+  const failed = new Promise<never>((_, reject) => {
+    const onRejection = (e: PromiseRejectionEvent): void => {
+      const reason = e.reason instanceof Error ? e.reason.message : String(e.reason);
+      reject(new Error(`${reason}. Python's files could not be loaded: check the connection, then restart the kernel.`));
+    };
+    self.addEventListener('unhandledrejection', onRejection);
+    off = () => self.removeEventListener('unhandledrejection', onRejection);
+  });
+  return Promise.race([work, failed]).finally(off);
+}
+
 const api: KernelWorkerApi = {
   async boot(opts: BootOptions): Promise<BootInfo> {
     options = opts;
@@ -147,7 +164,7 @@ const api: KernelWorkerApi = {
       stderr: (text: string) => emit([{ type: 'stream', name: 'stderr', text: text + '\n' }]),
     };
     const fromScratch = async (): Promise<PyodideInterface> => {
-      const fresh = await loadPyodide({ ...config, _makeSnapshot: true });
+      const fresh = await failOnUnhandledRejection(loadPyodide({ ...config, _makeSnapshot: true }));
       // Now, before any code of ours runs in it; stored in the background.
       void writeSnapshot(__PYODIDE_VERSION__, fresh.makeMemorySnapshot());
       return fresh;
@@ -157,7 +174,7 @@ const api: KernelWorkerApi = {
     const stored = await snapshot;
     if (stored) {
       try {
-        p = await loadPyodide({ ...config, _loadSnapshot: stored });
+        p = await failOnUnhandledRejection(loadPyodide({ ...config, _loadSnapshot: stored }));
         startedFrom = 'snapshot';
       } catch {
         await dropSnapshot(__PYODIDE_VERSION__);

@@ -108,7 +108,10 @@ export class NotebookSession {
 
   /** Interrupts or restarts the kernel that runs this notebook, in this tab or in the executor's. */
   async controlKernel(action: 'interrupt' | 'restart'): Promise<void> {
-    if (this.election.role().acting) {
+    const role = this.election.role();
+    // With nobody able to run code (this tab's kernel failed, and no peer can execute), nobody would act on a
+    // request: restarting this tab's kernel is the way back, and makes it eligible again.
+    if (role.acting || (action === 'restart' && role.executor === null)) {
       await (action === 'interrupt' ? this.kernel.interrupt() : this.kernel.restart());
       return;
     }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { kernelStatus, openNotebook, outputs, run, runAndSee } from './kernel-helpers';
+import { BOOT_TIMEOUT, kernelStatus, openNotebook, outputs, run, runAndSee } from './kernel-helpers';
 
 test.describe('kernel control', () => {
   test.beforeEach(async ({ page }) => {
@@ -74,4 +74,24 @@ test.describe('kernel control', () => {
     await runAndSee(page, 'import asyncio\nawait asyncio.sleep(0.01)\n"awaited"', 'awaited');
     await expect(outputs(page)).toContainText('Out[');
   });
+});
+
+test('a kernel that failed to start says why and comes back with Restart (which cancels what waited, as in Jupyter)', async ({ page, context }) => {
+  test.setTimeout(BOOT_TIMEOUT * 2);
+  // Python's binary cannot be fetched, as on a flaky network: the boot fails.
+  let block = true;
+  await context.route('**/pyodide.asm.wasm', (route) => (block ? route.abort('connectionreset') : route.continue()));
+  page.on('dialog', (d) => void d.accept());
+  await page.goto('./');
+  await expect(kernelStatus(page)).toHaveText(/dead/i, { timeout: BOOT_TIMEOUT });
+  await expect(page.locator('.kernel-reason')).toContainText('Python failed to start');
+  await run(page, 'print("after the restart")');
+  await expect(page.getByTestId('executor')).toContainText('Nobody here can run code');
+
+  block = false;
+  await page.getByRole('button', { name: 'Restart kernel' }).first().click();
+  await expect(kernelStatus(page)).toHaveText(/idle/i, { timeout: BOOT_TIMEOUT });
+  await expect(page.locator('[data-cell-id]').first()).toContainText('Cancelled');
+  await runAndSee(page, 'print("after the restart")', 'after the restart');
+  await expect(page.getByTestId('executor')).toHaveCount(0);
 });
