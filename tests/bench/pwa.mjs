@@ -9,12 +9,13 @@
 // Prints human lines and one `PWA_BENCH {json}` line.
 // Usage: node tests/bench/pwa.mjs [--dist dir] [--runs 5]. Default dist: ./dist (must be a build with the
 // service worker: npm run build).
-import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { staticHandler } from '../../scripts/static-host.mjs';
 import { chromium } from '@playwright/test';
 
 const args = process.argv.slice(2);
@@ -66,32 +67,11 @@ function shellSizes() {
   return { initial: [...initial], shell, lazy, css: cssSize, core };
 }
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.json': 'application/json', '.webmanifest': 'application/manifest+json', '.wasm': 'application/wasm',
-  '.zip': 'application/zip', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2',
-};
 
 /** A static host like `npm start` (isolation headers), counting the bytes it sends. */
 async function host() {
   let sent = 0;
-  const server = createServer((req, res) => {
-    let file = normalize(join(DIST, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    if (file !== DIST && !file.startsWith(DIST + sep)) return void res.writeHead(403).end();
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) return void res.writeHead(404).end();
-    const size = statSync(file).size;
-    sent += size;
-    res.writeHead(200, {
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': size,
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': /(\.html|sw\.js|\.webmanifest)$/.test(file) ? 'no-cache' : 'public, max-age=3600',
-    });
-    createReadStream(file).pipe(res);
-  });
+  const server = createServer(staticHandler({ root: () => DIST, onFile: (_rel, size) => (sent += size) }));
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${server.address().port}/`,

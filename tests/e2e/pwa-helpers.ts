@@ -5,12 +5,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { staticHandler } from '../../scripts/static-host.mjs';
 import { expect, type Page } from '@playwright/test';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -71,20 +72,6 @@ export function buildApp(name: string, env: Record<string, string> = {}): string
   return dir;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.wasm': 'application/wasm',
-  '.zip': 'application/zip',
-  '.whl': 'application/zip',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
 
 export interface StaticHost {
   /** The app's URL, ending with the sub-path, e.g. http://127.0.0.1:PORT/tools/anode/ */
@@ -102,32 +89,12 @@ export interface StaticHost {
  * CDNs, it sends none, and only the service worker can make the page cross-origin isolated.
  */
 export async function serveStatic(opts: { root: string; prefix?: string; isolate?: boolean }): Promise<StaticHost> {
-  let root = normalize(opts.root);
+  let root = opts.root;
   const prefix = opts.prefix ?? '/';
   const requests: string[] = [];
-  const server = createServer((req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (!pathname.startsWith(prefix)) return void res.writeHead(404).end('not found');
-    const rel = pathname.slice(prefix.length);
-    requests.push(rel);
-    let file = normalize(join(root, rel));
-    if (file !== root && !file.startsWith(root + sep)) return void res.writeHead(403).end();
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) return void res.writeHead(404).end('not found');
-    const headers: Record<string, string | number> = {
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': statSync(file).size,
-      // As a host should: the HTML and the service worker revalidated, so a new deployment is seen.
-      'Cache-Control': /(\.html|sw\.js|\.webmanifest)$/.test(file) ? 'no-cache' : 'public, max-age=3600',
-    };
-    if (opts.isolate) {
-      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-      headers['Cross-Origin-Resource-Policy'] = 'same-origin';
-    }
-    res.writeHead(200, headers);
-    createReadStream(file).pipe(res);
-  });
+  const server = createServer(
+    staticHandler({ root: () => root, prefix, isolate: opts.isolate === true, onRequest: (rel) => requests.push(rel) }),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
@@ -135,7 +102,7 @@ export async function serveStatic(opts: { root: string; prefix?: string; isolate
     url: `${origin}${prefix}`,
     origin,
     requests,
-    setRoot: (dir) => void (root = normalize(dir)),
+    setRoot: (dir) => void (root = dir),
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());
