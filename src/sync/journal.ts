@@ -4,6 +4,10 @@
  * keystroke can abort it (seen in about 1 of 5 immediate reloads). localStorage writes are synchronous, so every
  * update is also appended here and dropped once the document has been quiet long enough for IndexedDB to have
  * committed it. Opening a notebook replays whatever journal a previous page left behind.
+ *
+ * The executor's writes (outputs, run states) are not journaled: they can be large and frequent (a cell printing
+ * for minutes never lets the document be quiet), and localStorage's few megabytes are kept for what cannot be
+ * recomputed, the user's edits. A tab closed mid-run interrupts that run anyway.
  */
 import * as Y from 'yjs';
 
@@ -32,7 +36,7 @@ function storage(): Storage | null {
   }
 }
 
-/** The journal keys of notebook `id`, one per page that edited it. */
+/** The journal keys of notebook `id`: one per update, `<prefix><id>:<client>:<seq>`, from every page that edited it. */
 function journalKeys(ls: Storage, id: string): string[] {
   const keys: string[] = [];
   for (let i = 0; i < ls.length; i++) {
@@ -42,44 +46,57 @@ function journalKeys(ls: Storage, id: string): string[] {
   return keys;
 }
 
+/** A journal entry: one base64 update, or (as earlier versions wrote) a JSON array of them. */
+function entryUpdates(value: string | null): string[] {
+  if (!value) return [];
+  if (!value.startsWith('[')) return [value];
+  const parsed = JSON.parse(value) as unknown;
+  return Array.isArray(parsed) ? parsed.filter((e): e is string => typeof e === 'string') : [];
+}
+
 /** Applies journals that earlier pages left for notebook `id` (they are removed once safely stored again). */
 export function replayJournals(id: string, doc: Y.Doc, origin: unknown): void {
   const ls = storage();
   if (!ls) return;
-  for (const key of journalKeys(ls, id)) {
-    try {
-      const entries = JSON.parse(ls.getItem(key) ?? '[]') as unknown;
-      if (Array.isArray(entries)) {
-        doc.transact(() => {
-          for (const e of entries) if (typeof e === 'string') Y.applyUpdate(doc, fromBase64(e));
-        }, origin);
+  const keys = journalKeys(ls, id);
+  // Yjs updates commute (one missing its predecessor waits for it), so the order of the keys does not matter.
+  doc.transact(() => {
+    for (const key of keys) {
+      try {
+        for (const e of entryUpdates(ls.getItem(key))) Y.applyUpdate(doc, fromBase64(e));
+      } catch {
+        // A damaged entry holds nothing we can use; IndexedDB still has everything up to it.
       }
-    } catch {
-      // A damaged journal holds nothing we can use; IndexedDB still has everything up to it.
     }
-    setTimeout(() => ls.removeItem(key), QUIET_MS);
-  }
+  }, origin);
+  if (keys.length) setTimeout(() => keys.forEach((k) => ls.removeItem(k)), QUIET_MS);
 }
 
-/** Journals every update of `doc` until it has been quiet for a while. Returns the stop function. */
-export function journalUpdates(id: string, doc: Y.Doc, skipOrigin: unknown): () => void {
+/**
+ * Journals every update of `doc` (except those of `skipOrigins`) until it has been quiet for a while. Each update
+ * is its own key, so a write costs the size of that update, not of everything since the last quiet moment.
+ * Returns the stop function.
+ */
+export function journalUpdates(id: string, doc: Y.Doc, skipOrigins: readonly unknown[]): () => void {
   const ls = storage();
   if (!ls) return () => {};
-  const key = `${PREFIX}${id}:${doc.clientID}`;
-  let entries: string[] = [];
+  const prefix = `${PREFIX}${id}:${doc.clientID}:`;
+  let written: string[] = [];
+  let seq = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const onUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === skipOrigin) return;
-    entries.push(toBase64(update));
+    if (skipOrigins.includes(origin)) return;
+    const key = `${prefix}${seq++}`;
     try {
-      ls.setItem(key, JSON.stringify(entries));
+      ls.setItem(key, toBase64(update));
+      written.push(key);
     } catch {
       // localStorage full: IndexedDB still gets the update; only the crash window is unprotected.
     }
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
-      entries = [];
-      ls.removeItem(key);
+      written.forEach((k) => ls.removeItem(k));
+      written = [];
     }, QUIET_MS);
   };
   doc.on('update', onUpdate);

@@ -6,6 +6,7 @@
 import * as Y from 'yjs';
 import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
 import { dropJournals, journalUpdates, replayJournals } from './journal';
+import { EXECUTOR } from '../model';
 
 const PREFIX = 'anode:nb:';
 
@@ -66,7 +67,8 @@ function openMemoryStore(id: string, doc: Y.Doc): LocalStore {
 export async function openLocalStore(id: string, doc: Y.Doc): Promise<LocalStore> {
   if (await storageProblem()) return openMemoryStore(id, doc);
   const p = new IndexeddbPersistence(notebookDbName(id), doc);
-  const stopJournal = journalUpdates(id, doc, p);
+  // Not y-indexeddb's own loading of what it stored, nor the executor's output (see journal.ts).
+  const stopJournal = journalUpdates(id, doc, [p, EXECUTOR]);
   return {
     whenLoaded: p.whenSynced.then(() => replayJournals(id, doc, null)),
     saving: true,
