@@ -85,7 +85,9 @@ export function CellView(props: {
     const last = lastRun();
     if (!last || !last.endedAt) return null;
     const took = last.startedAt ? seconds(last.endedAt - last.startedAt) : '';
-    const by = last.requestedBy.client !== nb.doc.clientID ? ` · asked by ${last.requestedBy.name}` : '';
+    // A reload gives this user a new client id: their own earlier runs are recognised by name too.
+    const mine = last.requestedBy.client === nb.doc.clientID || last.requestedBy.name === nb.session.presence.local().user.name;
+    const by = mine ? '' : ` · asked by ${last.requestedBy.name}`;
     if (last.state === 'cancelled') return `Cancelled${by}`;
     if (last.state === 'interrupted') return `Interrupted: the kernel that ran it went away${by}`;
     return `${last.state === 'error' ? 'Failed' : 'Done'} in ${took}${by}`;

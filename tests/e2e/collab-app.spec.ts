@@ -109,6 +109,10 @@ test('Bob runs a cell and sees the output computed in Ada’s browser; when Ada 
   await bob.keyboard.press('Control+Enter');
   await expect(cell(bob).locator('.outputs')).toContainText('42', { timeout: KERNEL_TIMEOUT });
   await expect(cell(ada).locator('.outputs')).toContainText('42', { timeout: UI_TIMEOUT });
+  // Ada sees who asked; Bob, who asked himself, does not see his own name.
+  await expect(cell(ada)).toContainText('asked by Bob', { timeout: UI_TIMEOUT });
+  await expect(cell(bob)).toContainText(/Done in/);
+  await expect(cell(bob)).not.toContainText('asked by');
 
   // Ada closes her tab: within 5 s Bob's browser is the executor (the Ada label goes), and runs his next cell.
   const t0 = Date.now();

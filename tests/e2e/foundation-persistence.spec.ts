@@ -48,6 +48,20 @@ test('a reload right after typing shows exactly what was typed', async ({ page }
   await expectCellText(page, 0, 'answer = 42!?#');
 });
 
+test('after a reload, runs and outputs are still there, and my own runs are not shown as asked by someone else', async ({ page }) => {
+  await openNewNotebook(page);
+  await setCellText(page, 0, 'print("kept output")');
+  await page.keyboard.press('Control+Enter');
+  await expect(cell(page, 0).locator('.outputs')).toContainText('kept output', { timeout: KERNEL_TIMEOUT });
+  await expect(cell(page, 0)).toContainText(/Done in/);
+  await page.waitForTimeout(500); // the executor's writes are not journaled: let IndexedDB commit them
+  await page.reload();
+  await waitForEditor(page);
+  await expect(cell(page, 0).locator('.outputs')).toContainText('kept output');
+  await expect(cell(page, 0)).toContainText(/Done in/);
+  await expect(cell(page, 0)).not.toContainText('asked by');
+});
+
 // Without the app's localStorage journal (src/sync/journal.ts), closing the tab within a few ms of the last
 // keystroke lost the last characters in about 3 of 8 tries ("closed = Tr"): y-indexeddb's per-update
 // transactions were still uncommitted when the renderer went away.
