@@ -54,6 +54,8 @@ interface Session {
    */
   interruptBuffer: SharedArrayBuffer | undefined;
   inputBuffer: SharedArrayBuffer | undefined;
+  /** Python never started in this session (its files could not be loaded, e.g. offline before they were cached). */
+  bootFailed?: boolean;
 }
 
 class PyodideKernel implements Kernel {
@@ -64,9 +66,15 @@ class PyodideKernel implements Kernel {
   /** Runs are serialised: the worker executes one at a time anyway, this keeps `busy` honest. */
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** A kernel that could not start because the network was gone tries again when it is back. */
+  private readonly onOnline = (): void => {
+    if (this.session.bootFailed && this.status.status === 'dead') void this.restartWith('Back online: Python started again.');
+  };
+
   constructor(private readonly options: KernelOptions) {
     this.status = { status: 'starting', isolated: this.isolated, sessionId: '' };
     this.session = this.spawn();
+    globalThis.addEventListener?.('online', this.onOnline);
   }
 
   private setStatus(next: Partial<KernelStatusInfo> & Pick<KernelStatusInfo, 'status'>, sessionId: string): void {
@@ -118,6 +126,7 @@ class PyodideKernel implements Kernel {
         return true;
       })
       .catch((e: unknown) => {
+        session.bootFailed = true;
         this.die(session, `Python failed to start: ${errorText(e)}`);
         return false;
       });
@@ -248,6 +257,7 @@ class PyodideKernel implements Kernel {
   }
 
   dispose(): void {
+    globalThis.removeEventListener?.('online', this.onOnline);
     this.end(this.session, 'The kernel was shut down');
     this.listeners.clear();
   }

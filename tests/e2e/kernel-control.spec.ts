@@ -95,3 +95,16 @@ test('a kernel that failed to start says why and comes back with Restart (which 
   await runAndSee(page, 'print("after the restart")', 'after the restart');
   await expect(page.getByTestId('executor')).toHaveCount(0);
 });
+
+test('a kernel that could not start while offline starts by itself when the network is back', async ({ page, context }) => {
+  test.setTimeout(BOOT_TIMEOUT * 2);
+  let offline = true;
+  await context.route('**/pyodide.asm.wasm', (route) => (offline ? route.abort('internetdisconnected') : route.continue()));
+  await page.goto('./');
+  await expect(kernelStatus(page)).toHaveText(/dead/i, { timeout: BOOT_TIMEOUT });
+  await context.setOffline(true);
+  offline = false;
+  await context.setOffline(false);
+  await expect(kernelStatus(page)).toHaveText(/idle/i, { timeout: BOOT_TIMEOUT });
+  await runAndSee(page, '6 * 7', '42');
+});
