@@ -106,12 +106,10 @@ export const runCode: CellHandler = async ({ doc, run, kernel, writer }) => {
     return { state, executionCount: result.executionCount, stopQueue: state !== 'done' };
   } catch (e) {
     if (!(e instanceof KernelLostError)) throw e;
-    writer.append({
-      output_type: 'error',
-      ename: e.requested ? 'KernelRestarted' : 'KernelDied',
-      evalue: e.message,
-      traceback: [`\x1b[1;31m${e.requested ? 'Kernel restarted' : 'Kernel died'}\x1b[0m: ${e.message}`],
-    });
+    const ename = e.requested ? 'KernelRestarted' : 'KernelDied';
+    // The traceback is the summary line itself, so that views (which add `ename: evalue` when a traceback lacks
+    // it) show it once.
+    writer.append({ output_type: 'error', ename, evalue: e.message, traceback: [`\x1b[1;31m${ename}\x1b[0m: ${e.message}`] });
     return { state: e.requested ? 'interrupted' : 'error', executionCount: null, stopQueue: true };
   }
 };

@@ -113,6 +113,25 @@ describe('python kernel', () => {
     expect(err!.traceback.join('')).toContain('\x1b['); // coloured
   });
 
+  it('infinite recursion gives a short traceback (repeated frames counted) and leaves the kernel usable', async () => {
+    const r = await run('def down(n):\n    return down(n + 1)\n\ndown(0)');
+    expect(r.status).toBe('error');
+    const [err] = only(r.events, 'error');
+    expect(err!.ename).toBe('RecursionError');
+    const tb = strip(err!.traceback.join('\n'));
+    expect(tb).toMatch(/\[\.\.\. skipping similar frames: down at line 2 \(\d+ times\)\]/);
+    expect(tb.split('\n').length).toBeLessThan(60);
+    expect(tb.trim().endsWith('RecursionError: maximum recursion depth exceeded')).toBe(true);
+    expect(only((await run('6 * 7')).events, 'execute_result')[0]!.data['text/plain']).toBe('42');
+  });
+
+  it('mutual recursion is cut to its first and last frames', async () => {
+    const r = await run('def ping(n):\n    return pong(n)\n\ndef pong(n):\n    return ping(n)\n\nping(0)');
+    const tb = strip(only(r.events, 'error')[0]!.traceback.join('\n'));
+    expect(tb).toMatch(/\[\.\.\. \d+ more frames \.\.\.\]/);
+    expect(tb.split('\n').length).toBeLessThan(400);
+  });
+
   it('reports a syntax error with the caret and no internal frames', async () => {
     const r = await run('if True\n    pass');
     const [err] = only(r.events, 'error');

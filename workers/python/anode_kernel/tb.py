@@ -49,6 +49,35 @@ def _frame_lines(frame):
     return "\n".join(out)
 
 
+# Deep recursion leaves tens of thousands of frames: identical consecutive frames are shown this many times, then
+# counted (as IPython does), and past _EDGE * 2 frames only the first and last _EDGE are shown.
+_REPEATS_SHOWN = 3
+_EDGE = 30
+
+
+def _frame_key(frame):
+    return (frame.filename, frame.lineno, frame.name)
+
+
+def _collapsed(frames):
+    """The frames to show, with runs of the same frame and overlong middles replaced by one note each."""
+    out = []
+    i = 0
+    while i < len(frames):
+        j = i
+        while j + 1 < len(frames) and _frame_key(frames[j + 1]) == _frame_key(frames[i]):
+            j += 1
+        run = j - i + 1
+        out.extend(frames[i : i + min(run, _REPEATS_SHOWN)])
+        if run > _REPEATS_SHOWN:
+            f = frames[i]
+            out.append(f"{CYAN}[... skipping similar frames: {f.name} at line {f.lineno} ({run - _REPEATS_SHOWN} times)]{RESET}")
+        i = j + 1
+    if len(out) > 2 * _EDGE:
+        out = out[:_EDGE] + [f"{CYAN}[... {len(out) - 2 * _EDGE} more frames ...]{RESET}"] + out[-_EDGE:]
+    return out
+
+
 def format_error(exc):
     """(ename, evalue, traceback lines) for an exception raised by a cell."""
     ename = type(exc).__name__
@@ -85,9 +114,9 @@ def _format_one(exc):
     name = type(exc).__name__
     if tb is not None:
         out.append(f"{BOLD_RED}{name}{RESET}{' ' * max(1, 42 - len(name))}Traceback (most recent call last)")
-        for frame in traceback.extract_tb(tb):
-            if not frame.filename.startswith(_KERNEL_DIR):
-                out.append(_frame_lines(frame))
+        frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(_KERNEL_DIR)]
+        for item in _collapsed(frames):
+            out.append(item if isinstance(item, str) else _frame_lines(item))
     if isinstance(exc, SyntaxError):
         # The caret display of format_exception_only says where the parser stopped.
         only = "".join(traceback.format_exception_only(type(exc), exc)).rstrip("\n").split("\n")
