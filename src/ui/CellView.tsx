@@ -89,7 +89,8 @@ export function CellView(props: {
     const mine = last.requestedBy.client === nb.doc.clientID || last.requestedBy.name === nb.session.presence.local().user.name;
     const by = mine ? '' : ` · asked by ${last.requestedBy.name}`;
     if (last.state === 'cancelled') return `Cancelled${by}`;
-    if (last.state === 'interrupted') return `Interrupted: the kernel that ran it went away${by}`;
+    // Stopped by the user, a restart, or its executor leaving: the outputs or the handover notice say which.
+    if (last.state === 'interrupted') return `Interrupted${took ? ` after ${took}` : ''}${by}`;
     return `${last.state === 'error' ? 'Failed' : 'Done'} in ${took}${by}`;
   };
 

@@ -79,6 +79,22 @@ describe('python kernel', () => {
     ]);
   });
 
+  it('a huge list shows its first 1000 items then "...", as IPython does; a huge string is cut with a note', async () => {
+    const r = await run('list(range(10**7))');
+    const shown = only(r.events, 'execute_result')[0]!.data['text/plain'] as string;
+    const lines = shown.split('\n');
+    expect(lines).toHaveLength(1001);
+    expect(lines[0]).toBe('[0,');
+    expect(lines[999]).toBe(' 999,');
+    expect(lines[1000]).toBe(' ...]');
+    const d = only((await run('{i: str(i) for i in range(5000)}')).events, 'execute_result')[0]!.data['text/plain'] as string;
+    expect(d.split('\n')[1]).toBe(" 1: '1',");
+    expect(d.endsWith(' ...}')).toBe(true);
+    const text = only((await run('"x" * 2_000_000')).events, 'execute_result')[0]!.data['text/plain'] as string;
+    expect(text.length).toBeLessThan(600_000);
+    expect(text).toMatch(/\[\.\.\. 1,500,002 more characters not shown\]$/);
+  });
+
   it('a trailing semicolon suppresses the result; variables persist between cells', async () => {
     expect(only((await run('answer = 41 + 1;')).events, 'execute_result')).toEqual([]);
     expect(only((await run('answer;')).events, 'execute_result')).toEqual([]);

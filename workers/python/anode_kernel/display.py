@@ -46,9 +46,34 @@ def _normalise(mime, value):
     return value
 
 
+# As IPython's pretty printer: a list, tuple, set or dict shows its first MAX_SEQ items, then "...". Building
+# the whole text of list(range(10**7)) took 19 s (most of it in pprint) only to be cut by the notebook's cap.
+MAX_SEQ = 1000
+# Any other text/plain repr is cut here, at the notebook's stream cap, instead of crossing to the page whole.
+MAX_PLAIN = 500_000
+
+_OPENERS = {list: ("[", "]"), tuple: ("(", ")"), set: ("{", "}"), frozenset: ("frozenset({", "})"), dict: ("{", "}")}
+
+
+def _long_container(obj):
+    import itertools
+
+    opener, closer = _OPENERS[type(obj)]
+    if isinstance(obj, dict):
+        items = [f"{_plain(k)}: {_plain(v)}" for k, v in itertools.islice(obj.items(), MAX_SEQ)]
+    else:
+        items = [_plain(v) for v in itertools.islice(obj, MAX_SEQ)]
+    items.append("...")
+    return opener + (",\n" + " " * len(opener)).join(items) + closer
+
+
 def _plain(obj):
     try:
+        if type(obj) in _OPENERS and len(obj) > MAX_SEQ:
+            return _long_container(obj)
         text = repr(obj)
+        if len(text) > MAX_PLAIN:
+            return f"{text[:MAX_PLAIN]}\n[... {len(text) - MAX_PLAIN:,} more characters not shown]"
         if len(text) > 100 and isinstance(obj, (dict, list, tuple, set, frozenset)):
             import pprint  # imported on first use: it costs a noticeable part of the kernel's boot
 
