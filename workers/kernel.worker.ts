@@ -131,20 +131,35 @@ function writePythonSources(p: PyodideInterface): void {
 
 /**
  * Pyodide leaves loadPyodide pending forever when it cannot fetch its binary: the failure surfaces only as an
- * unhandled rejection. During boot, such a rejection fails the boot, so that the page can say so.
+ * unhandled rejection, or (depending on timing) only as Emscripten's "wasm instantiation failed!" on the console.
+ * During boot, either fails the boot, so that the page can say so.
  */
-function failOnUnhandledRejection<T>(work: Promise<T>): Promise<T> {
+function failOnLoadError<T>(work: Promise<T>): Promise<T> {
   let off = (): void => {};
   const failed = new Promise<never>((_, reject) => {
-    const onRejection = (e: PromiseRejectionEvent): void => {
-      const reason = e.reason instanceof Error ? e.reason.message : String(e.reason);
+    const fail = (reason: string): void =>
       reject(new Error(`${reason}. Python's files could not be loaded: check the connection, then restart the kernel.`));
+    const onRejection = (e: PromiseRejectionEvent): void => fail(e.reason instanceof Error ? e.reason.message : String(e.reason));
+    const consoleError = console.error;
+    console.error = (...args: unknown[]): void => {
+      consoleError.apply(console, args);
+      if (typeof args[0] === 'string' && args[0].startsWith('wasm instantiation failed')) fail(args[0]);
     };
     self.addEventListener('unhandledrejection', onRejection);
-    off = () => self.removeEventListener('unhandledrejection', onRejection);
+    off = () => {
+      self.removeEventListener('unhandledrejection', onRejection);
+      console.error = consoleError;
+    };
   });
   return Promise.race([work, failed]).finally(off);
 }
+
+// A fatal interpreter error (a stack overflow deep in C code) leaves the run's promise pending forever and
+// surfaces only as an unhandled rejection marked by Pyodide: tell the page, which restarts the kernel.
+self.addEventListener('unhandledrejection', (e: PromiseRejectionEvent) => {
+  const reason = e.reason as { pyodide_fatal_error?: boolean; message?: string } | null;
+  if (pyodide && reason?.pyodide_fatal_error) post({ anode: 'fatal', message: reason.message ?? String(reason) });
+});
 
 const api: KernelWorkerApi = {
   async boot(opts: BootOptions): Promise<BootInfo> {
@@ -164,7 +179,7 @@ const api: KernelWorkerApi = {
       stderr: (text: string) => emit([{ type: 'stream', name: 'stderr', text: text + '\n' }]),
     };
     const fromScratch = async (): Promise<PyodideInterface> => {
-      const fresh = await failOnUnhandledRejection(loadPyodide({ ...config, _makeSnapshot: true }));
+      const fresh = await failOnLoadError(loadPyodide({ ...config, _makeSnapshot: true }));
       // Now, before any code of ours runs in it; stored in the background.
       void writeSnapshot(__PYODIDE_VERSION__, fresh.makeMemorySnapshot());
       return fresh;
@@ -174,7 +189,7 @@ const api: KernelWorkerApi = {
     const stored = await snapshot;
     if (stored) {
       try {
-        p = await failOnUnhandledRejection(loadPyodide({ ...config, _loadSnapshot: stored }));
+        p = await failOnLoadError(loadPyodide({ ...config, _loadSnapshot: stored }));
         startedFrom = 'snapshot';
       } catch {
         await dropSnapshot(__PYODIDE_VERSION__);

@@ -191,6 +191,15 @@ class PyodideKernel implements Kernel {
   }
 
   private onWorkerMessage(session: Session, msg: WorkerMessage): void {
+    if (msg.anode === 'fatal') {
+      if (this.session !== session) return;
+      // As Jupyter does with a kernel that died: the run fails saying why, and a fresh interpreter takes over.
+      const reason = `Python crashed (${msg.message}) and was restarted: variables are gone.`;
+      session.abortRun?.(new KernelLostError(reason, false));
+      session.abortRun = null;
+      void this.restartWith(reason);
+      return;
+    }
     const active = session.active;
     if (this.session !== session || !active || active.runId !== msg.runId) return;
     if (msg.anode === 'events') {

@@ -61,7 +61,9 @@ export interface BootInfo {
 export type WorkerMessage =
   | { anode: 'events'; runId: string; events: KernelEvent[] }
   /** Python called input(): the main thread answers through the input buffer ({@link writeInputReply}). */
-  | { anode: 'input'; runId: string; prompt: string; password: boolean };
+  | { anode: 'input'; runId: string; prompt: string; password: boolean }
+  /** The interpreter hit a fatal error (e.g. the JavaScript stack overflowed): it can no longer be used. */
+  | { anode: 'fatal'; message: string };
 
 export function isWorkerMessage(data: unknown): data is WorkerMessage {
   return typeof data === 'object' && data !== null && typeof (data as { anode?: unknown }).anode === 'string';

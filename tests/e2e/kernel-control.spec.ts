@@ -108,3 +108,12 @@ test('a kernel that could not start while offline starts by itself when the netw
   await expect(kernelStatus(page)).toHaveText(/idle/i, { timeout: BOOT_TIMEOUT });
   await runAndSee(page, '6 * 7', '42');
 });
+
+test('when Python crashes (a stack overflow deep in the interpreter) the cell says so and a fresh kernel takes over', async ({ page }) => {
+  test.setTimeout(BOOT_TIMEOUT * 2);
+  await openNotebook(page);
+  const out = await run(page, 'import sys\nsys.setrecursionlimit(10**6)\ndef deeper(n):\n    return deeper(n + 1)\ndeeper(0)');
+  await expect(out.locator('[data-output-type="error"][data-ename="KernelDied"]')).toContainText('Python crashed', { timeout: BOOT_TIMEOUT });
+  await expect(kernelStatus(page)).toHaveText(/idle/i, { timeout: BOOT_TIMEOUT });
+  await runAndSee(page, "'sys' in globals(), 6 * 7", '(False, 42)');
+});
