@@ -3,14 +3,13 @@
  * is sanitized, because the source may come from any peer in the room.
  */
 import { createMemo, type JSX } from 'solid-js';
-import { renderMarkdown } from '../model';
 import { mathReady } from './math';
-import { sanitizeRichText } from './sanitize';
+import { markdownToHtml } from './sanitize';
 
 export function Markdown(props: { source: string; attachments?: Record<string, unknown>; onEdit?: () => void }): JSX.Element {
   const html = createMemo(() => {
     mathReady(); // re-rendered once KaTeX has loaded: math shows as TeX source until then
-    return sanitizeRichText(renderMarkdown(props.source, props.attachments ?? {}, { rawHtml: true }));
+    return markdownToHtml(props.source, props.attachments ?? {});
   });
   return (
     <div

@@ -6,6 +6,7 @@
  * containment (see styles.css), so no style can lay anything over the rest of the app.
  */
 import DOMPurify from 'dompurify';
+import { renderMarkdown } from '../model';
 
 const CONFIG = {
   USE_PROFILES: { html: true, svg: true, mathMl: true },
@@ -30,4 +31,12 @@ function hookLinks(): void {
 export function sanitizeRichText(html: string): string {
   hookLinks();
   return DOMPurify.sanitize(html, CONFIG);
+}
+
+/**
+ * Markdown (a cell, a markdown output, an AI answer) as Jupyter shows it: raw HTML kept, math typeset, sanitized.
+ * `attachments` is a cell's nbformat attachments, for its `attachment:` images.
+ */
+export function markdownToHtml(source: string, attachments: Record<string, unknown> = {}): string {
+  return sanitizeRichText(renderMarkdown(source, attachments, { rawHtml: true }));
 }

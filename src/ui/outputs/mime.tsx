@@ -3,8 +3,8 @@
  * sandboxed frame, SVG into an <img> (scripts in it never run), markdown and LaTeX through DOMPurify.
  */
 import { Match, Switch, type JSX } from 'solid-js';
-import { escapeHtml, renderMarkdown, renderMath } from '../../model';
-import { sanitizeRichText } from '../sanitize';
+import { escapeHtml, renderMath } from '../../model';
+import { markdownToHtml, sanitizeRichText } from '../sanitize';
 import { mathReady } from '../math';
 import { AnsiText } from './ansi';
 import { HtmlFrame } from './frame';
@@ -46,11 +46,6 @@ export function latexToHtml(src: string): string {
       return escapeHtml(part);
     })
     .join('');
-}
-
-/** Markdown output (IPython.display.Markdown) as a markdown cell shows it: raw HTML kept, math typeset, sanitized. */
-export function markdownToHtml(md: string): string {
-  return sanitizeRichText(renderMarkdown(md, {}, { rawHtml: true }));
 }
 
 function imageSize(metadata: Record<string, unknown>, mime: string): { width?: string; height?: string } {
