@@ -43,14 +43,12 @@ function pyodideCore(): Plugin {
 
 /**
  * The package base URL as code. An absolute URL stays a string. A relative one (`./pyodide/packages/`, a vendored
- * build: scripts/vendor-packages.mjs) is resolved against the app's base at run time, so the same build works at
- * any sub-path: on the page against document.baseURI, in the kernel worker (served from `assets/`) against the
- * worker script's parent folder. Both must yield the same URL: the worker compares it with the page's.
+ * build: scripts/vendor-packages.mjs) is resolved against the page's base at run time, so the same build works at
+ * any sub-path. Only the page reads it: the kernel gets the resolved URL with its boot options.
  */
 function packageBaseDefine(raw: string): string {
   if (/^[a-z][a-z\d+.-]*:/i.test(raw) || raw.startsWith('/')) return JSON.stringify(raw);
-  const r = JSON.stringify(raw);
-  return `(typeof document === "undefined" ? new URL(${r}, new URL("..", self.location.href)) : new URL(${r}, document.baseURI)).href`;
+  return `new URL(${JSON.stringify(raw)}, document.baseURI).href`;
 }
 
 export default defineConfig({
@@ -105,7 +103,8 @@ export default defineConfig({
     }),
   ],
   optimizeDeps: { exclude: ['pyodide'] },
-  worker: { format: 'es' },
+  // A classic worker: the kernel sandbox starts it from a blob URL in an opaque origin, where module workers fail.
+  worker: { format: 'iife' },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 1200,

@@ -1,8 +1,12 @@
 /// <reference lib="webworker" />
 /**
- * The kernel worker: Pyodide in a module Web Worker, reached through Comlink. It implements
- * {@link KernelWorkerApi}; the Python half lives in workers/python/ and is written into Pyodide's file system
- * at boot. One worker is one Python process: restart means a new worker.
+ * The kernel worker: Pyodide in a classic Web Worker inside the sandbox frame (src/kernel/sandbox.ts), so in an
+ * opaque origin that owns nothing of the app's. It implements {@link KernelWorkerApi} over the rpc port it gets
+ * in its first message ({@link WorkerInit}); the Python half lives in workers/python/ and is written into
+ * Pyodide's file system at boot. One worker is one Python process: restart means a new worker.
+ *
+ * It cannot read the app's files itself (opaque origin, and no service worker sees its requests): Pyodide's core
+ * and packages come through the page ({@link hostMayFetch}), everything else Python fetches goes to the network.
  */
 import * as Comlink from 'comlink';
 import type { PyodideInterface } from 'pyodide';
@@ -18,11 +22,12 @@ import {
   type KernelEvent,
   type KernelWorkerApi,
   type RunResult,
+  type WorkerInit,
   type WorkerMessage,
 } from '../src/kernel/protocol';
+import { hostMayFetch, type HostFetchReply, type HostFetchRequest } from '../src/kernel/host-fetch';
 import { loadLockFile, type LockPackages } from './lockfile';
 import { loadImportedPackages } from './packages';
-import { dropSnapshot, readSnapshot, writeSnapshot } from './snapshot';
 
 /** The Python package sources, bundled as text and written into Pyodide's FS under PY_ROOT. */
 const PY_SOURCES = import.meta.glob('./python/**/*.py', { query: '?raw', import: 'default', eager: true }) as Record<
@@ -51,12 +56,68 @@ interface PyKernel {
 let pyodide: PyodideInterface | null = null;
 let py: PyKernel | null = null;
 let options: BootOptions | null = null;
+let init: WorkerInit | null = null;
 let lock: LockPackages = {};
 /** The run in progress: Python's events are tagged with it. */
 let currentRun: string | null = null;
 
 function post(message: WorkerMessage): void {
-  (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
+  init?.rpc.postMessage(message);
+}
+
+const networkFetch = self.fetch.bind(self);
+const pendingHost = new Map<number, { resolve: (r: HostFetchReply) => void }>();
+let nextHostId = 1;
+/** Core files asked for ahead of Pyodide (started at boot), by URL: each is read once. */
+const prefetched = new Map<string, Promise<Response>>();
+
+function hostFetch(url: string, integrity?: string): Promise<Response> {
+  const host = init?.host;
+  if (!host) return Promise.reject(new TypeError('The kernel has no host to fetch from'));
+  const id = nextHostId++;
+  const reply = new Promise<HostFetchReply>((resolve) => pendingHost.set(id, { resolve }));
+  const request: HostFetchRequest = { fetch: { id, url, ...(integrity ? { integrity } : {}) } };
+  host.postMessage(request);
+  return reply.then((r) => {
+    if ('error' in r) throw new TypeError(`Failed to fetch ${url}: ${r.error}`);
+    return new Response(r.body, { status: r.status, statusText: r.statusText, headers: { 'Content-Type': r.contentType } });
+  });
+}
+
+/**
+ * Pyodide fetches its wasm, its standard library and packages with the global fetch: the files the page serves
+ * for the kernel go through it, the rest (Python's own requests) to the network.
+ */
+self.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  const url = input instanceof Request ? input.url : String(input);
+  if (options && (init?.method ?? 'GET').toUpperCase() === 'GET' && hostMayFetch(url, options)) {
+    const early = prefetched.get(url);
+    if (early) {
+      prefetched.delete(url);
+      return early;
+    }
+    return hostFetch(url, init?.integrity);
+  }
+  return networkFetch(input, init);
+};
+
+/**
+ * Pyodide refuses classic workers, telling them apart by a working importScripts; this one is classic only
+ * because an opaque origin cannot start a module worker from a blob. It loads everything with import() (which
+ * classic workers have), so hiding importScripts is all it takes.
+ */
+Object.defineProperty(self, 'importScripts', { value: undefined, configurable: true });
+
+/** A module served by the page, imported from a blob URL (the opaque origin cannot import the app's URLs). */
+async function importFromHost<T>(response: Promise<Response>): Promise<T> {
+  const res = await response;
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const url = URL.createObjectURL(new Blob([await res.arrayBuffer()], { type: 'text/javascript' }));
+  try {
+    return (await import(/* @vite-ignore */ url)) as T;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
 }
 
 function emit(events: KernelEvent[]): void {
@@ -73,12 +134,12 @@ function send(json: string): void {
  * Python raises KeyboardInterrupt.
  */
 function readInput(prompt: string, password: boolean): string | undefined {
-  const buffer = options?.inputBuffer;
+  const buffer = init?.inputBuffer;
   if (!buffer) {
     return '\0error:input() needs a cross-origin isolated page (COOP/COEP headers); this page is not isolated.';
   }
   const header = new Int32Array(buffer, 0, 2);
-  const interrupt = options?.interruptBuffer ? new Uint8Array(options.interruptBuffer) : null;
+  const interrupt = init?.interruptBuffer ? new Uint8Array(init.interruptBuffer) : null;
   Atomics.store(header, 0, INPUT_WAITING);
   if (currentRun !== null) post({ anode: 'input', runId: currentRun, prompt, password });
   for (;;) {
@@ -104,7 +165,7 @@ function readInput(prompt: string, password: boolean): string | undefined {
  * Returns true when interrupted (the flag is consumed; Python raises KeyboardInterrupt itself).
  */
 function sleep(seconds: number): boolean {
-  const buffer = options?.interruptBuffer;
+  const buffer = init?.interruptBuffer;
   if (!buffer) return false;
   const flag = new Uint8Array(buffer);
   const word = new Int32Array(buffer, 0, 1);
@@ -165,11 +226,16 @@ const api: KernelWorkerApi = {
   async boot(opts: BootOptions): Promise<BootInfo> {
     options = opts;
     const t0 = performance.now();
-    const snapshot = readSnapshot(__PYODIDE_VERSION__);
-    const lockLoad = loadLockFile(opts.indexURL, opts.packageBaseURL);
-    const { loadPyodide } = (await import(/* @vite-ignore */ `${opts.indexURL}pyodide.mjs`)) as typeof import('pyodide');
+    const core = (file: string): Promise<Response> => hostFetch(`${opts.indexURL}${file}`);
+    // Everything Python needs to start is asked for at once; Pyodide picks the wasm and stdlib up by URL.
+    for (const file of ['pyodide.asm.wasm', 'python_stdlib.zip']) prefetched.set(`${opts.indexURL}${file}`, core(file));
+    const asm = importFromHost<{ default: unknown }>(core('pyodide.asm.mjs'));
+    const lockLoad = loadLockFile(opts.indexURL, opts.packageBaseURL, opts.defaultPackageBaseURL);
+    const { loadPyodide } = await importFromHost<typeof import('pyodide')>(core('pyodide.mjs'));
     const config = {
       indexURL: opts.indexURL,
+      // Pyodide would import its wasm glue from indexURL, which this origin cannot: it is already here.
+      createPyodideModule: (await asm).default,
       lockFileContents: lockLoad.then((l) => l.contents),
       packageBaseUrl: opts.packageBaseURL,
       // Part of the snapshot (os.environ lives in Python's memory): the same for every boot.
@@ -177,22 +243,22 @@ const api: KernelWorkerApi = {
       // Low-level writes (C extensions, os.write) that bypass sys.stdout still reach the cell.
       stdout: (text: string) => emit([{ type: 'stream', name: 'stdout', text: text + '\n' }]),
       stderr: (text: string) => emit([{ type: 'stream', name: 'stderr', text: text + '\n' }]),
-    };
+    } as Parameters<typeof loadPyodide>[0];
+    let made: Uint8Array | undefined;
     const fromScratch = async (): Promise<PyodideInterface> => {
       const fresh = await failOnLoadError(loadPyodide({ ...config, _makeSnapshot: true }));
-      // Now, before any code of ours runs in it; stored in the background.
-      void writeSnapshot(__PYODIDE_VERSION__, fresh.makeMemorySnapshot());
+      // Now, before any code of ours runs in it; the page stores it.
+      made = fresh.makeMemorySnapshot();
       return fresh;
     };
     let p: PyodideInterface;
     let startedFrom: BootInfo['startedFrom'] = 'scratch';
-    const stored = await snapshot;
-    if (stored) {
+    if (opts.snapshot) {
       try {
-        p = await failOnLoadError(loadPyodide({ ...config, _loadSnapshot: stored }));
+        p = await failOnLoadError(loadPyodide({ ...config, _loadSnapshot: opts.snapshot }));
         startedFrom = 'snapshot';
       } catch {
-        await dropSnapshot(__PYODIDE_VERSION__);
+        // A snapshot that does not restore is replaced by the one this boot makes.
         p = await fromScratch();
       }
     } else {
@@ -208,29 +274,32 @@ const api: KernelWorkerApi = {
     writePythonSources(p);
     p.runPython(`import sys\nif ${JSON.stringify(PY_ROOT)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PY_ROOT)})`);
     const mod = p.pyimport('anode_kernel') as unknown as PyKernel;
-    const info = JSON.parse(mod.setup(send, readInput, opts.interruptBuffer ? sleep : undefined)) as { python: string };
+    const interruptBuffer = init?.interruptBuffer;
+    const info = JSON.parse(mod.setup(send, readInput, interruptBuffer ? sleep : undefined)) as { python: string };
     // Only now: Python code run during boot must never see a stray SIGINT.
-    if (opts.interruptBuffer) {
-      new Uint8Array(opts.interruptBuffer)[0] = 0;
-      p.setInterruptBuffer(new Uint8Array(opts.interruptBuffer));
+    if (interruptBuffer) {
+      new Uint8Array(interruptBuffer)[0] = 0;
+      p.setInterruptBuffer(new Uint8Array(interruptBuffer));
     }
     pyodide = p;
     py = mod;
-    return {
+    const result: BootInfo = {
       pythonVersion: info.python,
       pyodideVersion: p.version,
       lockSource: lockInfo.source,
       ...(lockInfo.notice ? { notice: lockInfo.notice } : {}),
       startedFrom,
       timings: { python, ready: performance.now() - t0 },
+      ...(made ? { snapshot: made } : {}),
     };
+    return made ? Comlink.transfer(result, [made.buffer]) : result;
   },
 
   async run(code: string, runId: string): Promise<RunResult> {
     if (!pyodide || !py) throw new Error('The kernel has not booted');
     currentRun = runId;
     try {
-      const interrupt = options?.interruptBuffer ? new Uint8Array(options.interruptBuffer) : null;
+      const interrupt = init?.interruptBuffer ? new Uint8Array(init.interruptBuffer) : null;
       // An interrupt that arrived after the previous run ended must not hit this one.
       if (interrupt) interrupt[0] = 0;
       const failure = await loadImportedPackages(pyodide, py.transform_cell(code), lock, options!.packageBaseURL, (e) =>
@@ -252,7 +321,7 @@ const api: KernelWorkerApi = {
   async cancel(): Promise<void> {
     // This message is only handled while Python is parked in an await, so the SIGINT is ours to consume:
     // left set, it would fire inside cancel_running itself.
-    if (options?.interruptBuffer) new Uint8Array(options.interruptBuffer)[0] = 0;
+    if (init?.interruptBuffer) new Uint8Array(init.interruptBuffer)[0] = 0;
     py?.cancel_running();
   },
 
@@ -262,4 +331,17 @@ const api: KernelWorkerApi = {
   },
 };
 
-Comlink.expose(api);
+/** The sandbox frame's first message hands over the ports and buffers; nothing else is accepted from it. */
+function onInit(e: MessageEvent): void {
+  const data = e.data as Partial<WorkerInit> | null;
+  if (init || data?.anodeInit !== true || !(data.rpc instanceof MessagePort) || !(data.host instanceof MessagePort)) return;
+  self.removeEventListener('message', onInit);
+  init = data as WorkerInit;
+  init.host.onmessage = (m: MessageEvent<HostFetchReply>) => {
+    const pending = pendingHost.get(m.data.id);
+    pendingHost.delete(m.data.id);
+    pending?.resolve(m.data);
+  };
+  Comlink.expose(api, init.rpc);
+}
+self.addEventListener('message', onInit);

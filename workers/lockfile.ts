@@ -45,9 +45,9 @@ function withVendored(lock: Lockfile, indexURL: string): Lockfile {
 }
 
 /** Loads the bundled lock and, for a non-default package base, merges the mirror's lock over it. */
-export async function loadLockFile(indexURL: string, packageBaseURL: string): Promise<LoadedLock> {
+export async function loadLockFile(indexURL: string, packageBaseURL: string, defaultPackageBaseURL: string): Promise<LoadedLock> {
   const bundled = withVendored((await fetchJson(`${indexURL}pyodide-lock.json`)) as Lockfile, indexURL);
-  if (sameBase(packageBaseURL, __DEFAULT_PACKAGE_BASE__) || sameBase(packageBaseURL, indexURL)) {
+  if (sameBase(packageBaseURL, defaultPackageBaseURL) || sameBase(packageBaseURL, indexURL)) {
     return { contents: bundled, packages: bundled.packages as unknown as LockPackages, source: 'bundled' };
   }
   const url = `${packageBaseURL}pyodide-lock.json`;

@@ -1,19 +1,16 @@
 /**
- * The main-thread side of the Pyodide kernel: owns the worker (one worker is one Python process), wraps it in a
- * Comlink Remote, and turns its life into a status others can subscribe to. Interrupt writes SIGINT into a
- * SharedArrayBuffer Pyodide polls; input() replies go through another shared buffer the worker sleeps on.
+ * The main-thread side of the Pyodide kernel: owns the worker (one worker is one Python process) in the kernel
+ * sandbox (./sandbox.ts), wraps it in a Comlink Remote, and turns its life into a status others can subscribe to.
+ * Interrupt and input() replies are written by the sandbox frame into SharedArrayBuffers the worker polls and
+ * sleeps on. The page fetches Python's files for the worker (./host-fetch.ts) and keeps its memory snapshot.
  */
 import * as Comlink from 'comlink';
+import workerURL from '../../workers/kernel.worker.ts?worker&url';
 import { newId } from '../model';
-import {
-  INPUT_BUFFER_BYTES,
-  isWorkerMessage,
-  writeInputReply,
-  type CompletionResult,
-  type KernelWorkerApi,
-  type RunResult,
-  type WorkerMessage,
-} from './protocol';
+import { serveHostFetches } from './host-fetch';
+import { isWorkerMessage, type CompletionResult, type KernelWorkerApi, type RunResult, type WorkerMessage } from './protocol';
+import { createKernelSandbox, type KernelSandbox, type SandboxedWorker } from './sandbox';
+import { readSnapshot, writeSnapshot } from './snapshot';
 import { KernelLostError, type Kernel, type KernelStatusInfo, type RunHandlers } from './types';
 
 export interface KernelOptions {
@@ -25,7 +22,18 @@ export interface KernelOptions {
 
 /** After an interrupt, how long the code may take to stop before the kernel is restarted instead. */
 const INTERRUPT_GRACE_MS = 3000;
-const SIGINT = 2;
+
+let workerSource: Promise<string> | null = null;
+
+/** The built worker's code (the sandbox starts it from a blob); fetched once, again after a failure. */
+function loadWorkerSource(): Promise<string> {
+  workerSource ??= fetch(workerURL).then((res) => {
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return res.text();
+  });
+  workerSource.catch(() => (workerSource = null));
+  return workerSource;
+}
 
 function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
@@ -39,7 +47,7 @@ function errorText(e: unknown): string {
 
 interface Session {
   id: string;
-  worker: Worker;
+  worker: SandboxedWorker;
   remote: Comlink.Remote<KernelWorkerApi>;
   booted: Promise<boolean>;
   /** Rejects the run in progress when the session ends under it. */
@@ -48,18 +56,16 @@ interface Session {
   inputAbort: AbortController | null;
   /** The run whose events the worker is posting, and where they go. */
   active: { runId: string; handlers: RunHandlers } | null;
-  /**
-   * Per session, so a SIGINT left in an old worker's buffer can never hit a new interpreter's boot. Four bytes:
-   * Pyodide reads byte 0; time.sleep waits on the Int32 over it, so an interrupt wakes it at once.
-   */
-  interruptBuffer: SharedArrayBuffer | undefined;
-  inputBuffer: SharedArrayBuffer | undefined;
+  /** Whether this worker has shared buffers (interrupt and input()); per session, like the buffers themselves. */
+  isolated: boolean;
   /** Python never started in this session (its files could not be loaded, e.g. offline before they were cached). */
   bootFailed?: boolean;
 }
 
 class PyodideKernel implements Kernel {
-  private readonly isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+  /** The page's isolation until the sandbox says whether it got it too. */
+  private isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+  private readonly sandbox: KernelSandbox;
   private readonly listeners = new Set<(s: KernelStatusInfo) => void>();
   private status: KernelStatusInfo;
   private session: Session;
@@ -73,6 +79,7 @@ class PyodideKernel implements Kernel {
 
   constructor(private readonly options: KernelOptions) {
     this.status = { status: 'starting', isolated: this.isolated, sessionId: '' };
+    this.sandbox = createKernelSandbox(loadWorkerSource);
     this.session = this.spawn();
     globalThis.addEventListener?.('online', this.onOnline);
   }
@@ -89,36 +96,30 @@ class PyodideKernel implements Kernel {
 
   private spawn(reason?: string): Session {
     const id = newId();
-    const worker = new Worker(new URL('../../workers/kernel.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'anode-kernel',
-    });
-    const remote = Comlink.wrap<KernelWorkerApi>(worker);
-    const session: Session = {
-      id,
-      worker,
-      remote,
-      booted: Promise.resolve(false),
-      abortRun: null,
-      inputAbort: null,
-      active: null,
-      interruptBuffer: this.isolated ? new SharedArrayBuffer(4) : undefined,
-      inputBuffer: this.isolated ? new SharedArrayBuffer(INPUT_BUFFER_BYTES) : undefined,
-    };
+    const worker = this.sandbox.spawn();
+    const remote = Comlink.wrap<KernelWorkerApi>(worker.rpc);
+    const session: Session = { id, worker, remote, booted: Promise.resolve(false), abortRun: null, inputAbort: null, active: null, isolated: false };
     this.session = session;
-    worker.addEventListener('message', (e: MessageEvent) => {
+    worker.rpc.addEventListener('message', (e: MessageEvent) => {
       if (isWorkerMessage(e.data)) this.onWorkerMessage(session, e.data);
     });
+    worker.rpc.start();
+    const scope = { indexURL: withSlash(this.options.indexURL), packageBaseURL: withSlash(this.options.packageBaseURL) };
+    serveHostFetches(worker.host, scope);
     this.setStatus({ status: 'starting', ...(reason ? { reason } : {}) }, id);
-    worker.addEventListener('error', (e) => this.die(session, `The kernel worker failed: ${errorText(e)}`));
-    session.booted = remote
-      .boot({
-        indexURL: withSlash(this.options.indexURL),
-        packageBaseURL: withSlash(this.options.packageBaseURL),
-        ...(session.interruptBuffer ? { interruptBuffer: session.interruptBuffer } : {}),
-        ...(session.inputBuffer ? { inputBuffer: session.inputBuffer } : {}),
+    worker.onError((message) => this.die(session, `The kernel worker failed: ${message}`));
+    const snapshot = readSnapshot(__PYODIDE_VERSION__);
+    session.booted = worker.isolated
+      .then(async (isolated) => {
+        session.isolated = isolated;
+        this.isolated = isolated;
+        const stored = await snapshot;
+        const options = { ...scope, defaultPackageBaseURL: withSlash(__DEFAULT_PACKAGE_BASE__), ...(stored ? { snapshot: stored } : {}) };
+        return remote.boot(stored ? Comlink.transfer(options, [stored.buffer]) : options);
       })
       .then((info) => {
+        // Only a boot's own snapshot is kept: it was made before any code but Pyodide's ran in that worker.
+        if (info.snapshot) void writeSnapshot(__PYODIDE_VERSION__, info.snapshot);
         if (this.session !== session) return false;
         const notices = [reason, info.notice].filter(Boolean).join(' ');
         const boot = { ms: Math.round(info.timings.ready), from: info.startedFrom };
@@ -208,27 +209,25 @@ class PyodideKernel implements Kernel {
     }
     const abort = new AbortController();
     session.inputAbort = abort;
-    const buffer = session.inputBuffer;
     active.handlers.onInput(msg.prompt, msg.password, abort.signal).then(
       (text) => {
         if (session.inputAbort === abort) session.inputAbort = null;
-        if (buffer && !abort.signal.aborted) writeInputReply(buffer, text);
+        if (!abort.signal.aborted) session.worker.replyInput(text);
       },
-      () => buffer && writeInputReply(buffer, null),
+      () => session.worker.replyInput(null),
     );
   }
 
   async interrupt(): Promise<void> {
     const session = this.session;
     if (this.status.status !== 'busy') return;
-    if (!session.interruptBuffer) {
+    if (!session.isolated) {
       await this.restartWith(
         'This page is not cross-origin isolated, so the kernel could not be interrupted: it was restarted instead (variables are gone).',
       );
       return;
     }
-    new Uint8Array(session.interruptBuffer)[0] = SIGINT;
-    Atomics.notify(new Int32Array(session.interruptBuffer), 0);
+    session.worker.interrupt();
     session.inputAbort?.abort();
     // Code parked in an await (asyncio.sleep, a fetch) runs no bytecode to notice SIGINT: cancel its task.
     session.remote.cancel().catch(() => undefined);
@@ -268,12 +267,13 @@ class PyodideKernel implements Kernel {
   dispose(): void {
     globalThis.removeEventListener?.('online', this.onOnline);
     this.end(this.session, 'The kernel was shut down');
+    this.sandbox.dispose();
     this.listeners.clear();
   }
 }
 
 /**
- * Starts a Pyodide kernel in a module worker right away (call it at page open, in parallel with the UI).
+ * Starts a Pyodide kernel in the sandbox right away (call it at page open, in parallel with the UI).
  */
 export function createKernel(options: KernelOptions): Kernel {
   return new PyodideKernel(options);

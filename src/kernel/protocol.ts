@@ -26,19 +26,39 @@ export interface RunResult {
   executionCount: number;
 }
 
-/** What the worker needs to boot. Buffers are absent when the page is not cross-origin isolated. */
+/** What the worker needs to boot. */
 export interface BootOptions {
   /** Where Pyodide's core (pyodide.mjs, wasm, stdlib, lock file) is served, ending with `/`. */
   indexURL: string;
   /** Where packages (wheels) are fetched from, ending with `/`; may hold its own pyodide-lock.json. */
   packageBaseURL: string;
+  /** The build's default package base: with it, the bundled lock is used as is. */
+  defaultPackageBaseURL: string;
   /**
-   * Pyodide's interrupt buffer (4 bytes): the main thread writes 2 (SIGINT) into byte 0 and notifies the Int32
-   * at 0, which also wakes a time.sleep in progress.
+   * A memory snapshot of a fresh interpreter, made by an earlier boot: the page keeps it (the sandbox has no
+   * storage of its own) and hands it over, transferred.
    */
-  interruptBuffer?: SharedArrayBuffer;
+  snapshot?: Uint8Array;
+}
+
+/**
+ * The first message a kernel worker gets, from the sandbox frame that created it. The buffers are the frame's
+ * (a SharedArrayBuffer cannot cross into another origin's agent cluster, so the page asks the frame to write
+ * them) and are absent when the frame is not cross-origin isolated.
+ */
+export interface WorkerInit {
+  anodeInit: true;
+  /** Comlink's port ({@link KernelWorkerApi}) and the {@link WorkerMessage}s. */
+  rpc: MessagePort;
+  /** Files the page fetches for the kernel (src/kernel/host-fetch.ts). */
+  host: MessagePort;
+  /**
+   * Pyodide's interrupt buffer (4 bytes): the frame writes 2 (SIGINT) into byte 0 and notifies the Int32 at 0,
+   * which also wakes a time.sleep in progress.
+   */
+  interruptBuffer: SharedArrayBuffer | null;
   /** input() replies: see {@link INPUT_HEADER_BYTES}. */
-  inputBuffer?: SharedArrayBuffer;
+  inputBuffer: SharedArrayBuffer | null;
 }
 
 export interface BootInfo {
@@ -51,10 +71,12 @@ export interface BootInfo {
   startedFrom: 'snapshot' | 'scratch';
   /** Milliseconds in the worker from boot() to loadPyodide done, and to the kernel set up. */
   timings: { python: number; ready: number };
+  /** A snapshot made by this boot (before any code but Pyodide's ran), for the page to keep; transferred. */
+  snapshot?: Uint8Array;
 }
 
 /**
- * Messages the worker posts on its own port while a run is in progress. They travel on the same port as
+ * Messages the worker posts on its rpc port while a run is in progress. They travel on the same port as
  * Comlink's reply to `run`, so they always arrive before the run's result (messages on one port keep their
  * order; a Comlink callback proxy would use a second port and could lose that race).
  */
@@ -92,7 +114,7 @@ export interface KernelWorkerApi {
 
 /**
  * Layout of the input buffer: Int32 state word, Int32 byte length, then UTF-8 bytes. The worker sets state to
- * WAITING and sleeps on it with Atomics.wait; the main thread writes the reply and sets REPLIED (or CANCELLED).
+ * WAITING and sleeps on it with Atomics.wait; the sandbox frame writes the reply and sets REPLIED (or CANCELLED).
  */
 export const INPUT_HEADER_BYTES = 8;
 export const INPUT_BUFFER_BYTES = INPUT_HEADER_BYTES + (1 << 20);
@@ -100,19 +122,3 @@ export const INPUT_IDLE = 0;
 export const INPUT_WAITING = 1;
 export const INPUT_REPLIED = 2;
 export const INPUT_CANCELLED = 3;
-
-/** Main thread side: hands `text` to a worker blocked in input(). */
-export function writeInputReply(buffer: SharedArrayBuffer, text: string | null): void {
-  const header = new Int32Array(buffer, 0, 2);
-  if (text === null) {
-    Atomics.store(header, 0, INPUT_CANCELLED);
-  } else {
-    const bytes = new TextEncoder().encode(text);
-    const room = buffer.byteLength - INPUT_HEADER_BYTES;
-    const n = Math.min(bytes.length, room);
-    new Uint8Array(buffer, INPUT_HEADER_BYTES, n).set(bytes.subarray(0, n));
-    Atomics.store(header, 1, n);
-    Atomics.store(header, 0, INPUT_REPLIED);
-  }
-  Atomics.notify(header, 0);
-}

@@ -6,6 +6,9 @@ import traceback
 CELL_PREFIX = "Cell In["
 # The kernel's own Python files: never part of what the user is shown.
 _KERNEL_DIR = __file__.rsplit("/", 1)[0] + "/"
+# The kernel's JavaScript (Pyodide's glue, the worker) runs from blob URLs in the sandbox: its frames in a
+# JsException's traceback are the kernel's, not the user's.
+_KERNEL_JS = "blob:"
 
 RED = "\x1b[0;31m"
 GREEN = "\x1b[0;32m"
@@ -114,7 +117,7 @@ def _format_one(exc):
     name = type(exc).__name__
     if tb is not None:
         out.append(f"{BOLD_RED}{name}{RESET}{' ' * max(1, 42 - len(name))}Traceback (most recent call last)")
-        frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(_KERNEL_DIR)]
+        frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith((_KERNEL_DIR, _KERNEL_JS))]
         for item in _collapsed(frames):
             out.append(item if isinstance(item, str) else _frame_lines(item))
     if isinstance(exc, SyntaxError):

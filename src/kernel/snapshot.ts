@@ -3,10 +3,13 @@
  * start-up (unpacking and importing the standard library's bootstrap modules), which is most of a warm boot.
  * Measured on this kind of machine: loadPyodide 1.55 s plain, 0.28 s from a snapshot (reading 31 MB included).
  *
- * The snapshot is taken on a boot without one, right after loadPyodide and before any code of ours runs, as
- * Pyodide requires. It is specific to the Pyodide build, so the cache is named after its version; any failure to
- * read, restore or write one falls back to a plain boot (and drops the snapshot), so the worst case is today's
- * boot time. Pyodide's snapshot API is marked private: that fallback is what keeps an upgrade from breaking boot.
+ * The snapshot is taken by the worker on a boot without one (or whose snapshot failed to restore), right after
+ * loadPyodide and before any code of ours runs, as Pyodide requires, and returned with the boot's result. The page
+ * keeps it here, in the app's origin, which the sandboxed kernel cannot reach; and it accepts one only as a boot's
+ * result, never later, so code run in the kernel cannot plant an interpreter image for the next kernels to start
+ * from. It is specific to the Pyodide build, so the cache is named after its version; any failure to read,
+ * restore or write one falls back to a plain boot (which stores a new one), so the worst case is a plain boot.
+ * Pyodide's snapshot API is marked private: that fallback is what keeps an upgrade from breaking boot.
  */
 const PREFIX = 'anode-python-snapshot-';
 const KEY = 'https://anode.invalid/python-memory-snapshot';
@@ -43,10 +46,4 @@ export async function writeSnapshot(version: string, snapshot: Uint8Array): Prom
   } catch {
     // Quota exceeded or storage unavailable: the next boot is a plain one.
   }
-}
-
-/** Drops this version's snapshot (it failed to restore). */
-export async function dropSnapshot(version: string): Promise<void> {
-  if (!available()) return;
-  await caches.delete(cacheName(version)).catch(() => false);
 }
