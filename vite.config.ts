@@ -2,9 +2,10 @@
 import { defineConfig, type Plugin } from 'vite';
 import solid from 'vite-plugin-solid';
 import { VitePWA } from 'vite-plugin-pwa';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const pyodideDir = dirname(require.resolve('pyodide/package.json'));
@@ -42,6 +43,22 @@ function pyodideCore(): Plugin {
 }
 
 /**
+ * Subresource integrity for every precached file: the service worker's install fetches each with its hash, so what
+ * it caches (and serves from then on) is byte for byte what this build wrote, or nothing. Key order matters to
+ * scripts/vendor-packages.mjs, which updates the lock file's revision and integrity in sw.js.
+ */
+function withIntegrity(dist: () => string) {
+  return (entries: Array<{ url: string; revision: string | null; size: number }>) => ({
+    manifest: entries.map((e) => {
+      const file = join(dist(), e.url);
+      if (!existsSync(file)) return e;
+      const integrity = `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
+      return { revision: e.revision, url: e.url, integrity, size: e.size };
+    }),
+  });
+}
+
+/**
  * The package base URL as code. An absolute URL stays a string. A relative one (`./pyodide/packages/`, a vendored
  * build: scripts/vendor-packages.mjs) is resolved against the page's base at run time, so the same build works at
  * any sub-path. Only the page reads it: the kernel gets the resolved URL with its boot options.
@@ -50,6 +67,15 @@ function packageBaseDefine(raw: string): string {
   if (/^[a-z][a-z\d+.-]*:/i.test(raw) || raw.startsWith('/')) return JSON.stringify(raw);
   return `new URL(${JSON.stringify(raw)}, document.baseURI).href`;
 }
+
+/** The build's output folder, once Vite has resolved it (a test build may write elsewhere than dist/). */
+let outDir = 'dist';
+const captureOutDir: Plugin = {
+  name: 'anode-out-dir',
+  configResolved(config) {
+    outDir = resolve(config.root, config.build.outDir);
+  },
+};
 
 export default defineConfig({
   // Relative asset paths: the same build works at a domain's root and under any sub-path.
@@ -65,6 +91,7 @@ export default defineConfig({
   },
   plugins: [
     solid(),
+    captureOutDir,
     pyodideCore(),
     VitePWA({
       // Our own worker (src/pwa/sw.ts): generateSW cannot add the COOP/COEP headers static hosts lack, nor
@@ -99,6 +126,7 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
         // A classic script: registered without `type: 'module'`, so every browser with service workers runs it.
         rollupFormat: 'iife',
+        manifestTransforms: [withIntegrity(() => outDir)],
       },
     }),
   ],

@@ -97,16 +97,21 @@ async function download(url, expected) {
   return buf;
 }
 
-/** The service worker precaches the app's lock by revision (md5, as Workbox computes it): keep it true. */
+/**
+ * The service worker precaches the app's lock by revision (md5, as Workbox computes it) and checks it against its
+ * integrity (sha384, vite.config.ts): keep both true, or the worker would refuse to install.
+ */
 function updatePrecacheRevision(dist, file, content) {
   const sw = join(dist, 'sw.js');
   if (!existsSync(sw)) return false;
   const md5 = createHash('md5').update(content).digest('hex');
+  const sri = `sha384-${createHash('sha384').update(content).digest('base64')}`;
   const url = file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const text = readFileSync(sw, 'utf8');
   const next = text
     .replace(new RegExp(`("revision":")[0-9a-f]+(","url":"${url}")`), `$1${md5}$2`)
-    .replace(new RegExp(`("url":"${url}","revision":")[0-9a-f]+(")`), `$1${md5}$2`);
+    .replace(new RegExp(`("url":"${url}","revision":")[0-9a-f]+(")`), `$1${md5}$2`)
+    .replace(new RegExp(`("integrity":")[^"]+(","revision":"[0-9a-f]+","url":"${url}")`), `$1${sri}$2`);
   if (next !== text) writeFileSync(sw, next);
   return next !== text;
 }

@@ -6,7 +6,8 @@
  * Pyodide's file system at boot. One worker is one Python process: restart means a new worker.
  *
  * It cannot read the app's files itself (opaque origin, and no service worker sees its requests): Pyodide's core
- * and packages come through the page ({@link hostMayFetch}), everything else Python fetches goes to the network.
+ * and packages come from its host in the app's origin (src/kernel/host.worker.ts, {@link hostMayFetch}), and so
+ * does the stored interpreter snapshot; everything else Python fetches goes to the network.
  */
 import * as Comlink from 'comlink';
 import type { PyodideInterface } from 'pyodide';
@@ -25,7 +26,7 @@ import {
   type WorkerInit,
   type WorkerMessage,
 } from '../src/kernel/protocol';
-import { hostMayFetch, type HostFetchReply, type HostFetchRequest } from '../src/kernel/host-fetch';
+import { hostMayFetch, type HostReply, type HostRequest } from '../src/kernel/host-fetch';
 import { loadLockFile, type LockPackages } from './lockfile';
 import { loadImportedPackages } from './packages';
 
@@ -66,39 +67,48 @@ function post(message: WorkerMessage): void {
 }
 
 const networkFetch = self.fetch.bind(self);
-const pendingHost = new Map<number, { resolve: (r: HostFetchReply) => void }>();
+const pendingHost = new Map<number, (r: HostReply) => void>();
 let nextHostId = 1;
 /** Core files asked for ahead of Pyodide (started at boot), by URL: each is read once. */
 const prefetched = new Map<string, Promise<Response>>();
 
-function hostFetch(url: string, integrity?: string): Promise<Response> {
+function askHost(request: (id: number) => HostRequest): Promise<HostReply> {
   const host = init?.host;
-  if (!host) return Promise.reject(new TypeError('The kernel has no host to fetch from'));
+  if (!host) return Promise.reject(new TypeError('The kernel has no host'));
   const id = nextHostId++;
-  const reply = new Promise<HostFetchReply>((resolve) => pendingHost.set(id, { resolve }));
-  const request: HostFetchRequest = { fetch: { id, url, ...(integrity ? { integrity } : {}) } };
-  host.postMessage(request);
-  return reply.then((r) => {
+  const reply = new Promise<HostReply>((resolve) => pendingHost.set(id, resolve));
+  host.postMessage(request(id));
+  return reply;
+}
+
+function hostFetch(url: string, integrity?: string): Promise<Response> {
+  return askHost((id) => ({ fetch: { id, url, ...(integrity ? { integrity } : {}) } })).then((r) => {
     if ('error' in r) throw new TypeError(`Failed to fetch ${url}: ${r.error}`);
+    if (!('body' in r)) throw new TypeError(`Failed to fetch ${url}`);
     return new Response(r.body, { status: r.status, statusText: r.statusText, headers: { 'Content-Type': r.contentType } });
   });
 }
 
+/** The stored snapshot of a fresh interpreter, or null. */
+function hostSnapshot(): Promise<Uint8Array | null> {
+  return askHost((id) => ({ snapshot: { id } })).then((r) => ('snapshot' in r ? r.snapshot : null));
+}
+
 /**
- * Pyodide fetches its wasm, its standard library and packages with the global fetch: the files the page serves
- * for the kernel go through it, the rest (Python's own requests) to the network.
+ * Pyodide fetches its wasm, its standard library and packages with the global fetch: the files the app serves
+ * the kernel go to its host, the rest (Python's own requests) to the network.
  */
-self.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+self.fetch = (input: RequestInfo | URL, request?: RequestInit): Promise<Response> => {
   const url = input instanceof Request ? input.url : String(input);
-  if (options && (init?.method ?? 'GET').toUpperCase() === 'GET' && hostMayFetch(url, options)) {
+  if (options && (request?.method ?? 'GET').toUpperCase() === 'GET' && hostMayFetch(url, options)) {
     const early = prefetched.get(url);
     if (early) {
       prefetched.delete(url);
       return early;
     }
-    return hostFetch(url, init?.integrity);
+    return hostFetch(url, request?.integrity);
   }
-  return networkFetch(input, init);
+  return networkFetch(input, request);
 };
 
 /**
@@ -108,7 +118,7 @@ self.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =
  */
 Object.defineProperty(self, 'importScripts', { value: undefined, configurable: true });
 
-/** A module served by the page, imported from a blob URL (the opaque origin cannot import the app's URLs). */
+/** A module from the host, imported from a blob URL (the opaque origin cannot import the app's URLs). */
 async function importFromHost<T>(response: Promise<Response>): Promise<T> {
   const res = await response;
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -227,6 +237,7 @@ const api: KernelWorkerApi = {
     options = opts;
     const t0 = performance.now();
     const core = (file: string): Promise<Response> => hostFetch(`${opts.indexURL}${file}`);
+    const snapshot = hostSnapshot();
     // Everything Python needs to start is asked for at once; Pyodide picks the wasm and stdlib up by URL.
     for (const file of ['pyodide.asm.wasm', 'python_stdlib.zip']) prefetched.set(`${opts.indexURL}${file}`, core(file));
     const asm = importFromHost<{ default: unknown }>(core('pyodide.asm.mjs'));
@@ -253,9 +264,10 @@ const api: KernelWorkerApi = {
     };
     let p: PyodideInterface;
     let startedFrom: BootInfo['startedFrom'] = 'scratch';
-    if (opts.snapshot) {
+    const stored = await snapshot;
+    if (stored) {
       try {
-        p = await failOnLoadError(loadPyodide({ ...config, _loadSnapshot: opts.snapshot }));
+        p = await failOnLoadError(loadPyodide({ ...config, _loadSnapshot: stored }));
         startedFrom = 'snapshot';
       } catch {
         // A snapshot that does not restore is replaced by the one this boot makes.
@@ -337,10 +349,10 @@ function onInit(e: MessageEvent): void {
   if (init || data?.anodeInit !== true || !(data.rpc instanceof MessagePort) || !(data.host instanceof MessagePort)) return;
   self.removeEventListener('message', onInit);
   init = data as WorkerInit;
-  init.host.onmessage = (m: MessageEvent<HostFetchReply>) => {
-    const pending = pendingHost.get(m.data.id);
+  init.host.onmessage = (m: MessageEvent<HostReply>) => {
+    const resolve = pendingHost.get(m.data.id);
     pendingHost.delete(m.data.id);
-    pending?.resolve(m.data);
+    resolve?.(m.data);
   };
   Comlink.expose(api, init.rpc);
 }

@@ -2,15 +2,16 @@
  * The main-thread side of the Pyodide kernel: owns the worker (one worker is one Python process) in the kernel
  * sandbox (./sandbox.ts), wraps it in a Comlink Remote, and turns its life into a status others can subscribe to.
  * Interrupt and input() replies are written by the sandbox frame into SharedArrayBuffers the worker polls and
- * sleeps on. The page fetches Python's files for the worker (./host-fetch.ts) and keeps its memory snapshot.
+ * sleeps on. A host worker in the app's origin fetches Python's files for it and hands it the stored memory
+ * snapshot (./host.worker.ts); the page stores the snapshot a boot made.
  */
 import * as Comlink from 'comlink';
 import workerURL from '../../workers/kernel.worker.ts?worker&url';
 import { newId } from '../model';
-import { serveHostFetches } from './host-fetch';
+import type { HostAssignment } from './host.worker';
 import { isWorkerMessage, type CompletionResult, type KernelWorkerApi, type RunResult, type WorkerMessage } from './protocol';
 import { createKernelSandbox, type KernelSandbox, type SandboxedWorker } from './sandbox';
-import { readSnapshot, writeSnapshot } from './snapshot';
+import { writeSnapshot } from './snapshot';
 import { KernelLostError, type Kernel, type KernelStatusInfo, type RunHandlers } from './types';
 
 export interface KernelOptions {
@@ -40,9 +41,7 @@ function withSlash(url: string): string {
 }
 
 function errorText(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  if (e instanceof ErrorEvent) return e.message || 'the kernel worker failed to load';
-  return String(e);
+  return e instanceof Error ? e.message : String(e);
 }
 
 interface Session {
@@ -66,6 +65,8 @@ class PyodideKernel implements Kernel {
   /** The page's isolation until the sandbox says whether it got it too. */
   private isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
   private readonly sandbox: KernelSandbox;
+  /** Answers the kernel's file and snapshot requests (./host.worker.ts); one for every session. */
+  private readonly host = new Worker(new URL('./host.worker.ts', import.meta.url), { type: 'module', name: 'anode-kernel-host' });
   private readonly listeners = new Set<(s: KernelStatusInfo) => void>();
   private status: KernelStatusInfo;
   private session: Session;
@@ -105,18 +106,16 @@ class PyodideKernel implements Kernel {
     });
     worker.rpc.start();
     const scope = { indexURL: withSlash(this.options.indexURL), packageBaseURL: withSlash(this.options.packageBaseURL) };
-    serveHostFetches(worker.host, scope);
+    this.host.postMessage({ port: worker.host, scope } satisfies HostAssignment, [worker.host]);
     this.setStatus({ status: 'starting', ...(reason ? { reason } : {}) }, id);
     worker.onError((message) => this.die(session, `The kernel worker failed: ${message}`));
-    const snapshot = readSnapshot(__PYODIDE_VERSION__);
-    session.booted = worker.isolated
-      .then(async (isolated) => {
-        session.isolated = isolated;
-        this.isolated = isolated;
-        const stored = await snapshot;
-        const options = { ...scope, defaultPackageBaseURL: withSlash(__DEFAULT_PACKAGE_BASE__), ...(stored ? { snapshot: stored } : {}) };
-        return remote.boot(stored ? Comlink.transfer(options, [stored.buffer]) : options);
-      })
+    void worker.isolated.then((isolated) => {
+      session.isolated = isolated;
+      this.isolated = isolated;
+    });
+    // Sent at once: the message waits in the port until the sandbox has started the worker.
+    session.booted = remote
+      .boot({ ...scope, defaultPackageBaseURL: withSlash(__DEFAULT_PACKAGE_BASE__) })
       .then((info) => {
         // Only a boot's own snapshot is kept: it was made before any code but Pyodide's ran in that worker.
         if (info.snapshot) void writeSnapshot(__PYODIDE_VERSION__, info.snapshot);
@@ -268,6 +267,7 @@ class PyodideKernel implements Kernel {
     globalThis.removeEventListener?.('online', this.onOnline);
     this.end(this.session, 'The kernel was shut down');
     this.sandbox.dispose();
+    this.host.terminate();
     this.listeners.clear();
   }
 }

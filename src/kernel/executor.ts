@@ -52,6 +52,11 @@ export interface ExecutorOptions {
   isExecutor?: () => boolean;
   /** Lets the caller say "ask isExecutor again" (election changed); returns an unsubscribe function. */
   onExecutorChange?: (recheck: () => void) => () => void;
+  /**
+   * Whether a queued run may execute here (consent to run other people's code): true, false (it stays queued and
+   * this loop stops taking runs), or a promise while the user decides.
+   */
+  mayRun?: (run: RunRecord) => boolean | Promise<boolean>;
   /** Handlers by cell type, over the defaults (code on the kernel; ai and sql not available yet). */
   handlers?: Partial<Record<CellType, CellHandler>>;
   /** Stream coalescing interval, for tests. */
@@ -186,6 +191,12 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
         if (!next) break;
         if (status.status === 'dead') {
           failDead(next, status.reason ?? 'the kernel died');
+          continue;
+        }
+        const verdict = options.mayRun?.(next) ?? true;
+        if (verdict !== true) {
+          if (verdict === false || !(await verdict)) break;
+          // The queue and the election may have changed while the user decided: look again.
           continue;
         }
         if (!claimRun(doc, next.id, me, EXECUTOR)) continue;

@@ -1,11 +1,12 @@
 /**
  * The files the app fetches on the sandboxed kernel's behalf. The kernel runs in an opaque origin: it cannot read
  * the app's own URLs, and the service worker (which caches Python's core and packages for offline use) does not
- * see its requests. So the kernel asks the page for exactly the files Python needs to start and to load packages,
- * and the page fetches them through its service worker. Anything else the kernel fetches goes straight to the
- * network from its own origin (CORS applies, and the app's origin answers nothing to it).
+ * see its requests. So the kernel asks its host (./host.worker.ts, in the app's origin) for exactly the files
+ * Python needs to start and to load packages, and the host fetches them through the service worker. Anything else
+ * the kernel fetches goes straight to the network from its own origin (CORS applies, and the app's origin answers
+ * nothing to it).
  *
- * Shared by both sides: the worker routes matching URLs here; the page is the authority and checks them again.
+ * Shared by both sides: the kernel routes matching URLs here; the host is the authority and checks them again.
  */
 
 /** Pyodide's core, as the app serves it under its index URL. */
@@ -44,26 +45,32 @@ export function hostMayFetch(url: string, scope: HostFetchScope): boolean {
   return false;
 }
 
-/** Worker to page, on the host port. */
-export interface HostFetchRequest {
-  fetch: { id: number; url: string; integrity?: string };
-}
+/** Kernel to host, on the host port: a file, or the stored interpreter snapshot (the app keeps it). */
+export type HostRequest = { fetch: { id: number; url: string; integrity?: string } } | { snapshot: { id: number } };
 
-/** Page to worker: the response, its body transferred. */
-export type HostFetchReply =
+/** Host to kernel: the response (its body transferred), or the snapshot (null when there is none). */
+export type HostReply =
   | { id: number; status: number; statusText: string; contentType: string; body: ArrayBuffer }
+  | { id: number; snapshot: Uint8Array | null }
   | { id: number; error: string };
 
 /**
- * The page's side: answers the kernel's file requests on `port`, for the files {@link hostMayFetch} allows
- * (through the service worker, so they come from its caches offline). Anything else gets an error, never a body.
+ * The host's side: answers the kernel's requests on `port`: the files {@link hostMayFetch} allows (through the
+ * service worker, so they come from its caches offline; anything else gets an error, never a body), and the
+ * stored snapshot, read while the worker loads Python's files.
  */
-export function serveHostFetches(port: MessagePort, scope: HostFetchScope): void {
-  port.onmessage = (e: MessageEvent<HostFetchRequest>) => {
-    const req = e.data?.fetch;
+export function serveHost(port: MessagePort, scope: HostFetchScope, snapshot: () => Promise<Uint8Array | null>): void {
+  port.onmessage = (e: MessageEvent<HostRequest>) => {
+    const reply = (r: HostReply, transfer: Transferable[] = []): void => port.postMessage(r, transfer);
+    const data = e.data;
+    if (data && 'snapshot' in data && typeof data.snapshot?.id === 'number') {
+      const { id } = data.snapshot;
+      void snapshot().then((s) => reply({ id, snapshot: s }, s ? [s.buffer] : []));
+      return;
+    }
+    const req = data && 'fetch' in data ? data.fetch : null;
     if (!req || typeof req.id !== 'number' || typeof req.url !== 'string') return;
     const { id, url } = req;
-    const reply = (r: HostFetchReply, transfer: Transferable[] = []): void => port.postMessage(r, transfer);
     if (!hostMayFetch(url, scope)) {
       reply({ id, error: 'the app serves the kernel only Python and its packages' });
       return;

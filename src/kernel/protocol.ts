@@ -34,11 +34,6 @@ export interface BootOptions {
   packageBaseURL: string;
   /** The build's default package base: with it, the bundled lock is used as is. */
   defaultPackageBaseURL: string;
-  /**
-   * A memory snapshot of a fresh interpreter, made by an earlier boot: the page keeps it (the sandbox has no
-   * storage of its own) and hands it over, transferred.
-   */
-  snapshot?: Uint8Array;
 }
 
 /**
@@ -50,7 +45,10 @@ export interface WorkerInit {
   anodeInit: true;
   /** Comlink's port ({@link KernelWorkerApi}) and the {@link WorkerMessage}s. */
   rpc: MessagePort;
-  /** Files the page fetches for the kernel (src/kernel/host-fetch.ts). */
+  /**
+   * Files the page fetches for the kernel, and the memory snapshot of a fresh interpreter made by an earlier boot,
+   * which the page keeps since the sandbox has no storage of its own (src/kernel/host-fetch.ts).
+   */
   host: MessagePort;
   /**
    * Pyodide's interrupt buffer (4 bytes): the frame writes 2 (SIGINT) into byte 0 and notifies the Int32 at 0,

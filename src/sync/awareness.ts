@@ -172,10 +172,18 @@ export class Presence {
     if (this.awareness.getLocalState()?.cell !== cellId) this.awareness.setLocalStateField('cell', cellId);
   }
 
-  /** Opts this machine in or out of running code for the room; remembered on the device. */
-  setOffersExecution(offers: boolean): void {
-    saveOffersExecution(offers, this.store);
+  /**
+   * Opts this machine in or out of running code for the room; remembered on the device unless `remember` is
+   * false (a refusal for one room: src/sync/consent.ts).
+   */
+  setOffersExecution(offers: boolean, { remember = true }: { remember?: boolean } = {}): void {
+    if (remember) saveOffersExecution(offers, this.store);
     this.awareness.setLocalStateField('offersExecution', offers);
+  }
+
+  /** The device setting "Run code for others", whatever this room was told. */
+  deviceOffersExecution(): boolean {
+    return loadOffersExecution(this.store);
   }
 
   /** Reports this machine's kernel readiness (the executor loop calls this as its kernel boots or fails). */

@@ -7,3 +7,4 @@ export * from './room';
 export * from './awareness';
 export * from './election';
 export * from './handover';
+export * from './consent';

@@ -3,6 +3,7 @@
  */
 import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
 import { shareLinkFor, type RoomStatus } from '../sync';
+import { ConsentPrompt } from './ConsentPrompt';
 import { Dialog } from './Dialog';
 import type { NotebookSession } from './session';
 import { usePeers, useRole } from './presence';
@@ -70,6 +71,7 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
           {executorText()}
         </span>
       </Show>
+      <ConsentPrompt session={session} />
       <Show when={status()}>
         {(s) => (
           <span class="room-status" data-testid="room-status" data-signaling={s().signaling}>

@@ -7,6 +7,8 @@ import * as Y from 'yjs';
 import { LOCAL, kernelMap, newId, readKernelControl, readMeta, requestKernelControl, schemaProblem, type Actor, type NotebookMeta } from '../model';
 import { startExecutor, type Kernel } from '../kernel';
 import {
+  ExecutionConsent,
+  trackLocalRuns,
   isStoredLocally,
   openLocalStore,
   Presence,
@@ -15,6 +17,7 @@ import {
   roomOf,
   type ExecutorElection,
   type ExecutorRole,
+  type LocalRuns,
   type LocalStore,
   type NotebookRoom,
   type RoomKey,
@@ -32,6 +35,10 @@ export class NotebookSession {
   readonly presence: Presence;
   election: ExecutorElection;
   room: NotebookRoom | null = null;
+  /** In a room: this device's consent to run other peers' code (asked once per room). */
+  consent: ExecutionConsent | null = null;
+  private readonly localRuns: LocalRuns;
+  private readonly consentListeners = new Set<(consent: ExecutionConsent | null) => void>();
   /** The room being joined or joined (y-webrtc loads on first use), so that two shares join once. */
   private joining: Promise<NotebookRoom> | null = null;
   private destroyed = false;
@@ -48,6 +55,8 @@ export class NotebookSession {
   ) {
     this.presence = presence;
     this.room = room;
+    // Before anything can queue a run: which runs this tab asked for is known only from here.
+    this.localRuns = trackLocalRuns(doc);
     if (room) this.joining = Promise.resolve(room);
     const syncKernel = (): void => {
       const s = kernel.getStatus().status;
@@ -73,6 +82,12 @@ export class NotebookSession {
 
   private startElection(room: NotebookRoom | null): ExecutorElection {
     const { doc, kernel } = this;
+    if (room && this.consent?.room !== room.name) {
+      this.consent?.destroy();
+      this.consent = new ExecutionConsent(room.name, this.presence, this.localRuns);
+      this.consentListeners.forEach((fn) => fn(this.consent));
+    }
+    const consent = this.consent;
     return startExecutorElection({
       doc,
       presence: this.presence,
@@ -83,6 +98,7 @@ export class NotebookSession {
         kernelOwner = this.id;
         return startExecutor(doc, kernel, t.me, {
           isExecutor: t.mayExecute,
+          ...(consent ? { mayRun: (run) => consent.mayRun(run) } : {}),
           onExecutorChange: (recheck) => t.onRoleChange(() => recheck()),
         });
       },
@@ -181,6 +197,12 @@ export class NotebookSession {
     return { client: this.doc.clientID, name: this.presence.local().user.name };
   }
 
+  /** Calls `fn` when the notebook becomes a room and gets its consent object. */
+  onConsent(fn: (consent: ExecutionConsent | null) => void): () => void {
+    this.consentListeners.add(fn);
+    return () => this.consentListeners.delete(fn);
+  }
+
   onRoleChange(fn: (role: ExecutorRole) => void): () => void {
     this.onRole.add(fn);
     return () => this.onRole.delete(fn);
@@ -190,6 +212,8 @@ export class NotebookSession {
     this.destroyed = true;
     this.offLibrary();
     this.election.destroy();
+    this.consent?.destroy();
+    this.localRuns.destroy();
     this.room?.destroy();
     this.presence.destroy();
     this.store.destroy();

@@ -199,6 +199,8 @@ async function appBench() {
     const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
     await context.addInitScript(
       ({ signaling, user }) => {
+        // The app's page only: sandboxed frames (the kernel's, outputs) have no storage.
+        if (window !== window.top) return;
         localStorage.setItem('anode.signaling', signaling);
         localStorage.setItem('anode.user', JSON.stringify(user));
       },

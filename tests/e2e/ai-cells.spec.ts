@@ -34,6 +34,8 @@ async function openNotebook(page: Page, opts: { key?: string | null } = {}): Pro
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.addInitScript(
     ({ keys, key, baseURL }) => {
+      // The app's page only: sandboxed frames (the kernel's, outputs) have no storage.
+      if (window !== window.top) return;
       // Once per tab: a later reload must see what the user changed in Settings.
       if (sessionStorage.getItem('ai-e2e-seeded')) return;
       sessionStorage.setItem('ai-e2e-seeded', '1');

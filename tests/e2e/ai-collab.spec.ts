@@ -32,6 +32,8 @@ async function person(browser: Browser, name: string, key: string | null): Promi
   contexts.push(context);
   await context.addInitScript(
     ({ signaling, user, keys, key, baseURL }) => {
+      // The app's page only: sandboxed frames (the kernel's, outputs) have no storage.
+      if (window !== window.top) return;
       localStorage.setItem('anode.signaling', signaling);
       localStorage.setItem('anode.user', JSON.stringify(user));
       localStorage.setItem(keys.baseURL, baseURL);

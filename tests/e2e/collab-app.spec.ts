@@ -27,6 +27,8 @@ async function person(browser: Browser, name: string, color: string): Promise<Pa
   contexts.push(context);
   await context.addInitScript(
     ({ signaling, user }) => {
+      // The app's page only: sandboxed frames (the kernel's, outputs) have no storage.
+      if (window !== window.top) return;
       localStorage.setItem('anode.signaling', signaling);
       localStorage.setItem('anode.user', JSON.stringify(user));
     },
@@ -73,6 +75,13 @@ async function shareNewNotebook(ada: Page): Promise<string> {
   return link;
 }
 
+/** The executor's user answers the once-per-room question before a peer's code first runs in their browser. */
+async function allowPeerCode(page: Page, asker: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: `Run code from ${asker} in your browser?` });
+  await expect(dialog).toBeVisible({ timeout: UI_TIMEOUT });
+  await dialog.getByRole('button', { name: 'Run code from others' }).click();
+}
+
 async function join(page: Page, link: string): Promise<void> {
   await page.goto(link);
   await expect(cell(page).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
@@ -107,6 +116,7 @@ test('Bob runs a cell and sees the output computed in Ada’s browser; when Ada 
 
   await setSource(bob, 'print(6 * 7)');
   await bob.keyboard.press('Control+Enter');
+  await allowPeerCode(ada, 'Bob');
   await expect(cell(bob).locator('.outputs')).toContainText('42', { timeout: KERNEL_TIMEOUT });
   await expect(cell(ada).locator('.outputs')).toContainText('42', { timeout: UI_TIMEOUT });
   // Ada sees who asked; Bob, who asked himself, does not see his own name.
@@ -147,6 +157,7 @@ test('three people: when the executor leaves, exactly one of the other two runs 
 
   await setSource(cy, 'print(3 * 3)');
   await cy.keyboard.press('Control+Enter');
+  if ((await named(bob)) === 'Code runs in your browser') await allowPeerCode(bob, 'Cy');
   await expect(cell(cy).locator('.outputs')).toContainText('9', { timeout: KERNEL_TIMEOUT });
   await expect(cell(bob).locator('.outputs')).toContainText('9', { timeout: UI_TIMEOUT });
 });

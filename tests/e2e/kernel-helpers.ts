@@ -14,7 +14,8 @@ export function kernelStatus(page: Page): Locator {
 /** Opens the app on a fresh notebook and waits for the kernel to be ready. */
 export async function openNotebook(page: Page, init?: { packageBaseURL?: string }): Promise<void> {
   if (init?.packageBaseURL) {
-    await page.addInitScript((url) => localStorage.setItem('anode.packageBaseURL', url), init.packageBaseURL);
+    // The app's page only: sandboxed frames (the kernel's, outputs) have no storage.
+    await page.addInitScript((url) => window === window.top && localStorage.setItem('anode.packageBaseURL', url), init.packageBaseURL);
   }
   // Restart asks for confirmation in some UIs: a test that restarts means it.
   page.on('dialog', (d) => void d.accept());
