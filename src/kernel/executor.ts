@@ -185,7 +185,6 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
     try {
       while (!stopped && isExecutor()) {
         const status = kernel.getStatus();
-        if (status.status === 'starting') break; // resumed by the status change to idle or dead
         const runs = liveRuns(doc);
         const next = runs.find((r) => r.state === 'queued');
         if (!next) break;
@@ -193,12 +192,14 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
           failDead(next, status.reason ?? 'the kernel died');
           continue;
         }
+        // Asked while Python may still be starting: the user answers meanwhile.
         const verdict = options.mayRun?.(next) ?? true;
         if (verdict !== true) {
           if (verdict === false || !(await verdict)) break;
           // The queue and the election may have changed while the user decided: look again.
           continue;
         }
+        if (status.status === 'starting') break; // resumed by the status change to idle or dead
         if (!claimRun(doc, next.id, me, EXECUTOR)) continue;
         await execute({ ...next, state: 'running' });
       }

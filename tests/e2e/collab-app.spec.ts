@@ -78,7 +78,8 @@ async function shareNewNotebook(ada: Page): Promise<string> {
 /** The executor's user answers the once-per-room question before a peer's code first runs in their browser. */
 async function allowPeerCode(page: Page, asker: string): Promise<void> {
   const dialog = page.getByRole('dialog', { name: `Run code from ${asker} in your browser?` });
-  await expect(dialog).toBeVisible({ timeout: UI_TIMEOUT });
+  // Asked once the executor sees the run, even while its Python is still starting.
+  await expect(dialog).toBeVisible({ timeout: KERNEL_TIMEOUT });
   await dialog.getByRole('button', { name: 'Run code from others' }).click();
 }
 

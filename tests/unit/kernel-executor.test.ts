@@ -300,6 +300,48 @@ describe('executor', () => {
     expect(k.ran).toEqual(['x']);
   });
 
+  it('asks whether a run may execute here while Python starts; a refusal leaves it queued and takes nothing more', async () => {
+    const { doc, ids } = notebook(['mine', 'theirs']);
+    const k = new FakeKernel();
+    k.status = { status: 'starting', isolated: true, sessionId: 's1' };
+    const asked: string[] = [];
+    let answer!: (ok: boolean) => void;
+    const stop = startExecutor(doc, k, ME, {
+      mayRun: (run) => {
+        asked.push(run.source);
+        if (run.source === 'mine') return true;
+        return new Promise<boolean>((r) => (answer = r));
+      },
+    });
+    requestRun(doc, ids[1]!, { client: 2, name: 'Bob' }, LOCAL);
+    await tick();
+    expect(asked).toEqual(['theirs']); // before the kernel is ready
+    k.set({ status: 'idle' });
+    answer(false);
+    await tick();
+    await tick();
+    expect(k.ran).toEqual([]);
+    expect(liveRuns(doc).map((r) => r.state)).toEqual(['queued']);
+    stop();
+  });
+
+  it('runs a peer’s run once the user allowed it', async () => {
+    const { doc, ids } = notebook(['theirs']);
+    const k = new FakeKernel();
+    let allowed = false;
+    let answer!: (ok: boolean) => void;
+    const question = new Promise<boolean>((r) => (answer = r));
+    // As src/sync/consent.ts answers: a promise until decided, then at once.
+    startExecutor(doc, k, ME, { mayRun: () => allowed || question });
+    requestRun(doc, ids[0]!, { client: 2, name: 'Bob' }, LOCAL);
+    await tick();
+    expect(k.ran).toEqual([]);
+    allowed = true;
+    answer(true);
+    await drained(doc);
+    expect(k.ran).toEqual(['theirs']);
+  });
+
   it('AI and SQL cells finish with a clear "not available yet" error', async () => {
     const { doc, ids } = notebook([
       { type: 'ai', source: 'plot it' },
