@@ -203,23 +203,30 @@ function writePythonSources(p: PyodideInterface): void {
 /**
  * Pyodide leaves loadPyodide pending forever when it cannot fetch its binary: the failure surfaces only as an
  * unhandled rejection, or (depending on timing) only as Emscripten's "wasm instantiation failed!" on the console.
- * During boot, either fails the boot, so that the page can say so.
+ * During boot, either fails the boot, so that the page can say so; so does a failure of one of `files` (Python's
+ * files, asked for ahead of Pyodide: Pyodide swallows their failure the same way).
  */
-function failOnLoadError<T>(work: Promise<T>): Promise<T> {
+function failOnLoadError<T>(work: Promise<T>, files: Promise<unknown>): Promise<T> {
   let off = (): void => {};
   const failed = new Promise<never>((_, reject) => {
     const fail = (reason: string): void =>
       reject(new Error(`${reason}. Python's files could not be loaded: check the connection, then restart the kernel.`));
     const onRejection = (e: PromiseRejectionEvent): void => fail(e.reason instanceof Error ? e.reason.message : String(e.reason));
-    const consoleError = console.error;
-    console.error = (...args: unknown[]): void => {
-      consoleError.apply(console, args);
-      if (typeof args[0] === 'string' && args[0].startsWith('wasm instantiation failed')) fail(args[0]);
-    };
+    const { error, warn } = console;
+    const watch =
+      (log: (...args: unknown[]) => void) =>
+      (...args: unknown[]): void => {
+        log.apply(console, args);
+        if (typeof args[0] === 'string' && args[0].startsWith('wasm instantiation failed')) fail(args[0]);
+      };
+    console.error = watch(error);
+    console.warn = watch(warn);
     self.addEventListener('unhandledrejection', onRejection);
+    files.catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
     off = () => {
       self.removeEventListener('unhandledrejection', onRejection);
-      console.error = consoleError;
+      console.error = error;
+      console.warn = warn;
     };
   });
   return Promise.race([work, failed]).finally(off);
@@ -236,10 +243,21 @@ const api: KernelWorkerApi = {
   async boot(opts: BootOptions): Promise<BootInfo> {
     options = opts;
     const t0 = performance.now();
-    const core = (file: string): Promise<Response> => hostFetch(`${opts.indexURL}${file}`);
+    const core = (file: string): Promise<Response> =>
+      hostFetch(`${opts.indexURL}${file}`).then((res) => {
+        if (!res.ok) throw new Error(`${file}: HTTP ${res.status}`);
+        return res;
+      });
     const snapshot = hostSnapshot();
     // Everything Python needs to start is asked for at once; Pyodide picks the wasm and stdlib up by URL.
-    for (const file of ['pyodide.asm.wasm', 'python_stdlib.zip']) prefetched.set(`${opts.indexURL}${file}`, core(file));
+    const early = ['pyodide.asm.wasm', 'python_stdlib.zip'].map((file) => {
+      const res = core(file);
+      prefetched.set(`${opts.indexURL}${file}`, res);
+      return res;
+    });
+    // Seen to fail before Pyodide asks for them: handled here, reported by failOnLoadError.
+    const files = Promise.all(early);
+    files.catch(() => undefined);
     const asm = importFromHost<{ default: unknown }>(core('pyodide.asm.mjs'));
     const lockLoad = loadLockFile(opts.indexURL, opts.packageBaseURL, opts.defaultPackageBaseURL);
     const { loadPyodide } = await importFromHost<typeof import('pyodide')>(core('pyodide.mjs'));
@@ -257,7 +275,7 @@ const api: KernelWorkerApi = {
     } as Parameters<typeof loadPyodide>[0];
     let made: Uint8Array | undefined;
     const fromScratch = async (): Promise<PyodideInterface> => {
-      const fresh = await failOnLoadError(loadPyodide({ ...config, _makeSnapshot: true }));
+      const fresh = await failOnLoadError(loadPyodide({ ...config, _makeSnapshot: true }), files);
       // Now, before any code of ours runs in it; the page stores it.
       made = fresh.makeMemorySnapshot();
       return fresh;
@@ -267,7 +285,7 @@ const api: KernelWorkerApi = {
     const stored = await snapshot;
     if (stored) {
       try {
-        p = await failOnLoadError(loadPyodide({ ...config, _loadSnapshot: stored }));
+        p = await failOnLoadError(loadPyodide({ ...config, _loadSnapshot: stored }), files);
         startedFrom = 'snapshot';
       } catch {
         // A snapshot that does not restore is replaced by the one this boot makes.
