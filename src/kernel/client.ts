@@ -226,10 +226,11 @@ class PyodideKernel implements Kernel {
       );
       return;
     }
-    session.worker.interrupt();
+    const written = session.worker.interrupt();
     session.inputAbort?.abort();
-    // Code parked in an await (asyncio.sleep, a fetch) runs no bytecode to notice SIGINT: cancel its task.
-    session.remote.cancel().catch(() => undefined);
+    // Code parked in an await (asyncio.sleep, a fetch) runs no bytecode to notice SIGINT: cancel its task. Only
+    // once the frame wrote SIGINT: the worker's cancel consumes it, and a SIGINT landing after would hit later code.
+    void written.then(() => session.remote.cancel().catch(() => undefined));
     const stopped = await Promise.race([
       this.queue.then(() => true),
       new Promise<boolean>((r) => setTimeout(() => r(false), INTERRUPT_GRACE_MS)),

@@ -15,7 +15,7 @@ export interface HostAssignment {
 
 self.addEventListener('message', (e: MessageEvent<HostAssignment>) => {
   const { port, scope } = e.data;
-  // Read at once: the kernel asks for it as soon as it starts, and fetches Python's files meanwhile.
-  const snapshot = readSnapshot(__PYODIDE_VERSION__);
-  serveHost(port, scope, () => snapshot);
+  // Read when asked (the kernel asks as it starts, and fetches Python's files meanwhile): nothing of 31 MB is kept
+  // for a kernel that died before asking.
+  serveHost(port, scope, () => readSnapshot(__PYODIDE_VERSION__));
 });

@@ -29,8 +29,8 @@ export interface SandboxedWorker {
   host: MessagePort;
   /** Whether the worker got shared buffers (interrupt and input() work), known once it is spawned. */
   isolated: Promise<boolean>;
-  /** Sets SIGINT in the interrupt buffer and wakes a sleep. */
-  interrupt(): void;
+  /** Sets SIGINT in the interrupt buffer and wakes a sleep; resolves once the frame has written it. */
+  interrupt(): Promise<void>;
   /** Answers a pending input() (null: withdrawn; Python raises KeyboardInterrupt). */
   replyInput(text: string | null): void;
   terminate(): void;
@@ -58,7 +58,7 @@ type FrameCommand =
   | { terminate: number };
 
 /** Frame to page. */
-type FrameEvent = { spawned: number; isolated: boolean } | { workerError: number; message: string };
+type FrameEvent = { spawned: number; isolated: boolean } | { workerError: number; message: string } | { interrupted: number };
 
 /**
  * The frame's whole program, stringified into its srcdoc: it must not refer to anything outside itself. It
@@ -91,9 +91,11 @@ function relay(c: RelayConstants): void {
     }
     if ('interrupt' in msg) {
       const w = workers.get(msg.interrupt);
-      if (!w?.interrupt) return;
-      new Uint8Array(w.interrupt)[0] = 2; // SIGINT
-      Atomics.notify(new Int32Array(w.interrupt), 0);
+      if (w?.interrupt) {
+        new Uint8Array(w.interrupt)[0] = 2; // SIGINT
+        Atomics.notify(new Int32Array(w.interrupt), 0);
+      }
+      out.postMessage({ interrupted: msg.interrupt } satisfies FrameEvent);
       return;
     }
     if ('input' in msg) {
@@ -154,6 +156,7 @@ export function createKernelSandbox(workerSource: () => Promise<string>): Kernel
 
   let nextId = 1;
   const spawned = new Map<number, (isolated: boolean) => void>();
+  const interrupted = new Map<number, Array<() => void>>();
   const errors = new Map<number, (message: string) => void>();
   const port = new Promise<MessagePort>((resolve) => {
     const onReady = (e: MessageEvent): void => {
@@ -168,6 +171,8 @@ export function createKernelSandbox(workerSource: () => Promise<string>): Kernel
           spawned.delete(ev.spawned);
         } else if ('workerError' in ev) {
           errors.get(ev.workerError)?.(String(ev.message));
+        } else if ('interrupted' in ev) {
+          interrupted.get(ev.interrupted)?.shift()?.();
         }
       };
       resolve(channel.port1);
@@ -194,11 +199,17 @@ export function createKernelSandbox(workerSource: () => Promise<string>): Kernel
         rpc: rpc.port1,
         host: host.port1,
         isolated,
-        interrupt: () => send({ interrupt: id }),
+        interrupt: () =>
+          new Promise<void>((resolve) => {
+            interrupted.set(id, [...(interrupted.get(id) ?? []), resolve]);
+            send({ interrupt: id });
+          }),
         replyInput: (text) => send({ input: id, text }),
         terminate: () => {
           errors.delete(id);
           spawned.delete(id);
+          interrupted.get(id)?.forEach((resolve) => resolve());
+          interrupted.delete(id);
           send({ terminate: id });
           rpc.port1.close();
           host.port1.close();
