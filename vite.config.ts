@@ -4,13 +4,13 @@ import solid from 'vite-plugin-solid';
 import { VitePWA } from 'vite-plugin-pwa';
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+// Pyodide's core, served by the app itself (never from a CDN) under `pyodide/`.
+import { CORE_FILES } from './src/kernel/host-fetch';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const pyodideDir = dirname(require.resolve('pyodide/package.json'));
-/** Pyodide's core, served by the app itself (never from a CDN) under `pyodide/`. */
-const PYODIDE_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
 const PYODIDE_VERSION: string = JSON.parse(readFileSync(join(pyodideDir, 'package.json'), 'utf8')).version;
 
 const MIME: Record<string, string> = {
@@ -29,13 +29,13 @@ function pyodideCore(): Plugin {
         res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
         res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
         const m = /\/pyodide\/([\w.-]+)$/.exec(req.url?.split('?')[0] ?? '');
-        if (!m || !PYODIDE_FILES.includes(m[1]!)) return next();
+        if (!m || !CORE_FILES.includes(m[1]!)) return next();
         res.setHeader('Content-Type', MIME[m[1]!.split('.').pop()!] ?? 'application/octet-stream');
         res.end(readFileSync(join(pyodideDir, m[1]!)));
       });
     },
     generateBundle() {
-      for (const f of PYODIDE_FILES) {
+      for (const f of CORE_FILES) {
         this.emitFile({ type: 'asset', fileName: `pyodide/${f}`, source: readFileSync(join(pyodideDir, f)) });
       }
     },

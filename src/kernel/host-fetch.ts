@@ -9,7 +9,7 @@
  * Shared by both sides: the kernel routes matching URLs here; the host is the authority and checks them again.
  */
 
-/** Pyodide's core, as the app serves it under its index URL. */
+/** Pyodide's core, as the app serves it under its index URL (vite.config.ts copies these into the build). */
 export const CORE_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
 
 /** Package files (wheels, the archives older locks list) and a mirror's lock. */
@@ -22,7 +22,7 @@ export interface HostFetchScope {
   packageBaseURL: string;
 }
 
-/** Whether the page fetches `url` for the kernel: Pyodide's core, vendored packages, and the package base's files. */
+/** Whether the host fetches `url` for the kernel: Pyodide's core, vendored packages, and the package base's files. */
 export function hostMayFetch(url: string, scope: HostFetchScope): boolean {
   let u: URL;
   try {
