@@ -105,7 +105,11 @@ export class ExecutionConsent {
   /** For the executor loop: true to run now, false to leave it queued, or a promise while the user decides. */
   mayRun(run: RunRecord): boolean | Promise<boolean> {
     if (this.localRuns.isMine(run) || this.answer === 'allow') return true;
-    if (this.answer === 'deny') return false;
+    if (this.answer === 'deny') {
+      // Settings may have offered this machine again meanwhile: stay out of this room, or its queue would stall here.
+      this.presence.setOffersExecution(false, { remember: false });
+      return false;
+    }
     if (!this.question) {
       let resolve!: (ok: boolean) => void;
       const promise = new Promise<boolean>((r) => (resolve = r));

@@ -120,6 +120,10 @@ describe('consent to run other people’s code', () => {
     await expect(answer).resolves.toBe(false);
     expect(presence.local().offersExecution).toBe(false);
     expect(presence.deviceOffersExecution()).toBe(true);
+    // "Run code for others" switched on again in Settings: this room's next foreign run still withdraws it.
+    presence.setOffersExecution(true);
+    expect(consent.mayRun(liveRuns(ada)[0]!)).toBe(false);
+    expect(presence.local().offersExecution).toBe(false);
     // Remembered: a new session in this room starts withdrawn; "Ask me again" offers again.
     const presence2 = new Presence(new Y.Doc(), { store });
     const again = new ExecutionConsent('room-1', presence2, trackLocalRuns(ada), store);
