@@ -7,6 +7,7 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { startMockLlm, type MockLlm } from '../fixtures/mock-llm.mjs';
 import { AI_STORAGE_KEYS } from '../../src/ai/settings';
+import { shareOpenNotebook } from './helpers/app';
 
 const SIGNALING = `ws://127.0.0.1:${process.env.E2E_SIGNALING_PORT ?? 4450}`;
 const UI_TIMEOUT = 30_000;
@@ -91,9 +92,7 @@ test("a collaborator sees Ada's AI turn as it happens, cannot start another over
 
   await ada.goto('./');
   await expect(cell(ada).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
-  await ada.getByRole('button', { name: 'Share' }).click();
-  const link = await ada.getByLabel('Share link').inputValue();
-  await ada.keyboard.press('Escape');
+  const link = await shareOpenNotebook(ada);
   await bob.goto(link);
   await expect(cell(bob).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
   await expect(ada.locator('[data-peer="Bob"]')).toBeVisible({ timeout: UI_TIMEOUT });

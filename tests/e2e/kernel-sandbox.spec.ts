@@ -9,6 +9,7 @@
  * Also the consent asked before another peer's code first runs in this browser.
  */
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { shareOpenNotebook } from './helpers/app';
 import { BOOT_TIMEOUT, kernelStatus, openNotebook, run, runAndSee, type outputs } from './kernel-helpers';
 
 const SIGNALING = `ws://127.0.0.1:${process.env.E2E_SIGNALING_PORT ?? 4450}`;
@@ -191,10 +192,7 @@ async function adaSharesANewNotebook(ada: Page, privateText: string): Promise<st
   await ada.getByRole('link', { name: 'All notebooks' }).click();
   await ada.getByRole('button', { name: 'New notebook' }).click();
   await expect(cell(ada).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
-  await ada.getByRole('button', { name: 'Share' }).click();
-  const link = await ada.getByLabel('Share link').inputValue();
-  await ada.keyboard.press('Escape');
-  return link;
+  return shareOpenNotebook(ada);
 }
 
 function consentDialog(page: Page, asker: string) {
@@ -243,9 +241,7 @@ test('declining to run a peer’s code leaves it to the next peer who offers, an
   const bob = await person(browser, 'Bob', '#268bd2');
   await ada.goto('./');
   await expect(cell(ada).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
-  await ada.getByRole('button', { name: 'Share' }).click();
-  const link = await ada.getByLabel('Share link').inputValue();
-  await ada.keyboard.press('Escape');
+  const link = await shareOpenNotebook(ada);
   await bob.goto(link);
   await expect(bob.getByTestId('executor')).toHaveText(/Ada’s browser/, { timeout: UI_TIMEOUT });
   await expect(kernelStatus(bob)).toHaveText(/idle/i, { timeout: BOOT_TIMEOUT });

@@ -84,3 +84,11 @@ export async function commandMode(page: Page): Promise<void> {
   await page.keyboard.press('Escape');
   await expect(page.locator('.cell.editing')).toHaveCount(0);
 }
+
+/** Shares the notebook open in `page` with the Share button; returns the link (the dialog is closed again). */
+export async function shareOpenNotebook(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = await page.getByLabel('Share link').inputValue();
+  await page.keyboard.press('Escape');
+  return link;
+}
