@@ -10,3 +10,4 @@ export * from './kernel';
 export * from './notebook';
 export * from './handover';
 export * from './ipynb';
+export * from './files';
