@@ -200,3 +200,39 @@ test('in a room, a guest’s upload is read by the executor’s Python, and the 
   await expect(fileRow(bob, 'summary.txt')).not.toContainText('arriving', { timeout: 30_000 });
   expect((await downloadOf(bob, 'summary.txt')).toString()).toBe('300000 bytes');
 });
+
+test('Export .zip with files downloads the notebook and its files; importing it restores both; Duplicate copies them', async ({ page }) => {
+  test.setTimeout(3 * BOOT_TIMEOUT);
+  await openNotebook(page);
+  await page.getByLabel('Notebook title').fill('Survey');
+  await page.getByLabel('Notebook title').press('Enter');
+  await dropFiles(page, { 'answers.csv': 'q,a\n1,yes\n' });
+  await runAndSee(page, 'import os\nos.makedirs("out", exist_ok=True)\nopen("out/n.txt","w").write("42")\nprint("ok")', 'ok');
+  await expect(fileRow(page, 'out')).toBeVisible();
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Export .zip with files' }).click();
+  const d = await download;
+  expect(d.suggestedFilename()).toBe('Survey.zip');
+  const zip = await readFile(await d.path());
+
+  await page.getByRole('link', { name: 'All notebooks' }).click();
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await (await chooser).setFiles({ name: 'Survey.zip', mimeType: 'application/zip', buffer: zip });
+  await expect(page.getByLabel('Notebook title')).toHaveValue('Survey');
+  await expect(page.locator('[data-cell-id]').first()).toContainText('os.makedirs');
+  await openFiles(page);
+  await expect(fileRow(page, 'answers.csv')).toBeVisible();
+  await expect(kernelStatus(page)).toHaveText(/idle/i, { timeout: BOOT_TIMEOUT });
+  await runAndSee(page, 'print(open("answers.csv").read().split()[1], open("out/n.txt").read())', '1,yes 42');
+
+  // Duplicate from the home view: the copy has the files, and they are its own.
+  await page.getByRole('link', { name: 'All notebooks' }).click();
+  await page.getByRole('button', { name: /Duplicate/ }).first().click();
+  await page.getByRole('link', { name: 'Copy of Survey' }).first().click();
+  await openFiles(page);
+  await expect(fileRow(page, 'answers.csv')).toBeVisible();
+  await expect(fileRow(page, 'answers.csv')).not.toContainText('not on this device');
+});
