@@ -9,7 +9,7 @@
  */
 import type * as Y from 'yjs';
 import type Anthropic from '@anthropic-ai/sdk';
-import { cellOrder, readMeta, snapshotCell, type CellSnapshot, type Output } from '../model';
+import { cellOrder, listFiles, readMeta, snapshotCell, type CellSnapshot, type Output } from '../model';
 import { parsePrompt } from './prompt';
 import { isHiddenFromAi, readAiState } from './transcript';
 
@@ -231,6 +231,17 @@ export interface ContextOptions {
  * The system prompt and messages for a turn of the AI cell `cellId`: the notebook above the cell (minus cells
  * hidden from AI, nearest cells kept first when over budget), then the cell's conversation and its prompt.
  */
+/** The files listed for the model: it should open data by the names the user uploaded. */
+const MAX_FILES_LISTED = 50;
+
+function filesBlock(doc: Y.Doc): string {
+  const files = [...listFiles(doc).values()].filter((f) => !f.dir).sort((a, b) => a.path.localeCompare(b.path));
+  if (!files.length) return '<files>The notebook has no files. Python\'s working folder is empty.</files>';
+  const lines = files.slice(0, MAX_FILES_LISTED).map((f) => `${f.path} (${f.size} bytes)`);
+  if (files.length > MAX_FILES_LISTED) lines.push(`[${files.length - MAX_FILES_LISTED} more files not listed]`);
+  return `<files description="the notebook's files, in Python's working folder: open them by these relative paths">\n${lines.join('\n')}\n</files>`;
+}
+
 export function buildContext(doc: Y.Doc, cellId: string, opts: ContextOptions = {}): AiContext {
   const budget = { ...DEFAULT_BUDGET, ...opts.budget };
   const order = cellOrder(doc);
@@ -267,6 +278,7 @@ export function buildContext(doc: Y.Doc, cellId: string, opts: ContextOptions = 
   if (omittedCells) parts.push(`[${omittedCells} earlier cell${omittedCells === 1 ? '' : 's'} omitted to fit the context; use read_cell to see them]`);
   for (const r of rendered) parts.push(r.text);
   parts.push('</notebook>');
+  parts.push(filesBlock(doc));
   parts.push(
     at === -1
       ? 'The prompt does not come from a cell of this notebook.'
