@@ -153,6 +153,7 @@ export class FileTransfer {
     inc.n = header.n;
     inc.parts.push(payload.slice());
     inc.got += payload.length;
+    if (inc.got > inc.size) return this.finish(false);
     clearTimeout(inc.timer);
     inc.timer = setTimeout(() => this.finish(false), STALL_MS);
     this.emit({ hash: inc.hash, done: inc.size ? inc.got / inc.size : 1, from: conn.remotePeerId });
