@@ -236,3 +236,24 @@ test('Export .zip with files downloads the notebook and its files; importing it 
   await expect(fileRow(page, 'answers.csv')).toBeVisible();
   await expect(fileRow(page, 'answers.csv')).not.toContainText('not on this device');
 });
+
+test('a peer who leaves mid-transfer: the file waits for a peer who has it, and a run that needs it says so', async ({ browser }) => {
+  test.setTimeout(4 * BOOT_TIMEOUT);
+  const ada = await person(browser, 'Ada');
+  const bob = await person(browser, 'Bob');
+  await ada.goto('./');
+  await expect(kernelStatus(ada)).toHaveText(/idle/i, { timeout: BOOT_TIMEOUT });
+  const link = await shareOpenNotebook(ada);
+  await bob.goto(link);
+  await expect(bob.getByTestId('executor')).toHaveText(/Ada’s browser/, { timeout: 30_000 });
+  await openFiles(ada);
+
+  await dropFiles(bob, { 'survey.bin': 40 * 1024 * 1024 });
+  await expect(fileRow(ada, 'survey.bin')).toContainText(/arriving \d+%/, { timeout: 60_000 });
+  await bob.context().close();
+  await expect(fileRow(ada, 'survey.bin')).toContainText('waiting for a peer who has it', { timeout: 30_000 });
+
+  const out = await run(ada, 'import os\nprint("exists:", os.path.exists("survey.bin"))');
+  await expect(out).toContainText('has not arrived from the room', { timeout: 60_000 });
+  await expect(out).toContainText('exists: False');
+});
