@@ -1,7 +1,7 @@
 /**
  * File contents between the peers of a room, on demand, over the WebRTC data channels y-webrtc already opened.
  * y-webrtc sends a whole document sync as one message, and Chromium refuses data-channel messages over 256 KiB,
- * so file bytes cannot ride in a Y.Doc; they travel here in 64 KiB chunks, one file at a time, with the sender
+ * so file bytes cannot ride in a Y.Doc; they travel here in 60 KiB chunks, one file at a time, with the sender
  * pausing while the channel's buffer is full (a 50 MB file never sits in memory twice on the sending side).
  *
  * A frame is "ANF1", a u32 header length, a JSON header, then the chunk's bytes. Frames are taken off the
@@ -14,7 +14,8 @@ import type { NotebookFiles } from './notebook-files';
 import { MAX_FILE_BYTES } from '../model';
 
 const MAGIC = [0x41, 0x4e, 0x46, 0x31];
-const CHUNK = 64 * 1024;
+/** Under 64 KiB with its header, so that no layer below has to split it. */
+const CHUNK = 60 * 1024;
 /** The sender waits while more than this is queued in the channel. */
 const HIGH_WATER = 1024 * 1024;
 /** An attempt that receives nothing for this long moves to the next peer. */
