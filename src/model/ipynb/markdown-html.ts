@@ -50,13 +50,27 @@ export function bundleImage(bundle: unknown): string | null {
  */
 export function attachmentUrl(attachments: unknown, href: string): string | null {
   if (!href.startsWith('attachment:') || !isObject(attachments)) return null;
-  let name = href.slice('attachment:'.length);
-  try {
-    name = decodeURIComponent(name);
-  } catch {
-    // A literal '%' in the name: use it as written.
-  }
+  const name = attachmentLinkName(href);
   return Object.hasOwn(attachments, name) ? bundleImage(attachments[name]) : null;
+}
+
+/** The attachment name an `attachment:` link points to. */
+function attachmentLinkName(href: string): string {
+  const name = href.slice('attachment:'.length);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name; // A literal '%' in the name: use it as written.
+  }
+}
+
+/**
+ * What shows where an `attachment:` image cannot: a visible box naming the missing file, so a reader sees that
+ * something is missing (a peer removed it, or the file came without it) rather than nothing at all.
+ */
+function missingAttachment(href: string): string {
+  const label = `Missing attachment: ${attachmentLinkName(href)}`;
+  return `<span class="attachment-missing" role="img" aria-label="${escapeHtml(label)}" title="${escapeHtml(label)}">${escapeHtml(label)}</span>`;
 }
 
 function safeImage(href: string, attachments: Record<string, unknown>): string | null {
@@ -121,7 +135,7 @@ export function renderMarkdown(source: string, attachments: Record<string, unkno
       },
       image(token: Tokens.Image) {
         const src = safeImage(token.href, attachments);
-        if (src === null) return escapeHtml(token.text);
+        if (src === null) return token.href.startsWith('attachment:') ? missingAttachment(token.href) : escapeHtml(token.text);
         const title = token.title ? ` title="${escapeHtml(token.title)}"` : '';
         return `<img src="${escapeHtml(src)}" alt="${escapeHtml(token.text)}"${title}>`;
       },
