@@ -32,10 +32,10 @@ export const LEGACY_ATTACHMENTS_KEY = 'attachments';
 export const MAX_ATTACHMENT_BYTES = 5_000_000;
 
 /** The image types a markdown cell shows as attachments; pasting or dropping anything else is not an attachment. */
-export const ATTACHABLE_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+export const ATTACHABLE_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'] as const;
 
 /** File extensions of each attachable type, the one given to a name without one first. */
-const EXTENSIONS: Record<string, string[]> = { 'image/png': ['png'], 'image/jpeg': ['jpg', 'jpeg'], 'image/gif': ['gif'], 'image/webp': ['webp'] };
+const EXTENSIONS: Record<string, string[]> = { 'image/png': ['png'], 'image/jpeg': ['jpg', 'jpeg'], 'image/gif': ['gif'], 'image/webp': ['webp'], 'image/svg+xml': ['svg'] };
 
 function isBundle(v: unknown): v is MimeBundle {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
