@@ -123,6 +123,22 @@ test('an image dropped onto a markdown editor is attached where it was dropped, 
   await expect.poll(() => renderedImageWidths(cell(page, 0).getByTestId('markdown-rendered')), { timeout: UI_TIMEOUT }).toEqual([30]);
 });
 
+test('a notebook file dropped onto a markdown editor is still imported as a new notebook', async ({ page }) => {
+  await markdownCell(page, 'Stays as it is');
+  const before = page.url();
+  const text = JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: 'a', cell_type: 'markdown', metadata: {}, source: '# Dropped' }] });
+  await editor(page, 0).evaluate((el, text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'dropped.ipynb', { type: 'application/x-ipynb+json' }));
+    const line = el.querySelector('.cm-line')!;
+    for (const type of ['dragenter', 'dragover', 'drop']) line.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, text);
+  await expect(page.getByLabel('Notebook title')).toHaveValue('dropped');
+  expect(page.url()).not.toBe(before);
+  await page.goto(before);
+  await expect(cell(page, 0).getByTestId('markdown-rendered')).toHaveText('Stays as it is', { timeout: UI_TIMEOUT });
+});
+
 test('an image over 5 MB is refused with a message and nothing is inserted', async ({ page }) => {
   await markdownCell(page, 'Big: ');
   await editor(page, 0).evaluate((el) => {

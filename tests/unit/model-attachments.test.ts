@@ -205,6 +205,15 @@ describe('rendering', () => {
     expect(html).not.toContain('<img');
   });
 
+  test('a raw <img src="attachment:…"> (sized, as Jupyter users write it) shows the attachment too', () => {
+    const att = { 'image.png': { 'image/png': PNG } };
+    const html = renderMarkdown('<img src="attachment:image.png" width="200"> <img src=\'attachment:nope.png\'>', att, { rawHtml: true });
+    expect(html).toContain(`<img src="data:image/png;base64,${PNG}" width="200">`);
+    expect(html).toContain(`<img src='attachment:nope.png'>`);
+    // Without raw HTML the tag is text, as before.
+    expect(renderMarkdown('<img src="attachment:image.png">', att)).not.toContain('<img');
+  });
+
   test('an attachment whose data is not an image type never becomes an image, script or link', () => {
     const att = { 'x.png': { 'text/html': '<script>alert(1)</script>' }, 'y.png': { 'image/png': 'not base64!"><script>' } };
     const html = renderMarkdown('![a](attachment:x.png) ![b](attachment:y.png)', att);

@@ -80,6 +80,18 @@ function safeImage(href: string, attachments: Record<string, unknown>): string |
   return scheme === null || scheme === 'http' || scheme === 'https' ? url : null;
 }
 
+/**
+ * Raw `<img src="attachment:name">` tags (how Jupyter users size an attached image) pointed at the attachment's
+ * data URL; an unknown name is left as written, which the sanitizer then drops. Only for raw HTML that will be
+ * sanitized: the data URL is an image type's, so it cannot carry script.
+ */
+function withAttachmentSources(html: string, attachments: Record<string, unknown>): string {
+  return html.replace(/(<img\b[^>]*?\bsrc\s*=\s*)(["'])(attachment:[^"']*)\2/gi, (whole, before: string, quote: string, href: string) => {
+    const url = attachmentUrl(attachments, href);
+    return url === null ? whole : `${before}${quote}${escapeHtml(url)}${quote}`;
+  });
+}
+
 /** `$$ display $$` blocks and `$inline$` spans, with pandoc's rule that keeps prices ("$5 and $10") as text. */
 const MATH: TokenizerAndRendererExtension[] = [
   {
@@ -124,7 +136,7 @@ export function renderMarkdown(source: string, attachments: Record<string, unkno
     extensions: MATH,
     renderer: {
       html(token: Tokens.HTML | Tokens.Tag) {
-        return opts.rawHtml ? token.text : escapeHtml(token.text);
+        return opts.rawHtml ? withAttachmentSources(token.text, attachments) : escapeHtml(token.text);
       },
       link(token: Tokens.Link) {
         const inner = this.parser.parseInline(token.tokens);
