@@ -21,16 +21,26 @@ async function markdownCell(page: Page, text: string): Promise<void> {
  * Pastes (or drops, at the end of the editor's last line) a PNG of `width`×`height` named `name` into the editor
  * of the cell at `index`; returns the PNG's base64, as the file holds it.
  */
-async function sendImage(page: Page, how: 'paste' | 'drop', opts: { name?: string; width?: number; height?: number; index?: number } = {}): Promise<string> {
+async function sendImage(
+  page: Page,
+  how: 'paste' | 'drop',
+  opts: { name?: string; width?: number; height?: number; index?: number; noise?: boolean } = {},
+): Promise<string> {
   const target = editor(page, opts.index ?? 0);
   return target.evaluate(
-    async (el, { how, name, width, height }) => {
+    async (el, { how, name, width, height, noise }) => {
       const canvas = document.createElement('canvas');
       canvas.width = width;
       canvas.height = height;
       const g = canvas.getContext('2d')!;
       g.fillStyle = '#e11d48';
       g.fillRect(0, 0, width, height);
+      if (noise) {
+        // Random pixels do not compress: a large PNG, like a photo or a busy screenshot.
+        const img = g.createImageData(width, height);
+        for (let i = 0; i < img.data.length; i++) img.data[i] = (Math.random() * 256) | 0;
+        g.putImageData(img, 0, 0);
+      }
       const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
       const file = new File([blob], name, { type: 'image/png' });
       const dt = new DataTransfer();
@@ -45,12 +55,14 @@ async function sendImage(page: Page, how: 'paste' | 'drop', opts: { name?: strin
           drop.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true, ...at }));
         }
       }
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      let bin = '';
-      for (const b of bytes) bin += String.fromCharCode(b);
-      return btoa(bin);
+      const url = await new Promise<string>((resolve) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(String(reader.result));
+        reader.readAsDataURL(blob);
+      });
+      return url.slice(url.indexOf(',') + 1);
     },
-    { how, name: opts.name ?? 'image.png', width: opts.width ?? 24, height: opts.height ?? 12 },
+    { how, name: opts.name ?? 'image.png', width: opts.width ?? 24, height: opts.height ?? 12, noise: opts.noise ?? false },
   );
 }
 
@@ -180,20 +192,25 @@ async function person(browser: Browser, name: string): Promise<Page> {
   return context.newPage();
 }
 
-test('an image Ada pastes into a shared notebook shows in Bob’s browser', async ({ browser }) => {
+test('images Ada pastes into a shared notebook show in Bob’s browser, large ones too', async ({ browser }) => {
+  test.setTimeout(180_000); // two browsers and megabytes of images on 2 shared cores
   const ada = await person(browser, 'Ada');
   const bob = await person(browser, 'Bob');
   await markdownCell(ada, 'From Ada: ');
+  // Several times one WebRTC message (256 KiB in Chromium): Bob's first sync has to carry it.
+  const big = await sendImage(ada, 'paste', { width: 400, height: 400, noise: true });
+  expect(big.length).toBeGreaterThan(600_000);
+  await expectCellText(ada, 0, 'From Ada: ![](attachment:image.png)');
   const link = await shareOpenNotebook(ada);
   await bob.goto(link);
-  await expect(cell(bob, 0)).toHaveAttribute('data-cell-type', 'markdown', { timeout: UI_TIMEOUT });
-
-  await editor(ada, 0).click();
-  await ada.keyboard.press('ControlOrMeta+End');
-  await sendImage(ada, 'paste', { width: 16, height: 9 });
-  await expectCellText(ada, 0, 'From Ada: ![](attachment:image.png)');
-
   // Bob's cell is not being edited by him, so it shows rendered once the text and the image arrive.
   const md = cell(bob, 0).getByTestId('markdown-rendered');
-  await expect.poll(() => renderedImageWidths(md), { timeout: UI_TIMEOUT }).toEqual([16]);
+  await expect.poll(() => renderedImageWidths(md), { timeout: UI_TIMEOUT }).toEqual([400]);
+
+  // And one pasted while both are in the room arrives as an update.
+  await editor(ada, 0).click();
+  await ada.keyboard.press('ControlOrMeta+End');
+  await sendImage(ada, 'paste', { width: 300, height: 300, noise: true });
+  await expectCellText(ada, 0, 'From Ada: ![](attachment:image.png)![](attachment:image-1.png)');
+  await expect.poll(() => renderedImageWidths(md), { timeout: UI_TIMEOUT }).toEqual([400, 300]);
 });
