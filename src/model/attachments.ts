@@ -69,7 +69,8 @@ export function readAttachments(cell: Y.Map<unknown>): Attachments | null {
   if (!field && !legacy) return null;
   const out: Attachments = { ...legacy };
   field?.forEach((bundle, name) => {
-    if (isBundle(bundle)) out[name] = bundle;
+    // Assigning "__proto__" would set the object's prototype, not add an entry (only a misbehaving peer writes it).
+    if (isBundle(bundle) && name !== '__proto__') out[name] = bundle;
   });
   return out;
 }
