@@ -9,7 +9,7 @@
  */
 import type * as Y from 'yjs';
 import type Anthropic from '@anthropic-ai/sdk';
-import { cellOrder, listFiles, readMeta, snapshotCell, type CellSnapshot, type Output } from '../model';
+import { cellOrder, listFiles, mimeDataBytes, readMeta, snapshotCell, type CellSnapshot, type Output } from '../model';
 import { parsePrompt } from './prompt';
 import { isHiddenFromAi, readAiState } from './transcript';
 
@@ -167,12 +167,28 @@ function attr(v: string): string {
   return v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
+/**
+ * A cell's attachments as the model sees them: names, types and sizes, never the data (one pasted screenshot
+ * would eat the whole budget), so `![](attachment:name)` in the source means something to it.
+ */
+function describeAttachments(attachments: CellSnapshot['attachments']): string {
+  const names = Object.keys(attachments ?? {});
+  if (!names.length) return '';
+  const lines = names.map((name) => {
+    const bundle = attachments![name]!;
+    const parts = Object.entries(bundle).map(([mime, v]) => `${mime}, ${formatSize(mimeDataBytes(mime, v))}`);
+    return `- ${name} (${parts.join('; ')})`;
+  });
+  return `\n<attachments>\n${lines.join('\n')}\n</attachments>`;
+}
+
 /** One cell as the model sees it (also what the read_cell tool returns). */
 export function renderCell(cell: CellSnapshot, index: number, budget: ContextBudget = DEFAULT_BUDGET): string {
   const count = cell.executionCount !== null ? ` execution_count="${cell.executionCount}"` : '';
   const src = truncateMiddle(cell.source, budget.sourceChars);
   const outs = cell.outputs.length ? `\n<outputs>\n${summarizeOutputs(cell.outputs, budget.outputChars)}\n</outputs>` : '';
-  return `<cell id="${attr(cell.id)}" type="${cell.type}" index="${index}"${count}>\n<source>\n${src}\n</source>${outs}\n</cell>`;
+  const att = describeAttachments(cell.attachments);
+  return `<cell id="${attr(cell.id)}" type="${cell.type}" index="${index}"${count}>\n<source>\n${src}\n</source>${att}${outs}\n</cell>`;
 }
 
 const INSTRUCTIONS = `You are the AI assistant inside Anode, a collaborative Python notebook. Python runs in the user's browser (Pyodide: the standard library and common scientific packages such as numpy, pandas and matplotlib; no raw network sockets).

@@ -4,6 +4,7 @@ export * from './origin';
 export * from './id';
 export * from './doc';
 export * from './cells';
+export * from './attachments';
 export * from './outputs';
 export * from './runs';
 export * from './kernel';

@@ -1,8 +1,8 @@
 /**
  * File contents between the peers of a room, on demand, over the WebRTC data channels y-webrtc already opened.
- * y-webrtc sends a whole document sync as one message, and Chromium refuses data-channel messages over 256 KiB,
- * so file bytes cannot ride in a Y.Doc; they travel here in 60 KiB chunks, one file at a time, with the sender
- * pausing while the channel's buffer is full (a 50 MB file never sits in memory twice on the sending side).
+ * Bytes in the Y.Doc would be loaded on every open and sent whole to every joining peer, forever (a document keeps
+ * its history); here they travel only to a peer that lacks them, in 60 KiB chunks, one file at a time, with the
+ * sender pausing while the channel's buffer is full (a 50 MB file never sits in memory twice on the sender).
  *
  * A frame is "ANF1", a u32 header length, a JSON header, then the chunk's bytes. Frames are taken off the
  * channel before y-webrtc sees them (it would log and answer unknown messages). The receiver checks the SHA-256

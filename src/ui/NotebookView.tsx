@@ -160,6 +160,15 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
           </button>
         </div>
       </Show>
+      <Show when={nb.notice()}>
+        {/* What a user action could not do (an image too large to attach, an editor that failed to load). */}
+        <div class="banner warn" role="alert" data-testid="notice">
+          {nb.notice()}
+          <button class="icon-btn" aria-label="Dismiss" onClick={() => nb.setNotice(null)}>
+            ×
+          </button>
+        </div>
+      </Show>
       <main class="cells" aria-label="Cells">
         <For each={order()}>
           {(id, i) => {
