@@ -120,7 +120,8 @@ def send(method, url, headers=(), body=None, timeout=None):
     xhr.open(method, url, False)
     # Bytes as they came: a worker's synchronous request may ask for an ArrayBuffer (a page's may not).
     xhr.responseType = "arraybuffer"
-    if timeout is not None and timeout > 0:
+    # urllib's default is a sentinel object meaning "the socket default", which is no timeout here.
+    if isinstance(timeout, (int, float)) and timeout > 0:
         xhr.timeout = int(timeout * 1000)
     for name, value in headers:
         if name.lower() not in _BROWSER_OWNED:
