@@ -81,7 +81,6 @@ class Response(urllib.response.addinfourl):
         self.reason = reason
         # urllib's error processing reads .msg as the reason phrase, as it does on http.client's responses.
         self.msg = reason
-        self.length = len(body)
 
     def getheader(self, name, default=None):
         return self.headers.get(name, default)
