@@ -11,7 +11,7 @@ import time
 
 from pyodide.code import CodeRunner
 
-from . import bridge, completion, display, magics, tb
+from . import bridge, completion, display, magics, tb, web
 
 user_ns = {"__name__": "__main__", "__builtins__": builtins}
 execution_count = 0
@@ -24,6 +24,8 @@ def setup(send, read_input, js_sleep=None):
     """Called once by the worker after Pyodide boots. `js_sleep(seconds)` returns True when interrupted."""
     bridge.install(send, read_input)
     display.install()
+    # Runs at every start, a snapshot's too: the patches live in memory, which the snapshot predates.
+    web.install()
     builtins.input = _input
     getpass.getpass = _getpass
     # Figures render inline without the user choosing a backend.
