@@ -6,6 +6,7 @@
 import * as Y from 'yjs';
 import { generateKeyBetween } from 'fractional-indexing';
 import { cellsMap } from './doc';
+import { stampAuthor } from './authors';
 import { newId } from './id';
 import { ATTACHMENTS_FIELD, LEGACY_ATTACHMENTS_KEY, legacyAttachments, readAttachments, type Attachments } from './attachments';
 import type { Origin } from './origin';
@@ -112,7 +113,10 @@ export function appendCells(doc: Y.Doc, specs: NewCell[], origin: Origin): strin
 }
 
 export function deleteCell(doc: Y.Doc, id: string, origin: Origin): void {
-  doc.transact(() => cellsMap(doc).delete(id), origin);
+  doc.transact(() => {
+    cellsMap(doc).delete(id);
+    stampAuthor(doc);
+  }, origin);
 }
 
 /** Moves a cell so that it ends up at `toIndex` in the new order. */

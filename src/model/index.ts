@@ -12,3 +12,6 @@ export * from './notebook';
 export * from './handover';
 export * from './ipynb';
 export * from './files';
+export * from './authors';
+export * from './history';
+export * from './history-summary';

@@ -2,7 +2,7 @@
  * Transaction origins: every change to a notebook carries one, so undo can be scoped to the user's own edits,
  * attribution is possible, and tests can tell who changed what.
  */
-export type OriginKind = 'local' | 'executor' | 'ai' | 'import' | 'system';
+export type OriginKind = 'local' | 'executor' | 'ai' | 'import' | 'system' | 'history';
 
 export interface Origin {
   readonly kind: OriginKind;
@@ -18,3 +18,8 @@ export const AI: Origin = Object.freeze({ kind: 'ai' });
 export const IMPORT: Origin = Object.freeze({ kind: 'import' });
 /** Housekeeping: metadata, title, bookkeeping nobody should undo. */
 export const SYSTEM: Origin = Object.freeze({ kind: 'system' });
+/**
+ * Restoring a version from the notebook's history: a change like any other (it syncs to peers), kept apart from
+ * LOCAL so that "Undo restore" undoes exactly the restore and nothing the user typed meanwhile.
+ */
+export const HISTORY: Origin = Object.freeze({ kind: 'history' });

@@ -11,3 +11,6 @@ export * from './consent';
 export * from './blobs';
 export * from './notebook-files';
 export * from './file-transfer';
+export * from './history-store';
+export * from './retention';
+export * from './history';

@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
 import { dropJournals, journalUpdates, replayJournals } from './journal';
 import { EXECUTOR } from '../model';
+import { deleteHistory } from './history-store';
 
 const PREFIX = 'anode:nb:';
 
@@ -99,5 +100,5 @@ export async function deleteLocalStore(id: string): Promise<void> {
   memory.delete(id);
   dropJournals(id);
   if (await storageProblem()) return;
-  await clearDocument(notebookDbName(id));
+  await Promise.all([clearDocument(notebookDbName(id)), deleteHistory(id)]);
 }

@@ -180,6 +180,8 @@ export class NotebookController {
     for (const id of ids) if (!isAiCell(this, id)) this.runCell(id);
   }
   runAll(): void {
+    // Run all is where a notebook's state is about to change wholesale: a version to come back to.
+    void this.session.history?.checkpoint('run-all');
     this.runMany(this.order());
   }
   runAbove(): void {

@@ -4,7 +4,7 @@
  * current. The UI renders from `doc`; it never keeps a copy of the notebook.
  */
 import * as Y from 'yjs';
-import { LOCAL, kernelMap, newId, readKernelControl, readMeta, requestKernelControl, schemaProblem, type Actor, type NotebookMeta } from '../model';
+import { LOCAL, authorOf, kernelMap, newId, readKernelControl, readMeta, requestKernelControl, schemaProblem, type Actor, type NotebookMeta } from '../model';
 import { KernelFolderSync, startExecutor, type Kernel } from '../kernel';
 import {
   ExecutionConsent,
@@ -13,6 +13,7 @@ import {
   trackLocalRuns,
   isStoredLocally,
   openLocalStore,
+  NotebookHistory,
   Presence,
   startExecutorElection,
   openRoom,
@@ -44,6 +45,8 @@ export class NotebookSession {
   readonly files: NotebookFiles;
   private readonly folder: KernelFolderSync;
   transfer: FileTransfer | null = null;
+  /** This device's checkpoints of the notebook; null when they cannot be stored here (no IndexedDB). */
+  history: NotebookHistory | null = null;
   private readonly transferListeners = new Set<(t: FileTransfer | null) => void>();
   private readonly consentListeners = new Set<(consent: ExecutionConsent | null) => void>();
   /** The room being joined or joined (y-webrtc loads on first use), so that two shares join once. */
@@ -184,6 +187,7 @@ export class NotebookSession {
     const problem = schemaProblem(meta);
     if (problem) return fail({ ok: false, reason: 'schema', message: problem });
     const session = new NotebookSession(id, doc, store, kernel, presence, nbRoom);
+    if (store.saving) session.history = await openHistory(id, doc, presence);
     library.upsert({ id, title: meta.title, created: meta.created });
     return { ok: true, session };
   }
@@ -236,6 +240,7 @@ export class NotebookSession {
 
   destroy(): void {
     this.destroyed = true;
+    this.history?.destroy();
     this.offLibrary();
     this.election.destroy();
     this.consent?.destroy();
@@ -246,6 +251,27 @@ export class NotebookSession {
     this.presence.destroy();
     this.store.destroy();
     this.doc.destroy();
+  }
+}
+
+/** The notebook's history on this device, naming writers by the document's authors, else by who is present. */
+async function openHistory(id: string, doc: Y.Doc, presence: Presence): Promise<NotebookHistory | null> {
+  const me = () => {
+    const u = presence.local().user;
+    return { name: u.name, color: u.color };
+  };
+  const nameOf = (client: number) => {
+    const known = authorOf(doc, client);
+    if (known) return known;
+    const peer = presence.peers().get(client);
+    return peer ? { name: peer.user.name, color: peer.user.color } : null;
+  };
+  try {
+    return await NotebookHistory.open(id, doc, { me, nameOf });
+  } catch (e) {
+    // The notebook works without its history; the History panel says it is unavailable.
+    console.warn('Anode: version history unavailable', e);
+    return null;
   }
 }
 

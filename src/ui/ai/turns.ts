@@ -86,6 +86,8 @@ export class AiTurns {
     const ctrl = new AbortController();
     this.controllers.set(id, ctrl);
     this.setRunning(id, true);
+    // The notebook as it was before the AI's tools may change it: one click in History brings it back.
+    void session.history?.checkpoint('ai');
     void runAiCell({
       doc: session.doc,
       cellId: id,

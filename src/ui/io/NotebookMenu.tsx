@@ -2,7 +2,7 @@
  * The notebook toolbar's import/export tools: the Export menu, the table of contents, notebook-wide find
  * (also Ctrl+Shift+F), and drag-and-drop import, which works on this view as on the home page.
  */
-import { Show, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
+import { For, Show, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import type { NotebookController } from '../controller';
 import { Dialog } from '../Dialog';
@@ -10,9 +10,18 @@ import { DropImport } from './DropImport';
 import { ExportMenu } from './ExportMenu';
 import { FindDialog } from './FindDialog';
 import { ImportNoticeView } from './ImportNoticeView';
-import { sidebarOpen, sidebarPanel, toggleSidebar } from '../sidebar/state';
+import { sidebarOpen, sidebarPanel, toggleSidebar, type SidebarPanel } from '../sidebar/state';
 import { installFindKey } from './reveal';
 import { ownKeys } from './keys';
+
+/** The sidebar's panels, each a toggle in the toolbar. */
+const PANEL_BUTTONS: ReadonlyArray<{ panel: SidebarPanel; label: string; text: string; title: string }> = [
+  { panel: 'files', label: 'Files', text: 'Files', title: 'The notebook’s files: upload, download, what Python wrote' },
+  { panel: 'contents', label: 'Table of contents', text: 'Contents', title: 'Headings of the markdown cells' },
+  { panel: 'variables', label: 'Variables', text: 'Variables', title: 'What is in Python’s memory' },
+  { panel: 'history', label: 'History', text: 'History', title: 'Versions of this notebook: see and restore earlier ones' },
+  { panel: 'comments', label: 'Comments', text: 'Comments', title: 'Discussions on cells' },
+];
 
 export function NotebookMenu(props: { nb: NotebookController; onFiles?: (files: File[]) => void }): JSX.Element {
   const [find, setFind] = createSignal(false);
@@ -21,22 +30,13 @@ export function NotebookMenu(props: { nb: NotebookController; onFiles?: (files: 
   return (
     <span class="io-tools" ref={(el) => ownKeys(el)}>
       <ExportMenu doc={props.nb.doc} onError={setProblem} />
-      <button
-        aria-label="Files"
-        aria-pressed={sidebarOpen() && sidebarPanel() === 'files'}
-        title="The notebook’s files: upload, download, what Python wrote"
-        onClick={() => toggleSidebar('files')}
-      >
-        Files
-      </button>
-      <button
-        aria-label="Table of contents"
-        aria-pressed={sidebarOpen() && sidebarPanel() === 'contents'}
-        title="Headings of the markdown cells"
-        onClick={() => toggleSidebar('contents')}
-      >
-        Contents
-      </button>
+      <For each={PANEL_BUTTONS}>
+        {(b) => (
+          <button aria-label={b.label} aria-pressed={sidebarOpen() && sidebarPanel() === b.panel} title={b.title} onClick={() => toggleSidebar(b.panel)}>
+            {b.text}
+          </button>
+        )}
+      </For>
       <button aria-label="Find in notebook" title="Find in all cells (Ctrl+Shift+F)" onClick={() => setFind(true)}>
         Find
       </button>

@@ -1,10 +1,11 @@
 /**
- * The notebook's left sidebar: one place for side panels (Files, Contents; later variables, history, comments).
+ * The notebook's left sidebar: one place for side panels (Files, Contents, Variables, History, Comments).
  * Open or closed and which panel are remembered per device; on a narrow screen it is a drawer over the notebook.
  */
 import { Match, Show, Switch, type JSX } from 'solid-js';
 import type { NotebookController } from '../controller';
 import { TocPanel } from '../io/TocPanel';
+import { HistoryPanel } from '../history/HistoryPanel';
 import { FilesPanel, type FilesApi } from './FilesPanel';
 import { closeSidebar, sidebarOpen, sidebarPanel, toggleSidebar, type SidebarPanel } from './state';
 import './sidebar.css';
@@ -12,6 +13,9 @@ import './sidebar.css';
 const PANELS: ReadonlyArray<{ id: SidebarPanel; label: string }> = [
   { id: 'files', label: 'Files' },
   { id: 'contents', label: 'Contents' },
+  { id: 'variables', label: 'Variables' },
+  { id: 'history', label: 'History' },
+  { id: 'comments', label: 'Comments' },
 ];
 
 export function Sidebar(props: { nb: NotebookController; filesApi: (api: FilesApi) => void }): JSX.Element {
@@ -37,6 +41,9 @@ export function Sidebar(props: { nb: NotebookController; filesApi: (api: FilesAp
             </Match>
             <Match when={sidebarPanel() === 'contents'}>
               <TocPanel nb={props.nb} />
+            </Match>
+            <Match when={sidebarPanel() === 'history'}>
+              <HistoryPanel nb={props.nb} />
             </Match>
           </Switch>
         </div>

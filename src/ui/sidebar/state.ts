@@ -1,14 +1,15 @@
 /** The notebook sidebar's state on this device: open or not, and which panel; remembered across visits. */
 import { createSignal } from 'solid-js';
 
-export type SidebarPanel = 'files' | 'contents';
+export type SidebarPanel = 'files' | 'contents' | 'variables' | 'history' | 'comments';
+const PANELS: readonly SidebarPanel[] = ['files', 'contents', 'variables', 'history', 'comments'];
 
 const KEY = 'anode.sidebar';
 
 function load(): { open: boolean; panel: SidebarPanel } {
   try {
     const v = JSON.parse(localStorage.getItem(KEY) ?? 'null') as { open?: unknown; panel?: unknown } | null;
-    return { open: v?.open === true, panel: v?.panel === 'contents' ? 'contents' : 'files' };
+    return { open: v?.open === true, panel: PANELS.find((p) => p === v?.panel) ?? 'files' };
   } catch {
     return { open: false, panel: 'files' };
   }
