@@ -32,6 +32,8 @@ export function mergeSummaries(a: ChangeSummary, b: ChangeSummary): ChangeSummar
     for (const kind of ['added', 'deleted', 'edited'] as const) for (const id of p[kind]) addChange(out, p.who, p.color, kind, id);
     if (!out.some((q) => q.who === p.who)) out.push({ ...p, added: [], deleted: [], edited: [] });
   }
+  // A cell added in the first part and edited in the second was simply added.
+  for (const p of out) p.edited = p.edited.filter((id) => !p.added.includes(id));
   return out;
 }
 

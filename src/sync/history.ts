@@ -110,6 +110,7 @@ export class NotebookHistory {
       if (fields.some((f) => EDIT_FIELDS.has(f))) found.push({ kind: 'edited', cellId });
     }
     if (!found.length) return;
+    const wasQuiet = this.pending.length === 0;
     const writers = tr.local ? [this.doc.clientID] : writersOf(tr);
     for (const f of found) for (const client of writers.length ? writers : [null]) this.pending.push({ client, ...f });
     if (tr.local && !this.registered) {
@@ -117,6 +118,7 @@ export class NotebookHistory {
       // Outside the observer: a write here would join the transaction being observed.
       queueMicrotask(() => !this.destroyed && registerAuthor(this.doc, this.opts.me(), SYSTEM));
     }
+    if (wasQuiet) this.listeners.forEach((fn) => fn());
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -174,7 +176,9 @@ export class NotebookHistory {
         last?.kind === 'edit' &&
         at - last.at < this.coalesceMs &&
         deletedCount(last.summary) === 0 &&
-        deletedCount(summary) === 0
+        deletedCount(summary) === 0 &&
+        // Another person's edits start a new version: "who changed what" stays readable.
+        summary.every((p) => last.summary.some((q) => q.who === p.who))
       ) {
         replace.push(last.id);
         summary = mergeSummaries(last.summary, summary);
@@ -194,12 +198,17 @@ export class NotebookHistory {
     return next;
   }
 
+  /** Whether the notebook has edits that no checkpoint holds yet (one is taken at the next pause). */
+  hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
   /** Checkpoints, oldest first. */
   list(): readonly Checkpoint[] {
     return this.checkpoints;
   }
 
-  /** Calls `fn` whenever the list changes. */
+  /** Calls `fn` whenever the list changes, or edits start waiting for a checkpoint. */
   onChange(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);

@@ -13,7 +13,7 @@ import './history.css';
 
 export function HistoryPanel(props: { nb: NotebookController }): JSX.Element {
   const history = props.nb.session.history;
-  const list = useCheckpoints(history);
+  const { list, pending } = useCheckpoints(history);
   const [naming, setNaming] = createSignal(false);
   const [open, setOpen] = createSignal<Checkpoint | null>(null);
   const [message, setMessage] = createSignal<{ text: string; undo: boolean } | null>(null);
@@ -76,6 +76,11 @@ export function HistoryPanel(props: { nb: NotebookController }): JSX.Element {
               </Show>
             </div>
           )}
+        </Show>
+        <Show when={pending()}>
+          <p class="files-hint" data-testid="history-pending">
+            Recent edits become a version when editing pauses.
+          </p>
         </Show>
         <ol class="history-list" aria-label="Versions">
           <For each={list()}>

@@ -68,9 +68,17 @@ export async function setCellText(page: Page, index: number, text: string): Prom
   if (text) await page.keyboard.insertText(text);
 }
 
-/** The cell's source as its editor shows it, lines joined by "\n". */
+/** The cell's source as its editor shows it, lines joined by "\n", without other people's caret labels. */
 export async function cellText(page: Page, index: number): Promise<string> {
-  const lines = await cell(page, index).locator('.cm-line').allTextContents();
+  const lines = await cell(page, index)
+    .locator('.cm-line')
+    .evaluateAll((els) =>
+      els.map((el) => {
+        const copy = el.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll('.cm-ySelectionCaret, .cm-ySelectionInfo').forEach((w) => w.remove());
+        return (copy.textContent ?? '').replace(/\u2060/g, '');
+      }),
+    );
   return lines.join('\n');
 }
 
