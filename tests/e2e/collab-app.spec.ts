@@ -9,7 +9,7 @@
  * The sync layer's own behaviour (failover with an interrupted run, offline merge) is covered in collab-sync.
  */
 import { test, expect, type BrowserContext, type Page } from '@playwright/test';
-import { openPerson } from './helpers/app';
+import { cellText as sourceText, openPerson } from './helpers/app';
 
 const UI_TIMEOUT = 30_000;
 /** Python boots on the executor before the first output: generous on 2 cores with several pages. */
@@ -26,17 +26,8 @@ function cell(page: Page, index = 0) {
 }
 
 /** The cell's source as its editor shows it, without other people's caret labels (y-codemirror widgets). */
-async function cellText(page: Page, index = 0): Promise<string> {
-  const lines = await cell(page, index)
-    .locator('.cm-line')
-    .evaluateAll((els) =>
-      els.map((el) => {
-        const copy = el.cloneNode(true) as HTMLElement;
-        copy.querySelectorAll('.cm-ySelectionCaret, .cm-ySelectionInfo').forEach((w) => w.remove());
-        return (copy.textContent ?? '').replace(/\u2060/g, '');
-      }),
-    );
-  return lines.join('\n');
+function cellText(page: Page, index = 0): Promise<string> {
+  return sourceText(page, index);
 }
 
 async function setSource(page: Page, text: string, index = 0): Promise<void> {
