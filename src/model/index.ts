@@ -15,3 +15,4 @@ export * from './files';
 export * from './authors';
 export * from './history';
 export * from './history-summary';
+export * from './comments';

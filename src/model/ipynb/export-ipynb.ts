@@ -3,6 +3,8 @@ import type * as Y from 'yjs';
 import { cellOrder, snapshotCell, type CellSnapshot } from '../cells';
 import { metaMap, readMeta } from '../doc';
 import { newId } from '../id';
+import { readThreads, type CommentThread } from '../comments';
+import { withComments } from './comments';
 import { encodeAnodeCell, nbformatType } from './anode-cells';
 import { isNbformatCellId } from './cell-id';
 import { isObject, sortKeys, type JsonObject } from './json';
@@ -73,10 +75,10 @@ function idOut(id: string, used: Set<string>): string {
   return out;
 }
 
-function cellOut(cell: CellSnapshot, used: Set<string>): JsonObject {
+function cellOut(cell: CellSnapshot, used: Set<string>, threads: readonly CommentThread[]): JsonObject {
   const nbType = nbformatType(cell.type);
   const encoded = encodeAnodeCell(cell.type, cell.source, cell.metadata);
-  const metadata = encoded.metadata;
+  const metadata = withComments(encoded.metadata, threads);
   const attachments =
     nbType !== 'code' && cell.attachments
       ? Object.fromEntries(Object.entries(cell.attachments).map(([name, b]) => [name, bundleOut(b)]))
@@ -108,16 +110,17 @@ function notebookMetadata(doc: Y.Doc): JsonObject {
  * The notebook as an nbformat 4.5 .ipynb file that opens in JupyterLab and validates against the 4.5 schema:
  * keys sorted, indent 1, text split into line lists, as Jupyter writes them. Cells in document order; ai and sql
  * cells become code cells starting with `%%ai` / `%%sql` and marked in `metadata.anode.cell_type`; attachments
- * are written in the cell's `attachments` field; outputs lose `transient`. Whatever a peer wrote that
+ * are written in the cell's `attachments` field; comment threads in `metadata.anode.comments`; outputs lose `transient`. Whatever a peer wrote that
  * nbformat cannot hold is repaired or left out rather than written invalid: an output of unknown shape, a
  * metadata field nbformat constrains holding a wrong type, a cell id nbformat rejects (replaced).
  * `parseIpynb` + `importNotebook` of the result gives back the same cells.
  */
 export function exportIpynb(doc: Y.Doc): string {
   const used = new Set<string>();
+  const threads = readThreads(doc);
   const cells = cellOrder(doc).flatMap((id) => {
     const snap = snapshotCell(doc, id);
-    return snap ? [cellOut(snap, used)] : [];
+    return snap ? [cellOut(snap, used, threads.filter((t) => t.cellId === id))] : [];
   });
   const nb = { cells, metadata: notebookMetadata(doc), nbformat: 4, nbformat_minor: 5 };
   return JSON.stringify(sortKeys(nb), null, 1) + '\n';

@@ -4,6 +4,8 @@ import { appendCells, type NewCell } from '../cells';
 import { metaMap, seedMeta } from '../doc';
 import { newId } from '../id';
 import { IMPORT } from '../origin';
+import { addThread } from '../comments';
+import { takeComments } from './comments';
 import { withPythonDefaults } from './metadata';
 import { IPYNB_METADATA_KEY, type ParsedNotebook } from './types';
 
@@ -38,12 +40,14 @@ function titleFromFileName(fileName: string): string {
 export function importNotebook(parsed: ParsedNotebook, opts: ImportOptions = {}): Y.Doc {
   const fromFile = opts.fileName ? titleFromFileName(opts.fileName) : '';
   const title = opts.title?.trim() || fromFile || parsed.title?.trim() || 'Untitled';
+  // Threads the file carried in cell metadata become the notebook's comments (see ./comments.ts).
+  const split = parsed.cells.map((c) => takeComments(c.metadata, '', c.source.length));
   const cells: NewCell[] = parsed.cells.length
-    ? parsed.cells.map((c) => ({
+    ? parsed.cells.map((c, i) => ({
         id: c.id,
         type: c.type,
         source: c.source,
-        metadata: structuredClone(c.metadata),
+        metadata: structuredClone(split[i]!.metadata),
         outputs: structuredClone(c.outputs),
         executionCount: c.executionCount,
         ...(c.attachments ? { attachments: structuredClone(c.attachments) } : {}),
@@ -53,7 +57,8 @@ export function importNotebook(parsed: ParsedNotebook, opts: ImportOptions = {})
   doc.transact(() => {
     seedMeta(doc, opts.id ?? newId(), title, IMPORT);
     metaMap(doc).set(IPYNB_METADATA_KEY, structuredClone(withPythonDefaults(parsed.metadata)));
-    appendCells(doc, cells, IMPORT);
+    const ids = appendCells(doc, cells, IMPORT);
+    split.forEach((s, i) => s.threads.forEach((t) => addThread(doc, { ...t, cellId: ids[i]! }, IMPORT)));
   }, IMPORT);
   return doc;
 }
