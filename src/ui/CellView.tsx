@@ -26,6 +26,7 @@ import { fromY } from './reactive';
 import { attachImages } from './attach-images';
 import type { NotebookController } from './controller';
 import type { PeerView } from './presence';
+import { CommentButton } from './comments/CommentButton';
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -177,6 +178,14 @@ export function CellView(props: {
     nb.changeType(t);
   };
 
+  /** The text selected in the cell's editor, if any: what a new comment is about. */
+  const selection = (): { from: number; to: number; text: string } | null => {
+    const v = view();
+    const r = v?.state.selection.main;
+    if (!v || !r || r.empty) return null;
+    return { from: r.from, to: r.to, text: v.state.sliceDoc(r.from, r.to) };
+  };
+
   const outputsCollapsed = useOutputsCollapsed(nb, props.id);
   const hiddenFromAi = createMemo(() => metadata()['hideFromAI'] === true);
 
@@ -212,6 +221,7 @@ export function CellView(props: {
             ▶
           </button>
         </Show>
+        <CommentButton nb={nb} cellId={props.id} selection={selection} variant="badge" />
       </div>
       <div class="cell-main">
         <Show when={props.peersHere.length}>
@@ -261,6 +271,7 @@ export function CellView(props: {
           >
             {hiddenFromAi() ? 'AI off' : 'AI'}
           </button>
+          <CommentButton nb={nb} cellId={props.id} selection={selection} variant="toolbar" />
           <button class="icon-btn danger" aria-label="Delete cell" title="Delete (D,D)" onClick={() => nb.deleteCellById(props.id)}>
             ✕
           </button>

@@ -26,6 +26,7 @@ import {
 import type { NotebookSession } from './session';
 import { interruptAi, isAiCell, runAiPrompt } from './ai';
 import { resetAiCell } from '../ai';
+import { NotebookComments } from './comments/comments';
 
 export type Mode = 'command' | 'edit';
 
@@ -40,6 +41,8 @@ export class NotebookController {
   readonly editingMarkdown: Accessor<ReadonlySet<string>>;
   readonly showShortcuts: Accessor<boolean>;
   readonly notice: Accessor<string | null>;
+  /** The notebook's comment threads and this device's unread counts. */
+  readonly comments: NotebookComments;
   private readonly setSelected: (id: string | null) => void;
   private readonly setMode: (m: Mode) => void;
   private readonly setEditingMarkdown: (s: ReadonlySet<string>) => void;
@@ -56,6 +59,7 @@ export class NotebookController {
     [this.editingMarkdown, this.setEditingMarkdown] = createSignal<ReadonlySet<string>>(new Set());
     [this.showShortcuts, this.setShowShortcuts] = createSignal(false);
     [this.notice, this.setNotice] = createSignal<string | null>(null);
+    this.comments = new NotebookComments(session);
   }
 
   get doc() {

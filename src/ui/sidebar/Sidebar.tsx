@@ -6,6 +6,7 @@ import { Match, Show, Switch, type JSX } from 'solid-js';
 import type { NotebookController } from '../controller';
 import { TocPanel } from '../io/TocPanel';
 import { HistoryPanel } from '../history/HistoryPanel';
+import { CommentsPanel } from '../comments/CommentsPanel';
 import { FilesPanel, type FilesApi } from './FilesPanel';
 import { closeSidebar, sidebarOpen, sidebarPanel, toggleSidebar, type SidebarPanel } from './state';
 import './sidebar.css';
@@ -44,6 +45,9 @@ export function Sidebar(props: { nb: NotebookController; filesApi: (api: FilesAp
             </Match>
             <Match when={sidebarPanel() === 'history'}>
               <HistoryPanel nb={props.nb} />
+            </Match>
+            <Match when={sidebarPanel() === 'comments'}>
+              <CommentsPanel nb={props.nb} />
             </Match>
           </Switch>
         </div>
