@@ -25,6 +25,7 @@ import {
   type KernelEvent,
   type KernelWorkerApi,
   type RunResult,
+  type VariablesResult,
   type WorkerInit,
   type WorkerMessage,
 } from '../src/kernel/protocol';
@@ -362,6 +363,13 @@ const api: KernelWorkerApi = {
   async inspect(code: string, cursor: number): Promise<string | null> {
     if (!py) return null;
     return py.inspect_at(code, cursor) ?? null;
+  },
+
+  async variables(limit: number): Promise<VariablesResult> {
+    if (!pyodide || !py) return { variables: [], total: 0 };
+    // Its own module (imported on first use), so the kernel's run path does not change for it.
+    const mod = pyodide.pyimport('anode_kernel.variables') as unknown as { list_json(limit: number): string };
+    return JSON.parse(mod.list_json(limit)) as VariablesResult;
   },
 
   async writeFiles(files: FileWrite[], removed: string[], folders: string[]): Promise<void> {

@@ -9,7 +9,7 @@ import * as Comlink from 'comlink';
 import workerURL from '../../workers/kernel.worker.ts?worker&url';
 import { newId } from '../model';
 import type { HostAssignment } from './host.worker';
-import { isWorkerMessage, type CompletionResult, type KernelWorkerApi, type RunResult, type WorkerMessage } from './protocol';
+import { isWorkerMessage, type CompletionResult, type KernelWorkerApi, type RunResult, type VariablesResult, type WorkerMessage } from './protocol';
 import { createKernelSandbox, type KernelSandbox, type SandboxedWorker } from './sandbox';
 import { writeSnapshot } from './snapshot';
 import { KernelLostError, type Kernel, type KernelFiles, type KernelStatusInfo, type RunHandlers } from './types';
@@ -262,6 +262,12 @@ class PyodideKernel implements Kernel {
   async inspect(code: string, cursor: number): Promise<string | null> {
     if (this.status.status !== 'idle') return null;
     return this.session.remote.inspect(code, cursor);
+  }
+
+  async variables(limit: number): Promise<VariablesResult | null> {
+    // Asked between runs; a busy worker would answer only after the next cell.
+    if (this.status.status !== 'idle') return null;
+    return this.session.remote.variables(limit);
   }
 
   readonly files: KernelFiles = {

@@ -63,6 +63,8 @@ export interface ExecutorOptions {
   flushMs?: number;
   /** Syncs the kernel's folder with the notebook's files around each code run. */
   folder?: { beforeRun(writer: OutputWriter): Promise<void>; afterRun(writer: OutputWriter): Promise<void> };
+  /** Called after each code run ends, however it ended (the Variables panel looks again). */
+  afterCodeRun?: () => void;
 }
 
 function notAvailable(what: string): CellHandler {
@@ -176,6 +178,7 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
     writer.flush();
     finishRun(doc, run.id, outcome.state, EXECUTOR, outcome.executionCount);
     if (outcome.stopQueue) cancelQueued(doc, EXECUTOR);
+    if (type === 'code') options.afterCodeRun?.();
   };
 
   const failDead = (run: RunRecord, reason: string) => {

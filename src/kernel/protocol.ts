@@ -116,6 +116,26 @@ export interface FileChanges {
   tooLarge: Array<{ path: string; size: number }>;
 }
 
+/** One user variable as the Variables panel shows it (workers/python/anode_kernel/variables.py). */
+export interface VariableInfo {
+  name: string;
+  /** The type's name: `int`, `DataFrame`, `ndarray`. */
+  type: string;
+  kind: 'data' | 'function' | 'class';
+  /** `3 × 4` for arrays and frames, `len 10` for builtin containers and strings; null when neither applies. */
+  shape: string | null;
+  /** Bytes: nbytes for arrays, pandas' shallow memory use, sys.getsizeof (the object itself) otherwise. */
+  size: number | null;
+  /** At most 120 characters, made without calling repr() on anything that could be large. */
+  preview: string;
+}
+
+/** The kernel's user variables: at most the limit asked for, sorted by name; `total` counts them all. */
+export interface VariablesResult {
+  variables: VariableInfo[];
+  total: number;
+}
+
 /** The API the worker exposes. All methods are async across the boundary. */
 export interface KernelWorkerApi {
   boot(options: BootOptions): Promise<BootInfo>;
@@ -123,6 +143,8 @@ export interface KernelWorkerApi {
   run(code: string, runId: string): Promise<RunResult>;
   complete(code: string, cursor: number): Promise<CompletionResult>;
   inspect(code: string, cursor: number): Promise<string | null>;
+  /** The user's variables (at most `limit` described), for the Variables panel. */
+  variables(limit: number): Promise<VariablesResult>;
   /**
    * Cancels a run that is waiting in an await (KeyboardInterrupt for the user). Only reaches the worker when
    * Python is not executing; running code is stopped by the interrupt buffer instead.

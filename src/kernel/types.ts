@@ -2,7 +2,7 @@
  * What the rest of the app sees of a kernel. The executor depends only on {@link Kernel}, so tests drive it with
  * a fake that implements the same interface, and the worker-backed client is one implementation among others.
  */
-import type { CompletionResult, FileChanges, FileWrite, KernelEvent, RunResult } from './protocol';
+import type { CompletionResult, FileChanges, FileWrite, KernelEvent, RunResult, VariablesResult } from './protocol';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -54,6 +54,8 @@ export interface Kernel {
   complete(code: string, cursor: number): Promise<CompletionResult>;
   /** Signature and documentation of the name at `cursor`, as plain text. */
   inspect(code: string, cursor: number): Promise<string | null>;
+  /** The user's variables, or null while the kernel is busy or not booted (optional: a kernel may not tell). */
+  variables?(limit: number): Promise<VariablesResult | null>;
   /** Stops the worker for good. */
   dispose(): void;
   /** The interpreter's working folder, where it has one (the browser kernel). */

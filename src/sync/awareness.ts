@@ -19,6 +19,7 @@ import {
   type SettingsStore,
   type UserIdentity,
 } from './settings';
+import { readPublishedVariables, type PublishedVariables } from './variables';
 
 /** Version of the presence fields below; a peer speaking another version is shown but never elected. */
 export const PRESENCE_VERSION = 1;
@@ -46,6 +47,8 @@ export interface PeerPresence {
   kernel: KernelReadiness;
   /** When the peer opened this notebook (ms since epoch, its own clock): earlier means more senior. */
   joinedAt: number;
+  /** The executor's kernel variables (./variables.ts); null from everyone else. */
+  variables: PublishedVariables | null;
 }
 
 /** `#rrggbb` → `#rrggbb33`: y-codemirror.next paints selections with this. */
@@ -77,6 +80,7 @@ export function readPeer(state: unknown): PeerPresence | null {
       offersExecution: s.offersExecution === true,
       kernel,
       joinedAt,
+      variables: readPublishedVariables(s.variables),
     };
   } catch {
     // A getter or proxy planted in the state (only possible in-process, e.g. tests): treat as absent.
@@ -141,6 +145,7 @@ export class Presence {
       offersExecution: loadOffersExecution(this.store),
       kernel: 'none',
       joinedAt: (opts.now ?? Date.now)(),
+      variables: null,
     };
     // Keep fields other modules may already have set (an editor's `cursor`).
     this.awareness.setLocalState({ ...(this.awareness.getLocalState() ?? {}), ...local });
@@ -189,6 +194,11 @@ export class Presence {
   /** Reports this machine's kernel readiness (the executor loop calls this as its kernel boots or fails). */
   setKernel(kernel: KernelReadiness): void {
     if (this.awareness.getLocalState()?.kernel !== kernel) this.awareness.setLocalStateField('kernel', kernel);
+  }
+
+  /** Publishes this machine's kernel variables (it is the executor), or withdraws them (null). */
+  setVariables(variables: PublishedVariables | null): void {
+    this.awareness.setLocalStateField('variables', variables);
   }
 
   /** Every valid peer present, this one included. */

@@ -14,3 +14,4 @@ export * from './file-transfer';
 export * from './history-store';
 export * from './retention';
 export * from './history';
+export * from './variables';

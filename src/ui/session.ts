@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 import { LOCAL, authorOf, kernelMap, newId, readKernelControl, readMeta, requestKernelControl, schemaProblem, type Actor, type NotebookMeta } from '../model';
-import { KernelFolderSync, startExecutor, type Kernel } from '../kernel';
+import { KernelFolderSync, VariablesWatcher, startExecutor, type Kernel } from '../kernel';
 import {
   ExecutionConsent,
   FileTransfer,
@@ -116,12 +116,22 @@ export class NotebookSession {
         // takeover (note set) promises everyone a fresh interpreter even if this tab executed here before.
         if (kernelOwner !== null && (kernelOwner !== this.id || t.note !== null)) void kernel.restart();
         kernelOwner = this.id;
-        return startExecutor(doc, kernel, t.me, {
+        // The executor shows its kernel's variables to everyone in the room, through its presence.
+        const watcher = new VariablesWatcher(kernel, (result, sessionId) =>
+          this.presence.setVariables(result ? { sessionId, at: Date.now(), ...result } : null),
+        );
+        const stop = startExecutor(doc, kernel, t.me, {
           isExecutor: t.mayExecute,
           ...(consent ? { mayRun: (run) => consent.mayRun(run) } : {}),
           folder: this.folder,
           onExecutorChange: (recheck) => t.onRoleChange(() => recheck()),
+          afterCodeRun: () => watcher.refresh(),
         });
+        return () => {
+          stop();
+          watcher.destroy();
+          this.presence.setVariables(null);
+        };
       },
       onChange: (role) => this.onRole.forEach((fn) => fn(role)),
       ...(room ? { room: { status: () => room.status(), onStatus: (fn: () => void) => room.onStatus(() => fn()) } } : {}),

@@ -7,6 +7,7 @@ import type { NotebookController } from '../controller';
 import { TocPanel } from '../io/TocPanel';
 import { HistoryPanel } from '../history/HistoryPanel';
 import { CommentsPanel } from '../comments/CommentsPanel';
+import { VariablesPanel } from '../variables/VariablesPanel';
 import { FilesPanel, type FilesApi } from './FilesPanel';
 import { closeSidebar, sidebarOpen, sidebarPanel, toggleSidebar, type SidebarPanel } from './state';
 import './sidebar.css';
@@ -42,6 +43,9 @@ export function Sidebar(props: { nb: NotebookController; filesApi: (api: FilesAp
             </Match>
             <Match when={sidebarPanel() === 'contents'}>
               <TocPanel nb={props.nb} />
+            </Match>
+            <Match when={sidebarPanel() === 'variables'}>
+              <VariablesPanel nb={props.nb} />
             </Match>
             <Match when={sidebarPanel() === 'history'}>
               <HistoryPanel nb={props.nb} />

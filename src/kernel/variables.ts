@@ -1,0 +1,58 @@
+/**
+ * Keeps the executor's view of its kernel's variables current: asks the kernel after every run (one question at
+ * a time; runs finishing meanwhile ask once more), and says "none" when the interpreter is replaced. Where the
+ * answer goes (presence, for every peer of a room) is the caller's business.
+ */
+import type { VariablesResult } from './protocol';
+import type { Kernel } from './types';
+
+/** Described at most: the panel filters these; `total` still counts them all. */
+export const VARIABLES_LIMIT = 300;
+
+export class VariablesWatcher {
+  private busy = false;
+  private again = false;
+  private sessionId: string;
+  private readonly offStatus: () => void;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly publish: (result: VariablesResult | null, sessionId: string) => void,
+  ) {
+    this.sessionId = kernel.getStatus().sessionId;
+    this.offStatus = kernel.onStatus((st) => {
+      if (st.sessionId === this.sessionId) return;
+      // A new interpreter: the old variables are gone, whatever a look in flight answers.
+      this.sessionId = st.sessionId;
+      this.publish(null, st.sessionId);
+    });
+  }
+
+  /** Looks at the variables again (after a run). */
+  refresh(): void {
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    const session = this.sessionId;
+    void (this.kernel.variables?.(VARIABLES_LIMIT) ?? Promise.resolve(null))
+      .then((result) => {
+        if (result && session === this.sessionId) this.publish(result, session);
+      })
+      .catch(() => {
+        // The kernel went away mid-question: the status change says so.
+      })
+      .finally(() => {
+        this.busy = false;
+        if (this.again) {
+          this.again = false;
+          this.refresh();
+        }
+      });
+  }
+
+  destroy(): void {
+    this.offStatus();
+  }
+}
