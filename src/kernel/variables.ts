@@ -13,6 +13,8 @@ export class VariablesWatcher {
   private busy = false;
   private again = false;
   private sessionId: string;
+  /** Whether this session's variables have been looked at yet. */
+  private looked = false;
   private readonly offStatus: () => void;
 
   constructor(
@@ -21,11 +23,16 @@ export class VariablesWatcher {
   ) {
     this.sessionId = kernel.getStatus().sessionId;
     this.offStatus = kernel.onStatus((st) => {
-      if (st.sessionId === this.sessionId) return;
-      // A new interpreter: the old variables are gone, whatever a look in flight answers.
-      this.sessionId = st.sessionId;
-      this.publish(null, st.sessionId);
+      if (st.sessionId !== this.sessionId) {
+        // A new interpreter: the old variables are gone, whatever a look in flight answers.
+        this.sessionId = st.sessionId;
+        this.looked = false;
+        this.publish(null, st.sessionId);
+      }
+      // A peer taking over a kernel that already ran code (a room made from a notebook) shows what it holds.
+      if (st.status === 'idle' && !this.looked) this.refresh();
     });
+    if (kernel.getStatus().status === 'idle') this.refresh();
   }
 
   /** Looks at the variables again (after a run). */
@@ -38,7 +45,9 @@ export class VariablesWatcher {
     const session = this.sessionId;
     void (this.kernel.variables?.(VARIABLES_LIMIT) ?? Promise.resolve(null))
       .then((result) => {
-        if (result && session === this.sessionId) this.publish(result, session);
+        if (!result || session !== this.sessionId) return;
+        this.looked = true;
+        this.publish(result, session);
       })
       .catch(() => {
         // The kernel went away mid-question: the status change says so.
