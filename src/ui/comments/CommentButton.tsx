@@ -39,7 +39,10 @@ export function CommentButton(props: {
           if (!sidebarOpen() || sidebarPanel() !== 'comments') toggleSidebar('comments');
         }}
       >
-        💬{open().length ? ` ${open().length}` : ''}
+        <svg class="comment-icon" viewBox="0 0 16 16" width="13" height="13" aria-hidden="true">
+          <path d="M2 2.5h12v8H7l-3.5 3v-3H2z" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linejoin="round" />
+        </svg>
+        {open().length ? ` ${open().length}` : ''}
         <Show when={unread()}>
           <span class="unread">{unread()}</span>
         </Show>
