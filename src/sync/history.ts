@@ -42,6 +42,8 @@ export interface HistoryOptions {
   me: () => Author;
   /** The name a client id wrote under (the document's authors, else presence), or null. */
   nameOf: (client: number) => Author | null;
+  /** Another person whose cursor is on cell `cellId` now: who most likely made a change Yjs could not attribute. */
+  onCell?: (cellId: string) => Author | null;
   idb?: IDBFactory;
 }
 
@@ -130,8 +132,12 @@ export class NotebookHistory {
   private summarize(changes: PendingChange[]): ChangeSummary {
     const summary: ChangeSummary = [];
     const me = this.opts.me();
+    // A deletion-only edit (backspace) carries no writer; one followed by attributed edits of the same cell is theirs.
+    const attributed = new Set(changes.filter((c) => c.client !== null).map((c) => c.cellId));
     for (const c of changes) {
-      const author = c.client === null ? null : c.client === this.doc.clientID ? me : this.opts.nameOf(c.client);
+      if (c.client === null && c.kind === 'edited' && attributed.has(c.cellId)) continue;
+      const author =
+        c.client === null ? (this.opts.onCell?.(c.cellId) ?? null) : c.client === this.doc.clientID ? me : this.opts.nameOf(c.client);
       addChange(summary, author?.name ?? 'Someone', author?.color ?? '#888888', c.kind, c.cellId);
     }
     // A cell added and deleted between two checkpoints never existed in either: it is no change.

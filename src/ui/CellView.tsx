@@ -236,6 +236,9 @@ export function CellView(props: {
           </div>
         </Show>
         <div class="cell-toolbar" role="toolbar" aria-label="Cell actions">
+          <Show when={nb.editorsOf(props.id).length}>
+            <span class="cell-editors" data-testid="cell-editors">{`Edited by ${nb.editorsOf(props.id).join(', ')}`}</span>
+          </Show>
           <select
             aria-label="Cell type"
             value={type() ?? 'raw'}

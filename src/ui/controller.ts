@@ -27,6 +27,8 @@ import type { NotebookSession } from './session';
 import { interruptAi, isAiCell, runAiPrompt } from './ai';
 import { resetAiCell } from '../ai';
 import { NotebookComments } from './comments/comments';
+import { useCheckpoints } from './history/useHistory';
+import type { Checkpoint } from '../sync';
 
 export type Mode = 'command' | 'edit';
 
@@ -43,6 +45,8 @@ export class NotebookController {
   readonly notice: Accessor<string | null>;
   /** The notebook's comment threads and this device's unread counts. */
   readonly comments: NotebookComments;
+  /** This device's checkpoints of the notebook, newest first (who edited which cell). */
+  readonly checkpoints: Accessor<readonly Checkpoint[]>;
   private readonly setSelected: (id: string | null) => void;
   private readonly setMode: (m: Mode) => void;
   private readonly setEditingMarkdown: (s: ReadonlySet<string>) => void;
@@ -60,6 +64,17 @@ export class NotebookController {
     [this.showShortcuts, this.setShowShortcuts] = createSignal(false);
     [this.notice, this.setNotice] = createSignal<string | null>(null);
     this.comments = new NotebookComments(session);
+    this.checkpoints = useCheckpoints(session.history).list;
+  }
+
+  /** Who last added or edited cell `id`, most recent first (at most three), as this device's history knows. */
+  editorsOf(id: string): string[] {
+    const out: string[] = [];
+    for (const cp of this.checkpoints()) {
+      for (const p of cp.summary) if ((p.edited.includes(id) || p.added.includes(id)) && !out.includes(p.who)) out.push(p.who);
+      if (out.length >= 3) break;
+    }
+    return out.slice(0, 3);
   }
 
   get doc() {

@@ -276,8 +276,14 @@ async function openHistory(id: string, doc: Y.Doc, presence: Presence): Promise<
     const peer = presence.peers().get(client);
     return peer ? { name: peer.user.name, color: peer.user.color } : null;
   };
+  const onCell = (cellId: string) => {
+    for (const [client, peer] of presence.peers()) {
+      if (client !== doc.clientID && peer.cell === cellId) return { name: peer.user.name, color: peer.user.color };
+    }
+    return null;
+  };
   try {
-    return await NotebookHistory.open(id, doc, { me, nameOf });
+    return await NotebookHistory.open(id, doc, { me, nameOf, onCell });
   } catch (e) {
     // The notebook works without its history; the History panel says it is unavailable.
     console.warn('Anode: version history unavailable', e);

@@ -2,6 +2,7 @@
  * Comments between two people in a room: a comment on selected text appears live on the other peer's cell with
  * an unread count, gets a reply, is resolved, and is still there after a reload. Text from a peer is text.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { cell, editor, expectCellText, openPerson, setCellText, shareOpenNotebook, waitForEditor, UI_TIMEOUT } from './helpers/app';
 
@@ -65,4 +66,33 @@ test('a comment reaches the other peer live, is replied to, resolved, and surviv
   await expect(panel(bob).getByTestId('comment-thread')).toContainText('Resolved by Bob');
   expect(await bob.title()).not.toBe('pwned');
   expect(await ada.title()).not.toBe('pwned');
+});
+
+test('comments travel in the exported .ipynb and come back when it is imported', async ({ browser }) => {
+  const ada = await openPerson(browser, contexts, 'Ada', '#b58900');
+  await ada.goto('./');
+  await waitForEditor(ada, 0);
+  await setCellText(ada, 0, 'rate = 0.07');
+  await cell(ada, 0).getByTestId('comment-button').click();
+  await panel(ada).getByLabel('Comment', { exact: true }).fill('Source for this rate?');
+  await panel(ada).getByRole('button', { name: 'Comment', exact: true }).click();
+  await panel(ada).getByTestId('comment-thread').getByLabel('Reply').fill('Central bank, March.');
+  await panel(ada).getByTestId('comment-thread').getByRole('button', { name: 'Reply' }).click();
+  await expect(panel(ada).getByTestId('comment-thread')).toContainText('Central bank, March.');
+
+  const download = ada.waitForEvent('download');
+  await ada.getByRole('button', { name: 'Export', exact: true }).click();
+  await ada.getByRole('menuitem', { name: 'Export .ipynb' }).click();
+  const text = readFileSync(await (await download).path(), 'utf8');
+  const file = JSON.parse(text) as { cells: Array<{ metadata: { anode?: { comments?: Array<{ messages: Array<{ text: string }> }> } } }> };
+  expect(file.cells[0]!.metadata.anode?.comments?.[0]?.messages.map((m) => m.text)).toEqual(['Source for this rate?', 'Central bank, March.']);
+
+  await ada.getByRole('link', { name: 'All notebooks' }).click();
+  const chooser = ada.waitForEvent('filechooser');
+  await ada.getByRole('button', { name: 'Import', exact: true }).click();
+  await (await chooser).setFiles({ name: 'rates.ipynb', mimeType: 'application/x-ipynb+json', buffer: Buffer.from(text) });
+  await expect(ada.getByLabel('Notebook title')).toHaveValue('rates');
+  await expect(cell(ada, 0).getByTestId('comment-badge')).toHaveAttribute('aria-label', /1 open/);
+  await cell(ada, 0).getByTestId('comment-badge').click();
+  await expect(panel(ada).getByTestId('comment-thread')).toContainText('Central bank, March.');
 });

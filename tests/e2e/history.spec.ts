@@ -80,6 +80,12 @@ test('a whole restore and a one-cell restore reach the other peer', async ({ bro
   // Bob's edits are checkpointed on Ada's device too, under Bob's name.
   await expect(versions(ada).first()).toContainText('Bob edited 2 cells', { timeout: UI_TIMEOUT });
   await expect(historyPanel(ada).getByTestId('history-pending')).toBeHidden({ timeout: UI_TIMEOUT });
+  // Who wrote this: the cell says who last edited it, and the list filters by person.
+  await cells(ada).nth(0).hover();
+  await expect(cells(ada).nth(0).getByTestId('cell-editors')).toHaveText('Edited by Bob, Ada');
+  await historyPanel(ada).getByLabel('Show changes by').selectOption('Bob');
+  await expect(versions(ada)).toHaveCount(1);
+  await historyPanel(ada).getByLabel('Show changes by').selectOption('');
 
   // One cell: the version before Bob's edits, cell b only.
   await versions(ada).nth(1).getByRole('button', { name: /^View version/ }).click();

@@ -2,7 +2,7 @@
  * The History panel: this device's checkpoints of the notebook, newest first, each with who changed what; open
  * one to compare it with now, restore it whole in one click, undo a restore, name the current version.
  */
-import { For, Show, createSignal, type JSX } from 'solid-js';
+import { For, Show, createMemo, createSignal, type JSX } from 'solid-js';
 import { describeSummary } from '../../model';
 import type { Checkpoint } from '../../sync';
 import type { NotebookController } from '../controller';
@@ -17,6 +17,9 @@ export function HistoryPanel(props: { nb: NotebookController }): JSX.Element {
   const [naming, setNaming] = createSignal(false);
   const [open, setOpen] = createSignal<Checkpoint | null>(null);
   const [message, setMessage] = createSignal<{ text: string; undo: boolean } | null>(null);
+  const [person, setPerson] = createSignal('');
+  const people = createMemo(() => [...new Set(list().flatMap((cp) => cp.summary.map((p) => p.who)))].sort());
+  const shown = createMemo(() => (person() ? list().filter((cp) => cp.summary.some((p) => p.who === person())) : list()));
 
   const restore = async (cp: Checkpoint, cellId?: string): Promise<void> => {
     if (!history) return;
@@ -82,16 +85,25 @@ export function HistoryPanel(props: { nb: NotebookController }): JSX.Element {
             Recent edits become a version when editing pauses.
           </p>
         </Show>
+        <Show when={people().length > 1}>
+          <label class="history-person">
+            Changes by{' '}
+            <select aria-label="Show changes by" value={person()} onChange={(e) => setPerson(e.currentTarget.value)}>
+              <option value="">everyone</option>
+              <For each={people()}>{(p) => <option value={p}>{p}</option>}</For>
+            </select>
+          </label>
+        </Show>
         <ol class="history-list" aria-label="Versions">
-          <For each={list()}>
-            {(cp, i) => (
+          <For each={shown()}>
+            {(cp) => (
               <li class="history-row" data-kind={cp.kind}>
                 <div class="history-when">
                   <strong>{checkpointTitle(cp)}</strong>
                   <time dateTime={new Date(cp.at).toISOString()}>{checkpointTime(cp.at)}</time>
                 </div>
                 <div class="history-what">
-                  {describeSummary(cp.summary) || (i() === list().length - 1 ? 'Start of this device’s history' : 'No cell changed')}
+                  {describeSummary(cp.summary) || (cp === list()[list().length - 1] ? 'Start of this device’s history' : 'No cell changed')}
                   {` · ${cp.cellCount} cell${cp.cellCount === 1 ? '' : 's'}`}
                 </div>
                 <div class="history-actions">
