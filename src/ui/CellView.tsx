@@ -172,6 +172,11 @@ export function CellView(props: {
     });
   });
   createEffect(() => view()?.setType(type() ?? 'raw'));
+  createEffect(() => {
+    const v = view();
+    if (!v) return;
+    v.setCommentRanges(nb.comments.forCell(props.id).flatMap((t) => (!t.resolved && t.range ? [t.range] : [])));
+  });
 
   const changeType = (t: CellType): void => {
     nb.select(props.id);

@@ -15,6 +15,7 @@ import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { CellType } from '../model';
 import { imageAttachments, type AttachImages } from './editor-images';
+import { commentMarks, setCommentRanges } from './comment-marks';
 
 export interface EditorCommands {
   /** Shift+Enter, Ctrl/Cmd+Enter, Alt+Enter. */
@@ -160,7 +161,11 @@ export interface EditorOptions {
 }
 
 /** Creates the editor of one cell; destroy it when the cell leaves the page. */
-export type CellEditor = EditorView & { setType(type: CellType): void };
+export type CellEditor = EditorView & {
+  setType(type: CellType): void;
+  /** Underlines the ranges of the cell's open comment threads. */
+  setCommentRanges(ranges: ReadonlyArray<{ from: number; to: number }>): void;
+};
 
 export function createCellEditor(opts: EditorOptions): CellEditor {
   const { assist } = opts;
@@ -179,6 +184,7 @@ export function createCellEditor(opts: EditorOptions): CellEditor {
     language.of(opts.type === 'code' ? python() : []),
     attachments.of(attachmentsFor(opts.type, opts.attachImages)),
     yCollab(opts.text, opts.awareness),
+    commentMarks,
     keymap.of([
       ...yUndoManagerKeymap,
       ...closeBracketsKeymap,
@@ -206,7 +212,8 @@ export function createCellEditor(opts: EditorOptions): CellEditor {
   const view = new EditorView({
     state: EditorState.create({ doc: opts.text.toString(), extensions }),
     parent: opts.parent,
-  }) as EditorView & { setType(type: CellType): void };
+  }) as CellEditor;
+  view.setCommentRanges = (ranges) => setCommentRanges(view, ranges);
   view.setType = (type) => {
     applyLanguage(view, type);
     view.dispatch({ effects: attachments.reconfigure(attachmentsFor(type, opts.attachImages)) });

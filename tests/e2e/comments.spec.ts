@@ -39,6 +39,8 @@ test('a comment reaches the other peer live, is replied to, resolved, and surviv
   // Bob sees it on the cell without opening anything, as unread.
   const badge = cell(bob, 0).getByTestId('comment-badge');
   await expect(badge).toHaveAttribute('aria-label', 'Comments on cell: 1 open, 1 unread', { timeout: UI_TIMEOUT });
+  // The commented text is marked in Bob's editor.
+  await expect(cell(bob, 0).locator('.cm-comment-range').first()).toBeVisible();
   await badge.click();
   const thread = panel(bob).getByTestId('comment-thread');
   await expect(thread).toContainText('Is qty ever 0? <img src=x onerror="document.title=\'pwned\'">');
@@ -57,6 +59,7 @@ test('a comment reaches the other peer live, is replied to, resolved, and surviv
   await panel(ada).getByLabel('Resolved').check();
   await expect(panel(ada).getByTestId('comment-thread')).toContainText('Resolved by Bob');
   await expect(cell(ada, 0).getByTestId('comment-badge')).toHaveCount(0);
+  await expect(cell(ada, 0).locator('.cm-comment-range')).toHaveCount(0);
 
   // After a reload Bob still has the discussion (from this device's storage), resolved.
   await bob.reload();
