@@ -21,14 +21,14 @@ const DIST_PACKAGES = '/usr/lib/python3/dist-packages';
 
 /**
  * Lock key → Debian package, Pyodide's name, and dependencies (lock keys). `depends` follows Debian's, except that
- * pexpect and setuptools are left out: pexpect needs a pty the browser has not (the kernel stands in for it), and
- * setuptools only serves IPython's test plugin.
+ * pexpect and setuptools are left out (pexpect needs a pty the browser has not, the kernel stands in for it;
+ * setuptools only serves IPython's test plugin) and jedi is optional, as in Pyodide's lock.
  */
 export const PACKAGES = {
   ipython: {
     deb: 'python3-ipython',
     name: 'ipython',
-    depends: ['backcall', 'decorator', 'jedi', 'matplotlib-inline', 'pickleshare', 'prompt-toolkit', 'pygments', 'stack-data', 'traitlets'],
+    depends: ['backcall', 'decorator', 'matplotlib-inline', 'pickleshare', 'prompt-toolkit', 'pygments', 'stack-data', 'traitlets'],
   },
   traitlets: { deb: 'python3-traitlets', name: 'traitlets', depends: [] },
   pygments: { deb: 'python3-pygments', name: 'pygments', depends: [] },

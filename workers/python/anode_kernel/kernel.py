@@ -22,11 +22,18 @@ execution_count = 0
 _current_task = None
 # IPython's shell (./shell.py) once prepare() made it; None runs plain Python.
 _shell = None
+# What the worker's snapshot of this interpreter was made from (see snapshotKey in workers/kernel.worker.ts).
+_snapshot_key = None
 
 
-def prepare(ipython):
+def snapshot_key():
+    return _snapshot_key
+
+
+def prepare(ipython, key):
     """Called before the interpreter's memory snapshot, with whether IPython's packages loaded: makes the shell."""
-    global _shell
+    global _shell, _snapshot_key
+    _snapshot_key = key
     if not ipython:
         return json.dumps({"ipython": None})
     try:
@@ -86,7 +93,9 @@ def _getpass(prompt="Password: ", stream=None):
 def transform_cell(code):
     """The cell as the Python that will run (magics rewritten): what the worker reads its imports from."""
     if _shell is not None:
-        return _shell.transform_cell(code)
+        code = _shell.transform_cell(code)
+        # %matplotlib names no import, but needs matplotlib loaded like `import matplotlib` would.
+        return code + "\nimport matplotlib" if "run_line_magic('matplotlib'" in code else code
     return magics.transform_cell(code)
 
 
