@@ -42,9 +42,17 @@ from traitlets.config import Config  # noqa: E402
 
 
 def _cut(data):
-    text = data.get("text/plain") if isinstance(data, dict) else None
+    """A bundle as the notebook stores it: binary data base64 (as ipykernel sends it), overlong text cut."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    for mime, value in data.items():
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            import base64
+
+            data[mime] = base64.b64encode(bytes(value)).decode("ascii")
+    text = data.get("text/plain")
     if isinstance(text, str) and len(text) > MAX_PLAIN:
-        data = dict(data)
         data["text/plain"] = f"{text[:MAX_PLAIN]}\n[... {len(text) - MAX_PLAIN:,} more characters not shown]"
     return data
 
