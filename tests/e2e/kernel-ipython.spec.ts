@@ -4,9 +4,12 @@
  * (tests/e2e/global-setup.mjs); users get Pyodide's.
  */
 import { expect, test } from '@playwright/test';
-import { kernelStatus, openNotebook, run, runAndSee } from './kernel-helpers';
+import { BOOT_TIMEOUT, kernelStatus, openNotebook, run, runAndSee } from './kernel-helpers';
 
 test.describe('IPython in the kernel', () => {
+  // Each test boots a fresh kernel (a fresh context has no interpreter snapshot), IPython's import included.
+  test.describe.configure({ timeout: BOOT_TIMEOUT + 60_000 });
+
   test.beforeEach(async ({ page }) => {
     await openNotebook(page);
   });

@@ -109,8 +109,11 @@ class AnodeMagics(Magics):
 
     @line_magic
     def pip(self, line):
-        """%pip install <package>...: installs from the package base URL with micropip (top-level cells only)."""
-        raise UsageError("%pip install runs at the top level of a cell only (it is awaited there)")
+        """%pip install <package>...: installs from the package base URL with micropip."""
+        # A top-level `%pip install` never gets here: magics.pip_lines made it an awaited install.
+        if line.split()[:1] == ["install"]:
+            raise UsageError("%pip install works on its own line at the top level of a cell (it is awaited there)")
+        raise UsageError("only %pip install is available in the browser kernel (it installs with micropip)")
 
     @cell_magic
     def ai(self, line, cell):
@@ -156,9 +159,8 @@ class ZMQInteractiveShell(InteractiveShell):
         bridge.emit({"type": "error", "ename": etype.__name__, "evalue": str(evalue), "traceback": list(stb)})
 
     def system_piped(self, cmd):
-        pip = magics.pip_args(cmd)
-        if pip is not None:
-            raise UsageError("!pip install runs at the top level of a cell only (it is awaited there)")
+        if magics.pip_args(cmd) is not None:
+            raise UsageError("!pip install works on its own line at the top level of a cell (it is awaited there)")
         raise UsageError(f"!{cmd}: {NO_SHELL}")
 
     system = system_piped
