@@ -72,7 +72,6 @@ let py: PyKernel | null = null;
 let options: BootOptions | null = null;
 let init: WorkerInit | null = null;
 let lock: LockPackages = {};
-
 /** The run in progress: Python's events are tagged with it. */
 let currentRun: string | null = null;
 
