@@ -3,18 +3,28 @@
  * get_ipython()) means what it means there. The build under test has Debian's IPython vendored
  * (tests/e2e/global-setup.mjs); users get Pyodide's.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { BOOT_TIMEOUT, kernelStatus, openNotebook, run, runAndSee } from './kernel-helpers';
 
+// One kernel for the whole spec, as one notebook session is: a fresh context has no interpreter snapshot, so every
+// boot would import IPython again.
+test.describe.configure({ mode: 'serial', timeout: BOOT_TIMEOUT + 60_000 });
+
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(BOOT_TIMEOUT + 30_000);
+  page = await browser.newPage();
+  await openNotebook(page);
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
 test.describe('IPython in the kernel', () => {
-  // Each test boots a fresh kernel (a fresh context has no interpreter snapshot), IPython's import included.
-  test.describe.configure({ timeout: BOOT_TIMEOUT + 60_000 });
 
-  test.beforeEach(async ({ page }) => {
-    await openNotebook(page);
-  });
-
-  test('line and cell magics run: %time, %%capture, %who, %%writefile then %run, %%html', async ({ page }) => {
+  test('line and cell magics run: %time, %%capture, %who, %%writefile then %run, %%html', async () => {
     await runAndSee(page, '%time total = sum(range(1000))', /CPU times: .*Wall time:/s);
     await run(page, '%%capture captured\nprint("kept aside")');
     await expect(kernelStatus(page)).toHaveText(/idle/i);
@@ -27,7 +37,7 @@ test.describe('IPython in the kernel', () => {
     await expect(kernelStatus(page)).toHaveText(/idle/i);
   });
 
-  test('len? shows IPython\'s help in the cell; In, Out and _ are there; an unknown magic is a UsageError', async ({ page }) => {
+  test('len? shows IPython\'s help in the cell; In, Out and _ are there; an unknown magic is a UsageError', async () => {
     await runAndSee(page, 'len?', /Signature:\s*len\(obj, \/\)[\s\S]*Return the number of items in a container/);
     await runAndSee(page, '6 * 7', '42');
     await runAndSee(page, '(_, Out[max(Out)])', '(42, 42)');
@@ -36,7 +46,7 @@ test.describe('IPython in the kernel', () => {
     await runAndSee(page, '!ls', 'no shell');
   });
 
-  test('get_ipython() is the shell: a library that checks for a notebook takes its notebook path', async ({ page }) => {
+  test('get_ipython() is the shell: a library that checks for a notebook takes its notebook path', async () => {
     const library = [
       'import sys, types',
       'lib = types.ModuleType("fancy")',

@@ -105,7 +105,7 @@ def _prune(tb):
 
 @magics_class
 class AnodeMagics(Magics):
-    """Anode's own magics, and the shell magics a browser cannot honour, saying so."""
+    """Anode's own magics: %pip (its awaited form is an input transformer, see magics.py) and %%ai."""
 
     @line_magic
     def pip(self, line):
@@ -125,7 +125,7 @@ def _no_shell_magic(name, prefix):
     def magic(line, cell=None):
         raise UsageError(f"{prefix}{name}: {NO_SHELL}")
 
-    magic.__doc__ = f"%%{name}: unavailable, the browser kernel has no shell."
+    magic.__doc__ = f"{prefix}{name}: unavailable, the browser kernel has no shell."
     return magic
 
 
@@ -200,13 +200,14 @@ def create():
         shell.register_magic_function(_no_shell_magic(name, "%" if kind == "line" else "%%"), kind, name)
     shell.set_custom_exc((asyncio.CancelledError,), _cancelled)
     shell.input_transformers_cleanup.append(magics.pip_lines)
-    # The inline backend when a user asks for %matplotlib inline; Anode's own SVG backend otherwise.
+    # Figures left open with Anode's SVG backend show when a cell ends (after %matplotlib inline, IPython's inline
+    # backend registers its own flush instead).
     shell.events.register("post_execute", _flush_figures)
     return shell
 
 
 def connect():
-    """After the snapshot: the shell's streams are the notebook's."""
+    """After the snapshot, once the bridge's streams are installed: results go through the shell's display hook."""
     sys.displayhook = shell.displayhook
 
 
