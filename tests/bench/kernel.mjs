@@ -202,6 +202,8 @@ async function interactive(browser) {
   };
 }
 
+// The app's own build gets IPython vendored as the e2e tests get it (no CDN here); another --dist is taken as is.
+if (!args.includes('--dist')) await (await import('../e2e/global-setup.mjs')).default();
 const server = await startServer();
 const browser = await chromium.launch(LAUNCH);
 try {
