@@ -90,17 +90,27 @@ class AnodeDisplayHook(DisplayHook):
             bridge.emit({"type": "execute_result", "data": data, "metadata": metadata, "executionCount": self.prompt_count})
 
 
+# A traceback longer than this (deep recursion leaves tens of thousands of frames) keeps only its first and last
+# EDGE frames: IPython formats each frame it is given, which for a deep recursion took minutes.
+EDGE = 100
+
+
 def _prune(tb):
-    """The traceback without the kernel's own frames (its Python files, Pyodide's JavaScript glue)."""
+    """The traceback without the kernel's own frames (its Python files, Pyodide's JavaScript glue), and without
+    the middle of an overlong one; how many frames that middle held, or 0."""
     frames = []
     t = tb
     while t is not None:
         if not t.tb_frame.f_code.co_filename.startswith((_KERNEL_DIR, _KERNEL_JS)):
             frames.append(t)
         t = t.tb_next
+    dropped = 0
+    if len(frames) > 2 * EDGE:
+        dropped = len(frames) - 2 * EDGE
+        frames = frames[:EDGE] + frames[-EDGE:]
     for a, b in zip(frames, frames[1:] + [None]):
         a.tb_next = b
-    return frames[0] if frames else None
+    return (frames[0] if frames else None), dropped
 
 
 @magics_class
@@ -144,6 +154,8 @@ class ZMQInteractiveShell(InteractiveShell):
         if gui not in (None, "inline"):
             raise UsageError(f"GUI event loop {gui!r} is not available in the browser kernel; use %matplotlib inline")
 
+    _dropped = 0
+
     def _get_exc_info(self, exc_tuple=None):
         etype, value, tb = super()._get_exc_info(exc_tuple)
         seen = set()
@@ -151,12 +163,21 @@ class ZMQInteractiveShell(InteractiveShell):
         while isinstance(e, BaseException) and id(e) not in seen:
             seen.add(id(e))
             if e is not value and e.__traceback__ is not None:
-                e.__traceback__ = _prune(e.__traceback__)
+                e.__traceback__ = _prune(e.__traceback__)[0]
             e = e.__cause__ or e.__context__
-        return etype, value, _prune_keep_first(tb)
+        if tb is None:
+            return etype, value, tb
+        # The first frame stays: it is the shell's own, which IPython's tb_offset skips.
+        tb.tb_next, self._dropped = _prune(tb.tb_next)
+        return etype, value, tb
 
     def _showtraceback(self, etype, evalue, stb):
-        bridge.emit({"type": "error", "ename": etype.__name__, "evalue": str(evalue), "traceback": list(stb)})
+        stb = list(stb)
+        if self._dropped:
+            # Between the first and the last frames kept (each frame is one entry, repeats already counted).
+            stb.insert(len(stb) // 2, f"\x1b[0;36m[... {self._dropped:,} more frames not shown ...]\x1b[0m")
+            self._dropped = 0
+        bridge.emit({"type": "error", "ename": etype.__name__, "evalue": str(evalue), "traceback": stb})
 
     def system_piped(self, cmd):
         if magics.pip_args(cmd) is not None:
@@ -168,14 +189,6 @@ class ZMQInteractiveShell(InteractiveShell):
 
     def getoutput(self, cmd, split=True, depth=0):
         raise UsageError(f"!{cmd}: {NO_SHELL}")
-
-
-def _prune_keep_first(tb):
-    """As _prune, but the first frame stays: it is the shell's own frame that IPython's tb_offset skips."""
-    if tb is None:
-        return None
-    tb.tb_next = _prune(tb.tb_next)
-    return tb
 
 
 shell = None
