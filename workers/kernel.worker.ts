@@ -20,6 +20,8 @@ import {
   type BootInfo,
   type BootOptions,
   type CompletionResult,
+  type FileChanges,
+  type FileWrite,
   type KernelEvent,
   type KernelWorkerApi,
   type RunResult,
@@ -29,6 +31,7 @@ import {
 import { hostMayFetch, type HostReply, type HostRequest } from '../src/kernel/host-fetch';
 import { loadLockFile, type LockPackages } from './lockfile';
 import { loadImportedPackages, wheelURL } from './packages';
+import { enterFolder, fileChanges, writeFiles } from './files';
 
 /** The Python package sources, bundled as text and written into Pyodide's FS under PY_ROOT. */
 const PY_SOURCES = import.meta.glob('./python/**/*.py', { query: '?raw', import: 'default', eager: true }) as Record<
@@ -412,6 +415,7 @@ const api: KernelWorkerApi = {
     const python = performance.now() - t0;
     const interruptBuffer = init?.interruptBuffer;
     const info = JSON.parse(mod!.setup(send, readInput, interruptBuffer ? sleep : undefined)) as { python: string };
+    enterFolder(p);
     // Only now: Python code run during boot must never see a stray SIGINT.
     if (interruptBuffer) {
       new Uint8Array(interruptBuffer)[0] = 0;
@@ -464,6 +468,20 @@ const api: KernelWorkerApi = {
   async inspect(code: string, cursor: number): Promise<string | null> {
     if (!py) return null;
     return py.inspect_at(code, cursor) ?? null;
+  },
+
+  async writeFiles(files: FileWrite[], removed: string[], folders: string[]): Promise<void> {
+    if (!pyodide) throw new Error('The kernel has not booted');
+    writeFiles(pyodide, files, removed, folders);
+  },
+
+  async fileChanges(maxBytes: number): Promise<FileChanges> {
+    if (!pyodide) throw new Error('The kernel has not booted');
+    const changes = fileChanges(pyodide, maxBytes);
+    return Comlink.transfer(
+      changes,
+      changes.written.map((f) => f.bytes.buffer as ArrayBuffer),
+    );
   },
 };
 

@@ -9,7 +9,7 @@
  */
 import type * as Y from 'yjs';
 import type Anthropic from '@anthropic-ai/sdk';
-import { cellOrder, readMeta, snapshotCell, type CellSnapshot, type Output } from '../model';
+import { cellOrder, listFiles, mimeDataBytes, readMeta, snapshotCell, type CellSnapshot, type Output } from '../model';
 import { parsePrompt } from './prompt';
 import { isHiddenFromAi, readAiState } from './transcript';
 
@@ -167,12 +167,28 @@ function attr(v: string): string {
   return v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
+/**
+ * A cell's attachments as the model sees them: names, types and sizes, never the data (one pasted screenshot
+ * would eat the whole budget), so `![](attachment:name)` in the source means something to it.
+ */
+function describeAttachments(attachments: CellSnapshot['attachments']): string {
+  const names = Object.keys(attachments ?? {});
+  if (!names.length) return '';
+  const lines = names.map((name) => {
+    const bundle = attachments![name]!;
+    const parts = Object.entries(bundle).map(([mime, v]) => `${mime}, ${formatSize(mimeDataBytes(mime, v))}`);
+    return `- ${name} (${parts.join('; ')})`;
+  });
+  return `\n<attachments>\n${lines.join('\n')}\n</attachments>`;
+}
+
 /** One cell as the model sees it (also what the read_cell tool returns). */
 export function renderCell(cell: CellSnapshot, index: number, budget: ContextBudget = DEFAULT_BUDGET): string {
   const count = cell.executionCount !== null ? ` execution_count="${cell.executionCount}"` : '';
   const src = truncateMiddle(cell.source, budget.sourceChars);
   const outs = cell.outputs.length ? `\n<outputs>\n${summarizeOutputs(cell.outputs, budget.outputChars)}\n</outputs>` : '';
-  return `<cell id="${attr(cell.id)}" type="${cell.type}" index="${index}"${count}>\n<source>\n${src}\n</source>${outs}\n</cell>`;
+  const att = describeAttachments(cell.attachments);
+  return `<cell id="${attr(cell.id)}" type="${cell.type}" index="${index}"${count}>\n<source>\n${src}\n</source>${att}${outs}\n</cell>`;
 }
 
 const INSTRUCTIONS = `You are the AI assistant inside Anode, a collaborative Python notebook. Python runs in the user's browser (Pyodide: the standard library and common scientific packages such as numpy, pandas and matplotlib; no raw network sockets).
@@ -231,6 +247,17 @@ export interface ContextOptions {
  * The system prompt and messages for a turn of the AI cell `cellId`: the notebook above the cell (minus cells
  * hidden from AI, nearest cells kept first when over budget), then the cell's conversation and its prompt.
  */
+/** The files listed for the model: it should open data by the names the user uploaded. */
+const MAX_FILES_LISTED = 50;
+
+function filesBlock(doc: Y.Doc): string {
+  const files = [...listFiles(doc).values()].filter((f) => !f.dir).sort((a, b) => a.path.localeCompare(b.path));
+  if (!files.length) return '<files>The notebook has no files. Python\'s working folder is empty.</files>';
+  const lines = files.slice(0, MAX_FILES_LISTED).map((f) => `${f.path} (${f.size} bytes)`);
+  if (files.length > MAX_FILES_LISTED) lines.push(`[${files.length - MAX_FILES_LISTED} more files not listed]`);
+  return `<files description="the notebook's files, in Python's working folder: open them by these relative paths">\n${lines.join('\n')}\n</files>`;
+}
+
 export function buildContext(doc: Y.Doc, cellId: string, opts: ContextOptions = {}): AiContext {
   const budget = { ...DEFAULT_BUDGET, ...opts.budget };
   const order = cellOrder(doc);
@@ -267,6 +294,7 @@ export function buildContext(doc: Y.Doc, cellId: string, opts: ContextOptions = 
   if (omittedCells) parts.push(`[${omittedCells} earlier cell${omittedCells === 1 ? '' : 's'} omitted to fit the context; use read_cell to see them]`);
   for (const r of rendered) parts.push(r.text);
   parts.push('</notebook>');
+  parts.push(filesBlock(doc));
   parts.push(
     at === -1
       ? 'The prompt does not come from a cell of this notebook.'

@@ -12,7 +12,7 @@ import type { HostAssignment } from './host.worker';
 import { isWorkerMessage, type CompletionResult, type KernelWorkerApi, type RunResult, type WorkerMessage } from './protocol';
 import { createKernelSandbox, type KernelSandbox, type SandboxedWorker } from './sandbox';
 import { writeSnapshot } from './snapshot';
-import { KernelLostError, type Kernel, type KernelStatusInfo, type RunHandlers } from './types';
+import { KernelLostError, type Kernel, type KernelFiles, type KernelStatusInfo, type RunHandlers } from './types';
 
 export interface KernelOptions {
   /** Where the app serves Pyodide's core, e.g. `new URL('pyodide/', document.baseURI).href`. */
@@ -263,6 +263,24 @@ class PyodideKernel implements Kernel {
     if (this.status.status !== 'idle') return null;
     return this.session.remote.inspect(code, cursor);
   }
+
+  readonly files: KernelFiles = {
+    write: async (sessionId, files, removed, folders) => {
+      const session = this.session;
+      if (session.id !== sessionId || !(await session.booted) || this.session !== session) return false;
+      await session.remote.writeFiles(
+        Comlink.transfer(files, files.map((f) => f.bytes.buffer as ArrayBuffer)),
+        removed,
+        folders,
+      );
+      return true;
+    },
+    changes: async (sessionId, maxBytes) => {
+      const session = this.session;
+      if (session.id !== sessionId || !(await session.booted) || this.session !== session) return null;
+      return session.remote.fileChanges(maxBytes);
+    },
+  };
 
   dispose(): void {
     globalThis.removeEventListener?.('online', this.onOnline);

@@ -61,6 +61,8 @@ export interface ExecutorOptions {
   handlers?: Partial<Record<CellType, CellHandler>>;
   /** Stream coalescing interval, for tests. */
   flushMs?: number;
+  /** Syncs the kernel's folder with the notebook's files around each code run. */
+  folder?: { beforeRun(writer: OutputWriter): Promise<void>; afterRun(writer: OutputWriter): Promise<void> };
 }
 
 function notAvailable(what: string): CellHandler {
@@ -152,7 +154,16 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
     let outcome: RunOutcome;
     try {
       if (!handler) throw new Error(`Cells of type ${type ?? 'unknown'} cannot run`);
-      outcome = await handler({ doc, run, kernel, writer, me });
+      const folder = type === 'code' ? options.folder : undefined;
+      await folder?.beforeRun(writer);
+      try {
+        outcome = await handler({ doc, run, kernel, writer, me });
+      } finally {
+        // Also after an error or an interrupt: what Python wrote until then is kept.
+        await folder?.afterRun(writer).catch((e: unknown) =>
+          writer.write([{ type: 'stream', name: 'stderr', text: `Files Python wrote could not be saved: ${e instanceof Error ? e.message : String(e)}\n` }]),
+        );
+      }
     } catch (e) {
       writer.append({
         output_type: 'error',

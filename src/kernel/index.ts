@@ -11,9 +11,11 @@ export {
   type RunContext,
   type RunOutcome,
 } from './executor';
+export { KernelFolderSync, type FileBlobs } from './folder-sync';
 export { OutputWriter, STREAM_FLUSH_MS } from './outputWriter';
-export { KernelLostError, type Kernel, type KernelState, type KernelStatusInfo, type RunHandlers } from './types';
-export type { CompletionResult, KernelEvent, MimeData, RunResult, RunStatus } from './protocol';
+export { KernelLostError, type Kernel, type KernelFiles, type KernelState, type KernelStatusInfo, type RunHandlers } from './types';
+export type { CompletionResult, FileChanges, FileWrite, KernelEvent, MimeData, RunResult, RunStatus } from './protocol';
+export { FILES_ROOT } from './protocol';
 
 /** The package base URL to use when the user has not set one (build-time constant). */
 export const DEFAULT_PACKAGE_BASE_URL: string = __DEFAULT_PACKAGE_BASE__;

@@ -96,6 +96,26 @@ export interface CompletionResult {
   to: number;
 }
 
+/** The notebook's working directory in the kernel's file system: Python starts there (os.getcwd()). */
+export const FILES_ROOT = '/drive';
+
+/** A file for the kernel's folder, or one Python wrote there. `path` is relative to {@link FILES_ROOT}. */
+export interface FileWrite {
+  path: string;
+  bytes: Uint8Array;
+  mtime: number;
+}
+
+/** What changed in the kernel's folder since the last look (Python wrote, deleted, made folders). */
+export interface FileChanges {
+  written: FileWrite[];
+  removed: string[];
+  /** Empty folders (a folder with files in it is implied by them). */
+  folders: string[];
+  /** Files over the size the page accepts: named, not read. */
+  tooLarge: Array<{ path: string; size: number }>;
+}
+
 /** The API the worker exposes. All methods are async across the boundary. */
 export interface KernelWorkerApi {
   boot(options: BootOptions): Promise<BootInfo>;
@@ -108,6 +128,10 @@ export interface KernelWorkerApi {
    * Python is not executing; running code is stopped by the interrupt buffer instead.
    */
   cancel(): Promise<void>;
+  /** Writes files into the notebook's folder and deletes paths (files or whole folders) from it. */
+  writeFiles(files: FileWrite[], removed: string[], folders: string[]): Promise<void>;
+  /** What Python changed in the folder since the last writeFiles or fileChanges (files up to `maxBytes` read). */
+  fileChanges(maxBytes: number): Promise<FileChanges>;
 }
 
 /**

@@ -2,7 +2,7 @@
  * What the rest of the app sees of a kernel. The executor depends only on {@link Kernel}, so tests drive it with
  * a fake that implements the same interface, and the worker-backed client is one implementation among others.
  */
-import type { CompletionResult, KernelEvent, RunResult } from './protocol';
+import type { CompletionResult, FileChanges, FileWrite, KernelEvent, RunResult } from './protocol';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -56,4 +56,15 @@ export interface Kernel {
   inspect(code: string, cursor: number): Promise<string | null>;
   /** Stops the worker for good. */
   dispose(): void;
+  /** The interpreter's working folder, where it has one (the browser kernel). */
+  files?: KernelFiles;
+}
+
+/**
+ * The kernel's folder, addressed per interpreter: a write or a look meant for an interpreter that has since been
+ * restarted does nothing (false / null), and the caller starts over with the new one.
+ */
+export interface KernelFiles {
+  write(sessionId: string, files: FileWrite[], removed: string[], folders: string[]): Promise<boolean>;
+  changes(sessionId: string, maxBytes: number): Promise<FileChanges | null>;
 }

@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { generateKeyBetween } from 'fractional-indexing';
 import { cellsMap } from './doc';
 import { newId } from './id';
+import { ATTACHMENTS_FIELD, LEGACY_ATTACHMENTS_KEY, legacyAttachments, readAttachments, type Attachments } from './attachments';
 import type { Origin } from './origin';
 import { isCellType, type CellType, type Output } from './schema';
 
@@ -17,6 +18,8 @@ export interface NewCell {
   metadata?: Record<string, unknown>;
   outputs?: Output[];
   executionCount?: number | null;
+  /** nbformat attachments (markdown and raw cells); given, even empty, the cell gets its attachments map. */
+  attachments?: Attachments;
 }
 
 /** Cell ids in notebook order. */
@@ -73,6 +76,11 @@ function buildCell(spec: NewCell, order: string): Y.Map<unknown> {
   if (spec.outputs?.length) outputs.push(spec.outputs);
   cell.set('outputs', outputs);
   cell.set('executionCount', spec.executionCount ?? null);
+  if (spec.attachments) {
+    const attachments = new Y.Map<unknown>();
+    for (const [name, bundle] of Object.entries(spec.attachments)) attachments.set(name, bundle);
+    cell.set(ATTACHMENTS_FIELD, attachments);
+  }
   return cell;
 }
 
@@ -158,6 +166,8 @@ export interface CellSnapshot {
   metadata: Record<string, unknown>;
   outputs: Output[];
   executionCount: number | null;
+  /** The cell's attachments (see ./attachments.ts); absent when it has none, not even an empty field. */
+  attachments?: Attachments;
   problem?: string;
 }
 
@@ -188,13 +198,18 @@ export function snapshotCell(doc: Y.Doc, id: string): CellSnapshot | null {
   const problems: string[] = [];
   if (!type) problems.push(`unknown cell type ${JSON.stringify(rawType)}`);
   if (!src) problems.push('source is not text');
+  const metadata: Record<string, unknown> = md instanceof Y.Map ? md.toJSON() : {};
+  // Attachments an older build kept in the metadata are shown where they are now, not twice.
+  if (legacyAttachments(rawType, md)) delete metadata[LEGACY_ATTACHMENTS_KEY];
+  const attachments = readAttachments(cell);
   return {
     id,
     type: type ?? 'raw',
     source: src ? src.toString() : '',
-    metadata: md instanceof Y.Map ? md.toJSON() : {},
+    metadata,
     outputs: outs ? (outs.toArray() as Output[]) : [],
     executionCount: typeof count === 'number' ? count : null,
+    ...(attachments ? { attachments } : {}),
     ...(problems.length ? { problem: problems.join('; ') } : {}),
   };
 }

@@ -8,3 +8,6 @@ export * from './awareness';
 export * from './election';
 export * from './handover';
 export * from './consent';
+export * from './blobs';
+export * from './notebook-files';
+export * from './file-transfer';

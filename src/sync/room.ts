@@ -12,6 +12,7 @@ import type { WebrtcProvider } from 'y-webrtc';
 import type { Awareness } from 'y-protocols/awareness';
 import type { RoomKey } from './room-index';
 import { signalingUrls } from './settings';
+import { framedWrtc } from './framed-rtc';
 
 /**
  * How the room's signaling is doing. `unreachable`: every server failed (or none is configured: `none`); the
@@ -117,12 +118,14 @@ export class NotebookRoom {
   constructor(doc: Y.Doc, key: RoomKey, opts: RoomOptions, Provider: typeof WebrtcProvider) {
     this.name = key.room;
     this.settleMs = opts.settleMs ?? 3000;
+    const wrtc = framedWrtc();
     this.provider = new Provider(roomTopic(key.room), doc, {
       signaling: opts.signaling ?? signalingUrls(),
       password: key.secret,
       ...(opts.awareness ? { awareness: opts.awareness } : {}),
       ...(opts.filterBcConns !== undefined ? { filterBcConns: opts.filterBcConns } : {}),
-      peerOpts: opts.peerOpts ?? {},
+      // Framed data channels, so updates over the browser's message cap arrive (./framed-rtc.ts).
+      peerOpts: { ...(wrtc ? { wrtc } : {}), ...opts.peerOpts },
     });
     this.awareness = this.provider.awareness;
     void this.provider.key.then(() => {

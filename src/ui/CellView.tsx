@@ -9,7 +9,9 @@ import {
   cellOutputs,
   cellSource,
   cellType,
+  readAttachments,
   readLastRun,
+  type Attachments,
   type CellType,
   type Output,
   type RunRecord,
@@ -21,6 +23,7 @@ import { Markdown } from './Markdown';
 import type { CellEditor } from './editor';
 import { editorModule, loadEditor } from './editor-loader';
 import { fromY } from './reactive';
+import { attachImages } from './attach-images';
 import type { NotebookController } from './controller';
 import type { PeerView } from './presence';
 
@@ -39,6 +42,12 @@ function useNow(active: () => boolean): () => number {
   return now;
 }
 
+/** Same names holding the same stored values: typing in the cell re-reads attachments without re-rendering. */
+function sameAttachments(a: Attachments, b: Attachments): boolean {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((n) => a[n] === b[n]);
+}
+
 export function CellView(props: {
   id: string;
   cell: Y.Map<unknown>;
@@ -55,6 +64,7 @@ export function CellView(props: {
     return typeof c === 'number' ? c : null;
   }, false);
   const lastRun = fromY(cell, () => readLastRun(cell), false);
+  const attachments = fromY(cell, () => readAttachments(cell) ?? {}, true, sameAttachments);
   const metadata = fromY(cell, () => {
     const m = cell.get('metadata');
     return m instanceof Y.Map ? (m.toJSON() as Record<string, unknown>) : {};
@@ -133,6 +143,11 @@ export function CellView(props: {
         focus: () => nb.enterEdit(),
       },
       onFocus: () => nb.editorFocused(props.id),
+      attachImages: async (files) => {
+        const r = await attachImages(nb.doc, props.id, files);
+        if (r.problems.length) nb.setNotice(r.problems.join(' '));
+        return r.markdown || null;
+      },
     });
     setView(created);
     if (focus) created.focus();
@@ -262,7 +277,7 @@ export function CellView(props: {
           </pre>
         </Show>
         <Show when={!editing()}>
-          <Markdown source={source()} attachments={(metadata()['attachments'] as Record<string, unknown>) ?? {}} onEdit={() => nb.focusCell(props.id, 'edit')} />
+          <Markdown source={source()} attachments={attachments()} onEdit={() => nb.focusCell(props.id, 'edit')} />
         </Show>
         <Show when={runInfo()}>
           {(info) => (

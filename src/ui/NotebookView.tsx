@@ -18,6 +18,9 @@ import { CollabBar } from './CollabBar';
 import { QueuePanel } from './QueuePanel';
 import { SettingsDialog } from './SettingsDialog';
 import { usePeers } from './presence';
+import { Sidebar } from './sidebar/Sidebar';
+import { toggleSidebar, sidebarOpen, sidebarPanel } from './sidebar/state';
+import type { FilesApi } from './sidebar/FilesPanel';
 
 /** Cell ids in order, recomputed only when cells are added, removed or reordered (not on every keystroke). */
 function useCellOrder(doc: Y.Doc): () => string[] {
@@ -64,6 +67,14 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
     }
   });
   onCleanup(() => session.destroy());
+
+  let filesApi: FilesApi | null = null;
+  /** Files dropped on the notebook: shown in the Files panel as they upload. */
+  const uploadDropped = (files: File[]): void => {
+    if (!sidebarOpen() || sidebarPanel() !== 'files') toggleSidebar('files');
+    // The panel mounts on that signal change: its upload is there on the next microtask.
+    queueMicrotask(() => void filesApi?.upload(files));
+  };
 
   const restart = async (): Promise<void> => {
     await nb.restart();
@@ -124,11 +135,12 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
           Clear outputs
         </button>
         <span class="sep" />
-        <NotebookMenu nb={nb} />
+        <NotebookMenu nb={nb} onFiles={uploadDropped} />
         <button onClick={() => nb.setShowShortcuts(true)} aria-label="Keyboard shortcuts" title="Shortcuts (H)">
           Keys
         </button>
       </nav>
+      <Sidebar nb={nb} filesApi={(api) => (filesApi = api)} />
       <QueuePanel nb={nb} runs={runs()} />
       <Show when={handover()}>
         {(h) => (
@@ -144,6 +156,15 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
         <div class="banner info" role="status">
           {kernelNotice()}
           <button class="icon-btn" aria-label="Dismiss" onClick={() => setKernelNotice(null)}>
+            ×
+          </button>
+        </div>
+      </Show>
+      <Show when={nb.notice()}>
+        {/* What a user action could not do (an image too large to attach, an editor that failed to load). */}
+        <div class="banner warn" role="alert" data-testid="notice">
+          {nb.notice()}
+          <button class="icon-btn" aria-label="Dismiss" onClick={() => nb.setNotice(null)}>
             ×
           </button>
         </div>

@@ -233,7 +233,7 @@ export class NotebookController {
     const id = insertCell(
       this.doc,
       last.index,
-      { id: getCell(this.doc, s.id) ? undefined : s.id, type: s.type, source: s.source, metadata: s.metadata, outputs: s.outputs, executionCount: s.executionCount },
+      { id: getCell(this.doc, s.id) ? undefined : s.id, type: s.type, source: s.source, metadata: s.metadata, outputs: s.outputs, executionCount: s.executionCount, attachments: s.attachments },
       LOCAL,
     );
     this.focusCell(id, 'command');

@@ -14,6 +14,7 @@ import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { CellType } from '../model';
+import { imageAttachments, type AttachImages } from './editor-images';
 
 export interface EditorCommands {
   /** Shift+Enter, Ctrl/Cmd+Enter, Alt+Enter. */
@@ -31,6 +32,12 @@ export interface KernelAssist {
 }
 
 const language = new Compartment();
+/** Image paste and drop: on in markdown cells only (see editor-images.ts). */
+const attachments = new Compartment();
+
+function attachmentsFor(type: CellType, attach: AttachImages | undefined): Extension {
+  return type === 'markdown' && attach ? imageAttachments(attach) : [];
+}
 
 /**
  * Markdown support pulls in the HTML, CSS and JavaScript grammars (~100 KB gzip): loaded on first use so the
@@ -148,6 +155,8 @@ export interface EditorOptions {
   assist: KernelAssist | null;
   label: string;
   onFocus(): void;
+  /** Stores images pasted or dropped into a markdown cell as its attachments (see editor-images.ts). */
+  attachImages?: AttachImages;
 }
 
 /** Creates the editor of one cell; destroy it when the cell leaves the page. */
@@ -168,6 +177,7 @@ export function createCellEditor(opts: EditorOptions): CellEditor {
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     search({ top: true }),
     language.of(opts.type === 'code' ? python() : []),
+    attachments.of(attachmentsFor(opts.type, opts.attachImages)),
     yCollab(opts.text, opts.awareness),
     keymap.of([
       ...yUndoManagerKeymap,
@@ -197,7 +207,10 @@ export function createCellEditor(opts: EditorOptions): CellEditor {
     state: EditorState.create({ doc: opts.text.toString(), extensions }),
     parent: opts.parent,
   }) as EditorView & { setType(type: CellType): void };
-  view.setType = (type) => applyLanguage(view, type);
+  view.setType = (type) => {
+    applyLanguage(view, type);
+    view.dispatch({ effects: attachments.reconfigure(attachmentsFor(type, opts.attachImages)) });
+  };
   if (opts.type === 'markdown' || opts.type === 'ai') applyLanguage(view, opts.type);
   return view;
 }

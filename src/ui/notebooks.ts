@@ -11,7 +11,7 @@ import {
   SYSTEM,
   type NewCell,
 } from '../model';
-import { deleteLocalStore, openLocalStore, forgetRoom } from '../sync';
+import { copyBlobs, deleteBlobs, deleteLocalStore, openLocalStore, forgetRoom } from '../sync';
 import { library } from './services';
 
 /** Stores a fully built document as a new notebook on this device and lists it. */
@@ -63,6 +63,8 @@ export async function duplicateNotebook(id: string): Promise<string | null> {
       runsMap(copy).clear();
       kernelMap(copy).clear();
     }, SYSTEM);
+    // The files first: the copy is listed only once it is whole.
+    await copyBlobs(id, newIdValue);
     return await storeNewNotebook(copy);
   } finally {
     copy.destroy();
@@ -79,4 +81,5 @@ export async function deleteNotebook(id: string): Promise<void> {
   library.remove(id);
   forgetRoom(id);
   await deleteLocalStore(id);
+  await deleteBlobs(id);
 }

@@ -5,9 +5,11 @@
  */
 import * as Y from 'yjs';
 import { LOCAL, kernelMap, newId, readKernelControl, readMeta, requestKernelControl, schemaProblem, type Actor, type NotebookMeta } from '../model';
-import { startExecutor, type Kernel } from '../kernel';
+import { KernelFolderSync, startExecutor, type Kernel } from '../kernel';
 import {
   ExecutionConsent,
+  FileTransfer,
+  NotebookFiles,
   trackLocalRuns,
   isStoredLocally,
   openLocalStore,
@@ -38,6 +40,11 @@ export class NotebookSession {
   /** In a room: this device's consent to run other peers' code (asked once per room). */
   consent: ExecutionConsent | null = null;
   private readonly localRuns: LocalRuns;
+  /** The notebook's files on this device; in a room, `transfer` fetches what this device lacks from peers. */
+  readonly files: NotebookFiles;
+  private readonly folder: KernelFolderSync;
+  transfer: FileTransfer | null = null;
+  private readonly transferListeners = new Set<(t: FileTransfer | null) => void>();
   private readonly consentListeners = new Set<(consent: ExecutionConsent | null) => void>();
   /** The room being joined or joined (y-webrtc loads on first use), so that two shares join once. */
   private joining: Promise<NotebookRoom> | null = null;
@@ -57,7 +64,17 @@ export class NotebookSession {
     this.room = room;
     // Before anything can queue a run: which runs this tab asked for is known only from here.
     this.localRuns = trackLocalRuns(doc);
-    if (room) this.joining = Promise.resolve(room);
+    this.files = new NotebookFiles(id, doc);
+    const files = this.files;
+    this.folder = new KernelFolderSync(doc, kernel, {
+      get: (hash) => files.get(hash),
+      put: (bytes) => files.putBytes(bytes),
+      waitFor: (hash, ms) => files.waitFor(hash, ms),
+    });
+    if (room) {
+      this.joining = Promise.resolve(room);
+      this.transfer = new FileTransfer(room, files);
+    }
     const syncKernel = (): void => {
       const s = kernel.getStatus().status;
       this.presence.setKernel(s === 'dead' ? 'failed' : s === 'starting' ? 'starting' : 'ready');
@@ -99,6 +116,7 @@ export class NotebookSession {
         return startExecutor(doc, kernel, t.me, {
           isExecutor: t.mayExecute,
           ...(consent ? { mayRun: (run) => consent.mayRun(run) } : {}),
+          folder: this.folder,
           onExecutorChange: (recheck) => t.onRoleChange(() => recheck()),
         });
       },
@@ -182,6 +200,8 @@ export class NotebookSession {
         return room;
       }
       this.room = room;
+      this.transfer = new FileTransfer(room, this.files);
+      this.transferListeners.forEach((fn) => fn(this.transfer));
       // The election must not take a decision without knowing the room's peers: restart it with the gate.
       this.election.destroy();
       this.election = this.startElection(room);
@@ -203,6 +223,12 @@ export class NotebookSession {
     return () => this.consentListeners.delete(fn);
   }
 
+  /** Calls `fn` when the notebook becomes a room (file transfers with peers start). */
+  onTransfer(fn: (t: FileTransfer | null) => void): () => void {
+    this.transferListeners.add(fn);
+    return () => this.transferListeners.delete(fn);
+  }
+
   onRoleChange(fn: (role: ExecutorRole) => void): () => void {
     this.onRole.add(fn);
     return () => this.onRole.delete(fn);
@@ -214,6 +240,8 @@ export class NotebookSession {
     this.election.destroy();
     this.consent?.destroy();
     this.localRuns.destroy();
+    this.transfer?.destroy();
+    this.files.destroy();
     this.room?.destroy();
     this.presence.destroy();
     this.store.destroy();

@@ -6,22 +6,15 @@
 //     100 runs;
 //   - time to show 10,000 lines of stdout (key press to the last line painted).
 // Usage: node tests/bench/kernel.mjs [--dist dir] [--runs 100]. Default dist: ./dist (the app).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { option, root, serveApp, setSource } from './lib/app.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const DIST = opt('dist', join(root, 'dist'));
-const RUNS = Number(opt('runs', 100));
-const PORT = Number(opt('port', 4190));
+const DIST = option('dist', join(root, 'dist'));
+const RUNS = Number(option('runs', 100));
+const PORT = Number(option('port', 4190));
 const URL_ = `http://127.0.0.1:${PORT}/`;
 const LAUNCH = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -37,18 +30,6 @@ function stats(xs) {
   return { median: q(0.5), p95: q(0.95), min: s[0], max: s[s.length - 1], n: s.length };
 }
 const ms = (x) => `${x.toFixed(1)} ms`;
-
-async function startServer() {
-  const child = spawn(process.execPath, [join(root, 'scripts/serve.mjs')], {
-    env: { ...process.env, DIST, PORT: String(PORT), NO_SIGNALING: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => String(d).includes('running') && resolve());
-    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-  return child;
-}
 
 /**
  * What IPython adds to a first visit: its wheels (ipython and its dependencies, jedi excepted as the kernel loads
@@ -137,13 +118,6 @@ async function warm(n = 5, snapshot = true) {
   }
 }
 
-async function setSource(page, code) {
-  await page.locator('[data-cell-id] .cm-content').first().click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(code);
-}
-
 /**
  * Presses Ctrl+Enter; resolves with ms from the key event to the output being in the DOM (`dom`) and to the
  * frame after it (`painted`: headless Chromium's frame clock adds up to a frame interval here).
@@ -204,7 +178,7 @@ async function interactive(browser) {
 
 // The app's own build gets IPython vendored as the e2e tests get it (no CDN here); another --dist is taken as is.
 if (!args.includes('--dist')) await (await import('../e2e/global-setup.mjs')).default();
-const server = await startServer();
+const server = await serveApp(DIST, PORT);
 const browser = await chromium.launch(LAUNCH);
 try {
   const c = await cold(browser);

@@ -39,10 +39,10 @@ async function openLongNotebook(page: Page): Promise<void> {
   await expect(page.locator('[data-cell-id]')).toHaveCount(12);
 }
 
-test('the table of contents lists the markdown headings, and a click takes you to that cell', async ({ page }) => {
+test('the table of contents (in the sidebar) lists the markdown headings, and a click takes you to that cell', async ({ page }) => {
   await openLongNotebook(page);
   await page.getByRole('button', { name: 'Table of contents' }).click();
-  const toc = page.getByRole('complementary', { name: 'Table of contents' });
+  const toc = page.getByRole('complementary', { name: 'Sidebar' }).getByRole('region', { name: 'Table of contents' });
   await expect(toc).toBeVisible();
   await expect(toc.getByRole('listitem')).toHaveText(['Introduction', 'Data', 'Results so far', 'Summary']);
 
@@ -57,8 +57,14 @@ test('the table of contents lists the markdown headings, and a click takes you t
   await page.keyboard.insertText('# Appendix');
   await expect(toc.getByRole('listitem')).toHaveText(['Introduction', 'Data', 'Results so far', 'Summary', 'Appendix']);
 
-  await toc.getByRole('button', { name: 'Close table of contents' }).click();
+  await page.getByRole('button', { name: 'Close sidebar' }).click();
   await expect(toc).toBeHidden();
+  // Closed stays closed across a reload (remembered on this device); opened, it comes back on the same panel.
+  await page.reload();
+  await expect(page.getByRole('complementary', { name: 'Sidebar' })).toBeHidden();
+  await page.getByRole('button', { name: 'Table of contents' }).click();
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Table of contents' })).toBeVisible();
 });
 
 test('Ctrl+Shift+F finds text in every cell, lists where, and a click selects that cell', async ({ page }) => {

@@ -68,7 +68,8 @@ test('after one visit the app, its notebooks and Python work with no network', a
     await page.goto(host.url);
     await waitForKernel(page);
     await waitForServiceWorker(page);
-    const out = await runInCell(page, 'offline_marker = 21 * 2\noffline_marker');
+    // Python writes a file into the notebook's files: it must be there offline, for a new interpreter.
+    const out = await runInCell(page, 'offline_marker = 21 * 2\nopen("kept.txt", "w").write("written online")\noffline_marker');
     await expect(out).toContainText('42', { timeout: BOOT_TIMEOUT });
     const notebookUrl = page.url();
     expect(notebookUrl).toMatch(/#\/n\/[a-z0-9]+$/);
@@ -82,8 +83,8 @@ test('after one visit the app, its notebooks and Python work with no network', a
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
     await waitForKernel(page);
     await expect.poll(() => cellSource(page)).toContain('offline_marker = 21 * 2');
-    const again = await runInCell(page, '1+1');
-    await expect(again).toContainText('2', { timeout: BOOT_TIMEOUT });
+    const again = await runInCell(page, 'print(1+1, open("kept.txt").read())');
+    await expect(again).toContainText('2 written online', { timeout: BOOT_TIMEOUT });
 
     // The home list comes from IndexedDB too.
     await page.goto(host.url + '#/');

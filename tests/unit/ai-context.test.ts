@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AI, LOCAL, cellOrder, createNotebookDoc, setCellMetadata, type Output } from '../../src/model';
+import { AI, LOCAL, cellOrder, createNotebookDoc, putFiles, setCellMetadata, type Output } from '../../src/model';
 import {
   AI_STORAGE_KEYS,
   DEFAULT_MODEL,
@@ -104,6 +104,15 @@ describe('the context the AI sees', () => {
     expect(ctx.system).not.toContain('secret');
     expect(ctx.system).not.toContain('below the AI cell');
     expect(ctx.messages).toEqual([{ role: 'user', content: 'Why does c5 fail?' }]);
+  });
+
+  it('lists the notebook’s files by the paths Python opens them with, never their contents', () => {
+    const doc = notebook();
+    expect(buildContext(doc, 'ai').system).toContain('The notebook has no files');
+    putFiles(doc, [{ path: 'data/sales.csv', hash: 'a'.repeat(64), size: 1234, mtime: 1 }], LOCAL);
+    const ctx = buildContext(doc, 'ai');
+    expect(ctx.system).toContain('data/sales.csv (1234 bytes)');
+    expect(ctx.system).toContain("Python's working folder");
   });
 
   it('truncates long stream output with a visible marker, keeping the end', () => {

@@ -155,9 +155,12 @@ function randomCell(r: Rand): NewCell {
   if (r() < 0.3) metadata['tags'] = ['a', 'b'];
   if (r() < 0.3) metadata['anode'] = { note: randomText(r) };
   if (r() < 0.2) metadata[randomText(r) || 'k'] = { nested: [1, null, randomText(r)] };
-  if (r() < 0.3) metadata['attachments'] = { 'a b.png': { 'image/png': 'iVBORw0KGgo=' } };
   const runs = type === 'code' || type === 'ai' || type === 'sql';
+  // On code cells a metadata key named "attachments" is plain metadata; markdown and raw cells have the field.
+  if (runs && r() < 0.3) metadata['attachments'] = { 'a b.png': { 'image/png': 'iVBORw0KGgo=' } };
+  const attachments = !runs && r() < 0.4 ? { 'a b.png': { 'image/png': 'iVBORw0KGgo=\n' }, 'c.svg': { 'image/svg+xml': randomText(r) } } : undefined;
   return {
+    ...(attachments ? { attachments } : {}),
     type,
     source: randomText(r),
     metadata,

@@ -63,25 +63,28 @@ describe('a notebook saved by JupyterLab (nbformat 4.5)', () => {
 });
 
 describe('attachments', () => {
-  test('markdown attachments land in metadata.attachments with line lists joined', () => {
+  test("markdown attachments land in the cell's attachments with line lists joined", () => {
     const nb = mustParse(fixture('attachments.v4.5.ipynb'));
-    const att = nb.cells[0]!.metadata['attachments'] as Record<string, Record<string, string>>;
+    const att = nb.cells[0]!.attachments as Record<string, Record<string, string>>;
     expect(Object.keys(att).sort()).toEqual(['logo copy.svg', 'pixel.png']);
     expect(att['pixel.png']!['image/png']).toMatch(/^iVBORw0KGgo/);
     expect(att['logo copy.svg']!['image/svg+xml']).toMatch(/^<svg[^]*<\/svg>\n$/);
-    expect(nb.cells[1]!.metadata['attachments']).toEqual({ 'notes.txt': { 'text/plain': 'first\nsecond\n' } });
+    expect(nb.cells[1]!.attachments).toEqual({ 'notes.txt': { 'text/plain': 'first\nsecond\n' } });
+    expect(nb.cells[0]!.metadata).toEqual({});
+    expect(nb.cells[2]!.attachments).toBeUndefined();
   });
 
   test('nbformat 4.1 attachments are read too', () => {
     const nb = mustParse(fixture('attachments.v4.1.ipynb'));
     expect(nb.nbformatMinor).toBe(1);
-    expect(nb.cells[0]!.metadata['attachments']).toHaveProperty(['dot.png', 'image/png']);
+    expect(nb.cells[0]!.attachments).toHaveProperty(['dot.png', 'image/png']);
     expect(nb.cells[1]!.metadata).toEqual({ scrolled: true });
   });
 
-  test('the imported document carries attachments in the cell metadata, where markdown links resolve', () => {
+  test('the imported document carries attachments in the cell, where markdown links resolve', () => {
     const doc = importNotebook(mustParse(fixture('attachments.v4.5.ipynb')));
-    const att = cells(doc)[0]!.metadata[ATTACHMENTS_KEY];
+    const att = cells(doc)[0]!.attachments;
+    expect(cells(doc)[0]!.metadata).not.toHaveProperty(ATTACHMENTS_KEY);
     expect(att).toHaveProperty(['pixel.png', 'image/png']);
     expect(attachmentUrl(att, 'attachment:pixel.png')).toMatch(/^data:image\/png;base64,iVBOR[\w+/]+=*$/);
     expect(attachmentUrl(att, 'attachment:logo%20copy.svg')).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/);

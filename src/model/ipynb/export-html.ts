@@ -13,7 +13,6 @@ import { applyCarriageReturns } from '../outputs';
 import { isObject } from './json';
 import { escapeHtml } from './escape';
 import { bundleImage, renderMarkdown } from './markdown-html';
-import { ATTACHMENTS_KEY } from './types';
 
 /** Terminal colour codes (IPython tracebacks are full of them) removed: the page shows plain text. */
 function stripAnsi(text: string): string {
@@ -87,8 +86,7 @@ const LABEL: Record<CellSnapshot['type'], string> = { code: 'In', markdown: '', 
 function cellHtml(cell: CellSnapshot, md: Markdown): string {
   const id = escapeHtml(cell.id);
   if (cell.type === 'markdown') {
-    const att = cell.metadata[ATTACHMENTS_KEY];
-    const body = md(cell.source, isObject(att) ? att : {});
+    const body = md(cell.source, cell.attachments ?? {});
     return `<section class="cell markdown" id="cell-${id}" dir="auto">${body}</section>`;
   }
   const count = cell.type === 'raw' ? '' : `[${cell.executionCount ?? ' '}]`;

@@ -9,7 +9,7 @@ import { isObject, sortKeys, type JsonObject } from './json';
 import { splitLines } from './lines';
 import { cleanCellMetadata, cleanNotebookMetadata, withPythonDefaults } from './metadata';
 import { isJsonMime } from './parse-output';
-import { ATTACHMENTS_KEY, IPYNB_METADATA_KEY } from './types';
+import { IPYNB_METADATA_KEY } from './types';
 
 /** nbformat splits these MIME types into lines on disk, besides text/*. */
 const SPLIT_MIMES = new Set(['application/javascript', 'image/svg+xml']);
@@ -76,13 +76,11 @@ function idOut(id: string, used: Set<string>): string {
 function cellOut(cell: CellSnapshot, used: Set<string>): JsonObject {
   const nbType = nbformatType(cell.type);
   const encoded = encodeAnodeCell(cell.type, cell.source, cell.metadata);
-  let metadata = encoded.metadata;
-  let attachments: JsonObject | null = null;
-  const att = metadata[ATTACHMENTS_KEY];
-  if (nbType !== 'code' && isObject(att) && Object.values(att).every(isObject)) {
-    attachments = Object.fromEntries(Object.entries(att).map(([name, b]) => [name, bundleOut(b)]));
-    metadata = Object.fromEntries(Object.entries(metadata).filter(([k]) => k !== ATTACHMENTS_KEY));
-  }
+  const metadata = encoded.metadata;
+  const attachments =
+    nbType !== 'code' && cell.attachments
+      ? Object.fromEntries(Object.entries(cell.attachments).map(([name, b]) => [name, bundleOut(b)]))
+      : null;
   const base = {
     id: idOut(cell.id, used),
     cell_type: nbType,
@@ -110,7 +108,7 @@ function notebookMetadata(doc: Y.Doc): JsonObject {
  * The notebook as an nbformat 4.5 .ipynb file that opens in JupyterLab and validates against the 4.5 schema:
  * keys sorted, indent 1, text split into line lists, as Jupyter writes them. Cells in document order; ai and sql
  * cells become code cells starting with `%%ai` / `%%sql` and marked in `metadata.anode.cell_type`; attachments
- * move from cell metadata back to the `attachments` field; outputs lose `transient`. Whatever a peer wrote that
+ * are written in the cell's `attachments` field; outputs lose `transient`. Whatever a peer wrote that
  * nbformat cannot hold is repaired or left out rather than written invalid: an output of unknown shape, a
  * metadata field nbformat constrains holding a wrong type, a cell id nbformat rejects (replaced).
  * `parseIpynb` + `importNotebook` of the result gives back the same cells.

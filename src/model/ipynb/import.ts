@@ -46,6 +46,7 @@ export function importNotebook(parsed: ParsedNotebook, opts: ImportOptions = {})
         metadata: structuredClone(c.metadata),
         outputs: structuredClone(c.outputs),
         executionCount: c.executionCount,
+        ...(c.attachments ? { attachments: structuredClone(c.attachments) } : {}),
       }))
     : [{ type: 'code', source: '' }];
   const doc = new Y.Doc();

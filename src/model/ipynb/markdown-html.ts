@@ -50,13 +50,27 @@ export function bundleImage(bundle: unknown): string | null {
  */
 export function attachmentUrl(attachments: unknown, href: string): string | null {
   if (!href.startsWith('attachment:') || !isObject(attachments)) return null;
-  let name = href.slice('attachment:'.length);
-  try {
-    name = decodeURIComponent(name);
-  } catch {
-    // A literal '%' in the name: use it as written.
-  }
+  const name = attachmentLinkName(href);
   return Object.hasOwn(attachments, name) ? bundleImage(attachments[name]) : null;
+}
+
+/** The attachment name an `attachment:` link points to. */
+function attachmentLinkName(href: string): string {
+  const name = href.slice('attachment:'.length);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name; // A literal '%' in the name: use it as written.
+  }
+}
+
+/**
+ * What shows where an `attachment:` image cannot: a visible box naming the missing file, so a reader sees that
+ * something is missing (a peer removed it, or the file came without it) rather than nothing at all.
+ */
+function missingAttachment(href: string): string {
+  const label = `Missing attachment: ${attachmentLinkName(href)}`;
+  return `<span class="attachment-missing" role="img" aria-label="${escapeHtml(label)}" title="${escapeHtml(label)}">${escapeHtml(label)}</span>`;
 }
 
 function safeImage(href: string, attachments: Record<string, unknown>): string | null {
@@ -64,6 +78,18 @@ function safeImage(href: string, attachments: Record<string, unknown>): string |
   const { url, scheme } = normalized(href);
   if (scheme === 'data') return /^data:image\/(png|jpe?g|gif|webp|svg\+xml)[;,]/i.test(url) ? url : null;
   return scheme === null || scheme === 'http' || scheme === 'https' ? url : null;
+}
+
+/**
+ * Raw `<img src="attachment:name">` tags (how Jupyter users size an attached image) pointed at the attachment's
+ * data URL; an unknown name is left as written, which the sanitizer then drops. Only for raw HTML that will be
+ * sanitized: the data URL is an image type's, so it cannot carry script.
+ */
+function withAttachmentSources(html: string, attachments: Record<string, unknown>): string {
+  return html.replace(/(<img\b[^>]*?\bsrc\s*=\s*)(["'])(attachment:[^"']*)\2/gi, (whole, before: string, quote: string, href: string) => {
+    const url = attachmentUrl(attachments, href);
+    return url === null ? whole : `${before}${quote}${escapeHtml(url)}${quote}`;
+  });
 }
 
 /** `$$ display $$` blocks and `$inline$` spans, with pandoc's rule that keeps prices ("$5 and $10") as text. */
@@ -110,7 +136,7 @@ export function renderMarkdown(source: string, attachments: Record<string, unkno
     extensions: MATH,
     renderer: {
       html(token: Tokens.HTML | Tokens.Tag) {
-        return opts.rawHtml ? token.text : escapeHtml(token.text);
+        return opts.rawHtml ? withAttachmentSources(token.text, attachments) : escapeHtml(token.text);
       },
       link(token: Tokens.Link) {
         const inner = this.parser.parseInline(token.tokens);
@@ -121,7 +147,7 @@ export function renderMarkdown(source: string, attachments: Record<string, unkno
       },
       image(token: Tokens.Image) {
         const src = safeImage(token.href, attachments);
-        if (src === null) return escapeHtml(token.text);
+        if (src === null) return token.href.startsWith('attachment:') ? missingAttachment(token.href) : escapeHtml(token.text);
         const title = token.title ? ` title="${escapeHtml(token.title)}"` : '';
         return `<img src="${escapeHtml(src)}" alt="${escapeHtml(token.text)}"${title}>`;
       },

@@ -4,6 +4,7 @@
  */
 import { newId } from '../id';
 import { capLargeOutput, capStreamText } from '../outputs';
+import { legacyAttachments, type Attachments } from '../attachments';
 import type { Output } from '../schema';
 import { decodeAnodeCell } from './anode-cells';
 import { isNbformatCellId } from './cell-id';
@@ -119,6 +120,7 @@ function parseCell(raw: unknown, index: number, minor: number, ids: Set<string>,
 
   let outputs: Output[] = [];
   let executionCount: number | null = null;
+  let attachments: Attachments | undefined;
   if (nbType === 'code') {
     const rawOutputs = raw['outputs'] ?? [];
     if (!Array.isArray(rawOutputs)) invalid(`${where}: outputs must be a list, not ${describe(rawOutputs)}`);
@@ -131,13 +133,14 @@ function parseCell(raw: unknown, index: number, minor: number, ids: Set<string>,
   } else if (raw['attachments'] !== undefined) {
     const att = raw['attachments'];
     if (!isObject(att)) invalid(`${where}: attachments must be an object, not ${describe(att)}`);
-    const attachments = Object.fromEntries(
+    attachments = Object.fromEntries(
       Object.entries(att).map(([name, bundle]) => [name, parseBundle(bundle, `${where}: attachment "${name}"`)]),
     );
-    if (Object.hasOwn(metadata, ATTACHMENTS_KEY)) {
-      warnings.push(`${where}: metadata field "${ATTACHMENTS_KEY}" was replaced by the cell's attachments`);
-    }
-    metadata = Object.fromEntries([...Object.entries(metadata).filter(([k]) => k !== ATTACHMENTS_KEY), [ATTACHMENTS_KEY, attachments]]);
+  }
+  if (legacyAttachments(nbType, metadata)) {
+    // Anode once kept attachments there, so a document would read this metadata as the cell's attachments.
+    warnings.push(`${where}: metadata field "${ATTACHMENTS_KEY}" was left out (a cell's attachments belong in its "attachments" field)`);
+    metadata = Object.fromEntries(Object.entries(metadata).filter(([k]) => k !== ATTACHMENTS_KEY));
   }
 
   const rawId = raw['id'];
@@ -156,7 +159,7 @@ function parseCell(raw: unknown, index: number, minor: number, ids: Set<string>,
   ids.add(id);
 
   const cell = decodeAnodeCell(nbType, joinLines(rawSource), metadata);
-  return { id, type: cell.type, source: cell.source, metadata: cell.metadata, outputs, executionCount };
+  return { id, type: cell.type, source: cell.source, metadata: cell.metadata, outputs, executionCount, ...(attachments ? { attachments } : {}) };
 }
 
 function parseNotebook(text: string, maxBytes: number): ParsedNotebook {

@@ -15,9 +15,9 @@ export const MAX_IPYNB_BYTES = 100 * 1024 * 1024;
 export const IPYNB_METADATA_KEY = 'ipynbMetadata';
 
 /**
- * Cell metadata key holding a markdown or raw cell's nbformat `attachments` ({ name: mimebundle }), so the
- * markdown renderer can resolve `attachment:name` links from the document; export moves it back to the cell's
- * `attachments` field.
+ * nbformat's field for a markdown or raw cell's attachments ({ name: mimebundle }). Anode keeps them in the cell's
+ * field of the same name (see ../attachments.ts); a cell metadata key of this name is what older Anode builds used,
+ * so the reader leaves one out of a file's metadata rather than take it for attachments.
  */
 export const ATTACHMENTS_KEY = 'attachments';
 
@@ -25,7 +25,7 @@ export const ATTACHMENTS_KEY = 'attachments';
 export const ANODE_METADATA_KEY = 'anode';
 
 /**
- * One cell as read from a file, already in Anode's terms (ai/sql restored, attachments in metadata): the same
+ * One cell as read from a file, already in Anode's terms (ai/sql restored, attachments in `attachments`): the same
  * shape as a cell read from the document. Its id is unique within the notebook and a valid nbformat 4.5 id;
  * line arrays are joined; only code, ai and sql cells have outputs.
  */

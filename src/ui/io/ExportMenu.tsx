@@ -8,6 +8,7 @@ const ITEMS: ReadonlyArray<{ format: ExportFormat; label: string; hint: string }
   { format: 'ipynb', label: 'Export .ipynb', hint: 'Jupyter notebook, with outputs' },
   { format: 'py', label: 'Export .py', hint: 'Python script with # %% cells' },
   { format: 'html', label: 'Export HTML', hint: 'A page with the outputs, to read anywhere' },
+  { format: 'zip', label: 'Export .zip with files', hint: 'The .ipynb and the notebook’s files, as one archive' },
 ];
 
 export function ExportMenu(props: { doc: Y.Doc; onError: (message: string) => void }): JSX.Element {

@@ -19,7 +19,7 @@ export function ImportControls(): JSX.Element {
       <input
         ref={picker}
         type="file"
-        accept=".ipynb,application/x-ipynb+json"
+        accept=".ipynb,application/x-ipynb+json,.zip,application/zip"
         class="hidden"
         aria-label="Notebook file to import"
         data-testid="import-file-input"

@@ -10,27 +10,36 @@ import { DropImport } from './DropImport';
 import { ExportMenu } from './ExportMenu';
 import { FindDialog } from './FindDialog';
 import { ImportNoticeView } from './ImportNoticeView';
-import { TocPanel } from './TocPanel';
+import { sidebarOpen, sidebarPanel, toggleSidebar } from '../sidebar/state';
 import { installFindKey } from './reveal';
 import { ownKeys } from './keys';
 
-export function NotebookMenu(props: { nb: NotebookController }): JSX.Element {
-  const [toc, setToc] = createSignal(false);
+export function NotebookMenu(props: { nb: NotebookController; onFiles?: (files: File[]) => void }): JSX.Element {
   const [find, setFind] = createSignal(false);
   const [problem, setProblem] = createSignal<string | null>(null);
   onMount(() => onCleanup(installFindKey(() => setFind(true))));
   return (
     <span class="io-tools" ref={(el) => ownKeys(el)}>
       <ExportMenu doc={props.nb.doc} onError={setProblem} />
-      <button aria-label="Table of contents" aria-pressed={toc()} title="Headings of the markdown cells" onClick={() => setToc(!toc())}>
+      <button
+        aria-label="Files"
+        aria-pressed={sidebarOpen() && sidebarPanel() === 'files'}
+        title="The notebook’s files: upload, download, what Python wrote"
+        onClick={() => toggleSidebar('files')}
+      >
+        Files
+      </button>
+      <button
+        aria-label="Table of contents"
+        aria-pressed={sidebarOpen() && sidebarPanel() === 'contents'}
+        title="Headings of the markdown cells"
+        onClick={() => toggleSidebar('contents')}
+      >
         Contents
       </button>
       <button aria-label="Find in notebook" title="Find in all cells (Ctrl+Shift+F)" onClick={() => setFind(true)}>
         Find
       </button>
-      <Show when={toc()}>
-        <TocPanel nb={props.nb} onClose={() => setToc(false)} />
-      </Show>
       <Show when={find()}>
         <FindDialog nb={props.nb} onClose={() => setFind(false)} />
       </Show>
@@ -43,7 +52,7 @@ export function NotebookMenu(props: { nb: NotebookController }): JSX.Element {
           </Portal>
         )}
       </Show>
-      <DropImport />
+      <DropImport {...(props.onFiles ? { onOtherFiles: props.onFiles } : {})} />
       <ImportNoticeView />
     </span>
   );

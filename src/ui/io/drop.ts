@@ -14,6 +14,16 @@ function carriesFiles(e: DragEvent): boolean {
   return e.dataTransfer?.types.includes('Files') ?? false;
 }
 
+/**
+ * Images dropped onto an element marked `data-drop-zone="attachment"` (a markdown cell's editor, in edit mode)
+ * are that element's: it attaches them to the cell. Read from the items, as only they are readable while dragging.
+ */
+function forAttachmentZone(e: DragEvent): boolean {
+  const files = [...(e.dataTransfer?.items ?? [])].filter((i) => i.kind === 'file');
+  if (!files.length || !files.every((i) => i.type.startsWith('image/'))) return false;
+  return e.target instanceof Element && e.target.closest('[data-drop-zone="attachment"]') !== null;
+}
+
 let installs = 0;
 let onFiles: ((files: File[]) => void) | null = null;
 let depth = 0;
@@ -22,13 +32,13 @@ const enter = (e: DragEvent): void => {
   if (!carriesFiles(e)) return;
   e.preventDefault();
   depth++;
-  setDragging(true);
+  setDragging(!forAttachmentZone(e));
 };
 const over = (e: DragEvent): void => {
   if (!carriesFiles(e)) return;
   e.preventDefault();
   if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-  setDragging(true);
+  setDragging(!forAttachmentZone(e));
 };
 const leave = (e: DragEvent): void => {
   if (!carriesFiles(e)) return;
@@ -40,7 +50,7 @@ const drop = (e: DragEvent): void => {
   depth = 0;
   setDragging(false);
   const files = [...(e.dataTransfer?.files ?? [])];
-  if (!files.length) return;
+  if (!files.length || forAttachmentZone(e)) return;
   e.preventDefault();
   e.stopPropagation();
   onFiles?.(files);

@@ -2,11 +2,12 @@
 import type * as Y from 'yjs';
 import { exportHtml, exportIpynb, exportPercentScript, loadMath, readMeta } from '../../model';
 import { sanitizeRichText } from '../sanitize';
-import { downloadText, fileNameFor } from './files';
+import { downloadBlob, downloadText, fileNameFor } from './files';
+import { notebookBundle } from './bundle';
 
-export type ExportFormat = 'ipynb' | 'py' | 'html';
+export type ExportFormat = 'ipynb' | 'py' | 'html' | 'zip';
 
-const FORMATS: Record<ExportFormat, { ext: string; mime: string; write: (doc: Y.Doc) => string }> = {
+const FORMATS: Record<Exclude<ExportFormat, 'zip'>, { ext: string; mime: string; write: (doc: Y.Doc) => string }> = {
   ipynb: { ext: '.ipynb', mime: 'application/x-ipynb+json', write: exportIpynb },
   py: { ext: '.py', mime: 'text/x-python', write: exportPercentScript },
   html: { ext: '.html', mime: 'text/html', write: (doc) => exportHtml(doc, { sanitize: sanitizeRichText }) },
@@ -14,6 +15,11 @@ const FORMATS: Record<ExportFormat, { ext: string; mime: string; write: (doc: Y.
 
 /** Downloads the notebook in `format`, named after its title; returns the file name. */
 export async function downloadNotebook(doc: Y.Doc, format: ExportFormat): Promise<string> {
+  if (format === 'zip') {
+    const name = fileNameFor(readMeta(doc)?.title ?? 'Untitled', '.zip');
+    downloadBlob(await notebookBundle(doc), name);
+    return name;
+  }
   const f = FORMATS[format];
   const name = fileNameFor(readMeta(doc)?.title ?? 'Untitled', f.ext);
   // KaTeX loads on first use; an export without it would show TeX source. If it cannot load, that is still readable.

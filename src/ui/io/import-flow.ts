@@ -7,6 +7,7 @@ import { createSignal, type Accessor } from 'solid-js';
 import { navigate, notebookHash } from '../router';
 import { importIpynbFile, importIpynbText, looksLikeIpynb, type ImportOutcome } from './importer';
 import { fetchNotebook } from './url';
+import { importBundle, looksLikeBundle } from './bundle';
 
 /** What the user is told after an import: why it failed, or which repairs the new notebook needed. */
 export type ImportNotice =
@@ -48,11 +49,12 @@ async function run(source: string, task: () => Promise<ImportOutcome>): Promise<
 
 /** Imports a picked or dropped file as a new notebook and opens it. Files that are not notebooks are refused. */
 export function importFile(file: File): Promise<boolean> {
+  if (looksLikeBundle(file)) return run(file.name, () => importBundle(file));
   if (!looksLikeIpynb(file)) {
     setNotice({
       kind: 'error',
       source: file.name,
-      message: `“${file.name}” is not a Jupyter notebook: Anode imports .ipynb files (Jupyter's notebook format).`,
+      message: `“${file.name}” is not a Jupyter notebook: Anode imports .ipynb files (Jupyter's notebook format), and .zip archives of a notebook with its files.`,
     });
     return Promise.resolve(false);
   }

@@ -14,7 +14,7 @@ import time
 
 from pyodide.code import CodeRunner
 
-from . import bridge, completion, display, magics, tb
+from . import bridge, completion, display, magics, tb, web
 
 user_ns = {"__name__": "__main__", "__builtins__": builtins}
 execution_count = 0
@@ -55,6 +55,8 @@ def setup(send, read_input, js_sleep=None):
         _shell.connect()
     else:
         display.install()
+    # Runs at every start, a snapshot's too: the patches live in memory, which the snapshot predates.
+    web.install()
     builtins.input = _input
     getpass.getpass = _getpass
     # Figures render inline without the user choosing a backend.

@@ -1,0 +1,37 @@
+/**
+ * What the browser benches share: their command-line options, the built app served as `npm start` serves it,
+ * and typing into the first cell. (A folder of its own: run.mjs runs every *.mjs beside it as a bench.)
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** The value after `--name` on the command line, or `dflt`. */
+export function option(name, dflt) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+}
+
+/** Serves `dist` on 127.0.0.1:`port` without a signaling server; resolves once it listens. Kill the child to stop. */
+export async function serveApp(dist, port) {
+  const child = spawn(process.execPath, [join(root, 'scripts/serve.mjs')], {
+    env: { ...process.env, DIST: dist, PORT: String(port), NO_SIGNALING: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => String(d).includes('running') && resolve());
+    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+  return child;
+}
+
+/** Replaces the first cell's source with `code`, inserted at once (no auto-indent). */
+export async function setSource(page, code) {
+  await page.locator('[data-cell-id] .cm-content').first().click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(code);
+}
