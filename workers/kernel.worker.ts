@@ -32,6 +32,7 @@ import { hostMayFetch, type HostReply, type HostRequest } from '../src/kernel/ho
 import { loadLockFile, type LockPackages } from './lockfile';
 import { loadImportedPackages, wheelURL } from './packages';
 import { enterFolder, fileChanges, writeFiles } from './files';
+import { runPrivately } from './private-python';
 
 /** The Python package sources, bundled as text and written into Pyodide's FS under PY_ROOT. */
 const PY_SOURCES = import.meta.glob('./python/**/*.py', { query: '?raw', import: 'default', eager: true }) as Record<
@@ -263,7 +264,7 @@ function writeShellWheels(p: PyodideInterface, wheels: Array<[string, Uint8Array
 
 function importKernel(p: PyodideInterface): PyKernel {
   writePythonSources(p);
-  p.runPython(`import sys\nif ${JSON.stringify(PY_ROOT)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PY_ROOT)})`);
+  runPrivately(p, `import sys\nif ${JSON.stringify(PY_ROOT)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PY_ROOT)})`);
   return p.pyimport('anode_kernel') as unknown as PyKernel;
 }
 
@@ -374,7 +375,7 @@ const api: KernelWorkerApi = {
       const fresh = await failOnLoadError(loadPyodide({ ...config, _makeSnapshot: true }), files);
       const shell = await wheels;
       const paths = shell.error ? [] : writeShellWheels(fresh, shell.wheels);
-      fresh.runPython(`import sys\nsys.path.extend(${JSON.stringify(paths)})`);
+      runPrivately(fresh, `import sys\nsys.path.extend(${JSON.stringify(paths)})`);
       mod = importKernel(fresh);
       const prepared = JSON.parse(mod.prepare(!shell.error, key)) as { ipython: string | null; error?: string };
       if (!prepared.ipython) {
@@ -404,7 +405,7 @@ const api: KernelWorkerApi = {
         mod = kernel;
         startedFrom = 'snapshot';
         // Every restored interpreter would otherwise share the random state seeded when the snapshot was made.
-        p.runPython(`import sys\nif "random" in sys.modules: sys.modules["random"].seed()`);
+        runPrivately(p, `import sys\nif "random" in sys.modules: sys.modules["random"].seed()`);
       } catch {
         // A snapshot that does not restore, or was made from other files, is replaced by the one this boot makes.
         p = await fromScratch();

@@ -83,6 +83,11 @@ beforeAll(async () => {
 }, 240_000); // IPython's import is most of it; a loaded shared machine has taken minutes
 
 describe('python kernel', () => {
+  it('a fresh kernel\'s namespace holds only what Jupyter\'s does: no modules of the kernel\'s own', async () => {
+    const r = await run("sorted(k for k in globals() if not k.startswith('_'))");
+    expect(only(r.events, 'execute_result')[0]!.data['text/plain']).toBe("['In', 'Out', 'exit', 'get_ipython', 'quit']");
+  });
+
   it('prints to stdout and stderr and shows the last expression as the result with its count', async () => {
     const r = await run('import sys\nprint("hello")\nprint("oops", file=sys.stderr)\n6 * 7');
     expect(r.status).toBe('ok');
