@@ -173,7 +173,7 @@ export class FileTransfer {
   }
 
   private async serve(conn: ConnLike, hash: string): Promise<void> {
-    const blob = (await this.files.has(hash)) ? await this.files.get(hash) : null;
+    const blob = await this.files.get(hash);
     const peer = conn.peer;
     if (!blob) {
       if (!peer.destroyed) peer.send(encode({ t: 'none', hash }));

@@ -8,9 +8,9 @@
  * y-codemirror.next's remote caret labels (.cm-ySelectionInfo); .not-found for a notebook that cannot be opened.
  * The sync layer's own behaviour (failover with an interrupted run, offline merge) is covered in collab-sync.
  */
-import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test, expect, type BrowserContext, type Page } from '@playwright/test';
+import { openPerson } from './helpers/app';
 
-const SIGNALING = `ws://127.0.0.1:${process.env.E2E_SIGNALING_PORT ?? 4450}`;
 const UI_TIMEOUT = 30_000;
 /** Python boots on the executor before the first output: generous on 2 cores with several pages. */
 const KERNEL_TIMEOUT = 120_000;
@@ -20,24 +20,6 @@ test.afterEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
 });
 
-/** A person: their own browser context, name and colour, pointed at the test's signaling server. */
-async function person(browser: Browser, name: string, color: string): Promise<Page> {
-  // Media permission: without it Chromium gathers no loopback ICE candidates on a network-less machine.
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-  contexts.push(context);
-  await context.addInitScript(
-    ({ signaling, user }) => {
-      // The app's page only: sandboxed frames (the kernel's, outputs) have no storage.
-      if (window !== window.top) return;
-      localStorage.setItem('anode.signaling', signaling);
-      localStorage.setItem('anode.user', JSON.stringify(user));
-    },
-    { signaling: SIGNALING, user: { name, color } },
-  );
-  const page = await context.newPage();
-  page.on('dialog', (d) => void d.accept());
-  return page;
-}
 
 function cell(page: Page, index = 0) {
   return page.locator('[data-cell-id]').nth(index);
@@ -89,8 +71,8 @@ async function join(page: Page, link: string): Promise<void> {
 }
 
 test('Bob opens Ada’s share link: edits flow both ways, each sees the other and their cursor', async ({ browser }) => {
-  const ada = await person(browser, 'Ada', '#d33682');
-  const bob = await person(browser, 'Bob', '#268bd2');
+  const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
+  const bob = await openPerson(browser, contexts, 'Bob', '#268bd2');
   const link = await shareNewNotebook(ada);
   await join(bob, link);
 
@@ -109,8 +91,8 @@ test('Bob opens Ada’s share link: edits flow both ways, each sees the other an
 
 test('Bob runs a cell and sees the output computed in Ada’s browser; when Ada leaves, Bob’s browser takes over', async ({ browser }) => {
   test.setTimeout(4 * KERNEL_TIMEOUT);
-  const ada = await person(browser, 'Ada', '#d33682');
-  const bob = await person(browser, 'Bob', '#268bd2');
+  const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
+  const bob = await openPerson(browser, contexts, 'Bob', '#268bd2');
   const link = await shareNewNotebook(ada);
   await join(bob, link);
   await expect(bob.getByTestId('executor')).toHaveText(/Ada’s browser/, { timeout: UI_TIMEOUT });
@@ -141,9 +123,9 @@ test('Bob runs a cell and sees the output computed in Ada’s browser; when Ada 
 
 test('three people: when the executor leaves, exactly one of the other two runs the code, and both say whose', async ({ browser }) => {
   test.setTimeout(4 * KERNEL_TIMEOUT);
-  const ada = await person(browser, 'Ada', '#d33682');
-  const bob = await person(browser, 'Bob', '#268bd2');
-  const cy = await person(browser, 'Cy', '#2aa198');
+  const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
+  const bob = await openPerson(browser, contexts, 'Bob', '#268bd2');
+  const cy = await openPerson(browser, contexts, 'Cy', '#2aa198');
   const link = await shareNewNotebook(ada);
   await join(bob, link);
   await join(cy, link);
@@ -165,8 +147,8 @@ test('three people: when the executor leaves, exactly one of the other two runs 
 });
 
 test('a link with the wrong secret cannot read the notebook', async ({ browser }) => {
-  const ada = await person(browser, 'Ada', '#d33682');
-  const mallory = await person(browser, 'Mallory', '#859900');
+  const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
+  const mallory = await openPerson(browser, contexts, 'Mallory', '#859900');
   const link = await shareNewNotebook(ada);
   await setSource(ada, 'secret = 42');
   const wrong = link.replace(/\/[A-Za-z0-9_-]+$/, '/AAAAAAAAAAAAAAAAAAAAAA');

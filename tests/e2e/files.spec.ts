@@ -7,9 +7,8 @@
 import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { BOOT_TIMEOUT, kernelStatus, openNotebook, outputs, run, runAndSee } from './kernel-helpers';
-import { shareOpenNotebook } from './helpers/app';
+import { openPerson, shareOpenNotebook } from './helpers/app';
 
-const SIGNALING = `ws://127.0.0.1:${process.env.E2E_SIGNALING_PORT ?? 4450}`;
 const CSV = 'city,population\nLyon,522250\nNantes,320732\n';
 
 function filesPanel(page: Page) {
@@ -154,32 +153,22 @@ test.afterEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
 });
 
-async function person(browser: Browser, name: string): Promise<Page> {
-  // Media permission: without it Chromium gathers no loopback ICE candidates on a network-less machine.
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-  contexts.push(context);
-  await context.addInitScript(
-    ({ signaling, user }) => {
-      if (window !== window.top) return;
-      localStorage.setItem('anode.signaling', signaling);
-      localStorage.setItem('anode.user', JSON.stringify(user));
-    },
-    { signaling: SIGNALING, user: { name, color: '#268bd2' } },
-  );
-  const page = await context.newPage();
-  page.on('dialog', (d) => void d.accept());
-  return page;
-}
 
-test('in a room, a guest’s upload is read by the executor’s Python, and the guest downloads what Python wrote', async ({ browser }) => {
-  test.setTimeout(4 * BOOT_TIMEOUT);
-  const ada = await person(browser, 'Ada');
-  const bob = await person(browser, 'Bob');
+/** Ada's new notebook, shared; Bob opens the link, and Ada's browser runs the code. */
+async function adaAndBobInARoom(browser: Browser): Promise<{ ada: Page; bob: Page }> {
+  const ada = await openPerson(browser, contexts, 'Ada');
+  const bob = await openPerson(browser, contexts, 'Bob');
   await ada.goto('./');
   await expect(kernelStatus(ada)).toHaveText(/idle/i, { timeout: BOOT_TIMEOUT });
   const link = await shareOpenNotebook(ada);
   await bob.goto(link);
   await expect(bob.getByTestId('executor')).toHaveText(/Ada’s browser/, { timeout: 30_000 });
+  return { ada, bob };
+}
+
+test('in a room, a guest’s upload is read by the executor’s Python, and the guest downloads what Python wrote', async ({ browser }) => {
+  test.setTimeout(4 * BOOT_TIMEOUT);
+  const { ada, bob } = await adaAndBobInARoom(browser);
 
   // 300 KB: more than one WebRTC message, so the chunking is exercised.
   const payload = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 251));
@@ -239,13 +228,7 @@ test('Export .zip with files downloads the notebook and its files; importing it 
 
 test('a peer who leaves mid-transfer: the file waits for a peer who has it, and a run that needs it says so', async ({ browser }) => {
   test.setTimeout(4 * BOOT_TIMEOUT);
-  const ada = await person(browser, 'Ada');
-  const bob = await person(browser, 'Bob');
-  await ada.goto('./');
-  await expect(kernelStatus(ada)).toHaveText(/idle/i, { timeout: BOOT_TIMEOUT });
-  const link = await shareOpenNotebook(ada);
-  await bob.goto(link);
-  await expect(bob.getByTestId('executor')).toHaveText(/Ada’s browser/, { timeout: 30_000 });
+  const { ada, bob } = await adaAndBobInARoom(browser);
   await openFiles(ada);
 
   await dropFiles(bob, { 'survey.bin': 40 * 1024 * 1024 });

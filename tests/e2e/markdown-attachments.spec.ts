@@ -6,8 +6,8 @@
  * with a real PNG File drawn on a canvas), which is what Chromium hands the editor for a real paste or drop.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { UI_TIMEOUT, cell, cellText, editor, expectCellText, openNewNotebook, setCellText, shareOpenNotebook } from './helpers/app';
+import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { UI_TIMEOUT, cell, cellText, editor, expectCellText, openNewNotebook, openPerson, setCellText, shareOpenNotebook } from './helpers/app';
 
 /** Makes the first cell a markdown cell in edit mode holding `text`, the cursor at its end. */
 async function markdownCell(page: Page, text: string): Promise<void> {
@@ -170,32 +170,16 @@ test('a link to an attachment the cell does not have shows a placeholder naming 
   await expect(missing).toHaveText('Missing attachment: gone.png');
 });
 
-const SIGNALING = `ws://127.0.0.1:${process.env.E2E_SIGNALING_PORT ?? 4450}`;
 const contexts: BrowserContext[] = [];
 test.afterEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
 });
 
-/** A person in their own browser context (own storage: only WebRTC carries the sync), on this run's signaling. */
-async function person(browser: Browser, name: string): Promise<Page> {
-  // Media permission: without it Chromium gathers no loopback ICE candidates on a network-less machine.
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-  contexts.push(context);
-  await context.addInitScript(
-    ({ signaling, user }) => {
-      if (window !== window.top) return;
-      localStorage.setItem('anode.signaling', signaling);
-      localStorage.setItem('anode.user', JSON.stringify(user));
-    },
-    { signaling: SIGNALING, user: { name, color: '#0891b2' } },
-  );
-  return context.newPage();
-}
 
 test('images Ada pastes into a shared notebook show in Bob’s browser, large ones too', async ({ browser }) => {
   test.setTimeout(180_000); // two browsers and megabytes of images on 2 shared cores
-  const ada = await person(browser, 'Ada');
-  const bob = await person(browser, 'Bob');
+  const ada = await openPerson(browser, contexts, 'Ada', '#0891b2');
+  const bob = await openPerson(browser, contexts, 'Bob', '#0891b2');
   await markdownCell(ada, 'From Ada: ');
   // Several times one WebRTC message (256 KiB in Chromium): Bob's first sync has to carry it.
   const big = await sendImage(ada, 'paste', { width: 400, height: 400, noise: true });

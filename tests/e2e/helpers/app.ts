@@ -3,7 +3,7 @@
  * into a cell, read what a cell shows. Selectors are the UI's visible contract (data-cell-id, .cm-content,
  * aria-labels), never component internals.
  */
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 /** Generous: the page shares 2 cores with Pyodide booting and other test runs. */
 export const UI_TIMEOUT = 30_000;
@@ -91,4 +91,29 @@ export async function shareOpenNotebook(page: Page): Promise<string> {
   const link = await page.getByLabel('Share link').inputValue();
   await page.keyboard.press('Escape');
   return link;
+}
+
+/** This run's y-webrtc signaling server (playwright.config.ts starts it beside the app). */
+export const SIGNALING_URL = `ws://127.0.0.1:${process.env.E2E_SIGNALING_PORT ?? 4450}`;
+
+/**
+ * A person in their own browser context (own storage: only WebRTC carries the sync), named and coloured, on this
+ * run's signaling server; confirmation dialogs are accepted. The context joins `contexts` for the spec to close.
+ */
+export async function openPerson(browser: Browser, contexts: BrowserContext[], name: string, color = '#268bd2'): Promise<Page> {
+  // Media permission: without it Chromium gathers no loopback ICE candidates on a network-less machine.
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  contexts.push(context);
+  await context.addInitScript(
+    ({ signaling, user }) => {
+      // The app's page only: sandboxed frames (the kernel's, outputs) have no storage.
+      if (window !== window.top) return;
+      localStorage.setItem('anode.signaling', signaling);
+      localStorage.setItem('anode.user', JSON.stringify(user));
+    },
+    { signaling: SIGNALING_URL, user: { name, color } },
+  );
+  const page = await context.newPage();
+  page.on('dialog', (d) => void d.accept());
+  return page;
 }
