@@ -69,7 +69,7 @@ export interface BootInfo {
   startedFrom: 'snapshot' | 'scratch';
   /** Milliseconds in the worker from boot() to loadPyodide done, and to the kernel set up. */
   timings: { python: number; ready: number };
-  /** A snapshot made by this boot (before any code but Pyodide's ran), for the page to keep; transferred. */
+  /** A snapshot made by this boot (before any notebook code ran), for the page to keep; transferred. */
   snapshot?: Uint8Array;
 }
 
