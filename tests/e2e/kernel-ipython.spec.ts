@@ -3,7 +3,7 @@
  * get_ipython()) means what it means there. The build under test has Debian's IPython vendored
  * (tests/e2e/global-setup.mjs); users get Pyodide's.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, newPage } from './fixtures';
 import { BOOT_TIMEOUT, kernelStatus, openNotebook, run, runAndSee } from './kernel-helpers';
 
 // One kernel for the whole spec, as one notebook session is: a fresh context has no interpreter snapshot, so every
@@ -14,7 +14,7 @@ let page: Page;
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(BOOT_TIMEOUT + 30_000);
-  page = await browser.newPage();
+  page = await newPage(browser);
   await openNotebook(page);
 });
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { kernelStatus, openNotebook, outputs, run, runAndSee } from './kernel-helpers';
 
 // A 1×1 PNG and the smallest JPEG header: enough for the browser to treat them as images.
