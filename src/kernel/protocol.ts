@@ -16,7 +16,9 @@ export type KernelEvent =
   | { type: 'execute_result'; data: MimeData; metadata: Record<string, unknown>; executionCount: number }
   | { type: 'error'; ename: string; evalue: string; traceback: string[] }
   /** `clear_output(wait)`: with `wait`, the clear happens just before the next output arrives. */
-  | { type: 'clear_output'; wait: boolean };
+  | { type: 'clear_output'; wait: boolean }
+  /** IPython's set_next_input payload (`%load`): the running cell's text replaced, or a new code cell below it. */
+  | { type: 'set_next_input'; text: string; replace: boolean };
 
 /** How a run ended. `interrupted` is a KeyboardInterrupt (the interpreter and its variables survive). */
 export type RunStatus = 'ok' | 'error' | 'interrupted';

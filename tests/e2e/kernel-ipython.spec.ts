@@ -24,7 +24,7 @@ test.afterAll(async () => {
 
 test.describe('IPython in the kernel', () => {
 
-  test('line and cell magics run: %time, %%capture, %who, %%writefile then %run, %%html', async () => {
+  test('line and cell magics run: %time, %%capture, %who, %%writefile then %run and %load, %%html', async () => {
     await runAndSee(page, '%time total = sum(range(1000))', /CPU times: .*Wall time:/s);
     await run(page, '%%capture captured\nprint("kept aside")');
     await expect(kernelStatus(page)).toHaveText(/idle/i);
@@ -32,6 +32,10 @@ test.describe('IPython in the kernel', () => {
     await runAndSee(page, '%who', 'total');
     await runAndSee(page, '%%writefile greet.py\nprint("hello from", __name__)', 'Writing greet.py');
     await runAndSee(page, '%run greet.py', 'hello from __main__');
+    // %load puts the file into the cell, as JupyterLab does, ready to edit and run.
+    await run(page, '%load greet.py');
+    await expect(page.locator('[data-cell-id]').first().locator('.cm-content')).toHaveText(/# %load greet\.py\s*print\("hello from", __name__\)/);
+    await expect(kernelStatus(page)).toHaveText(/idle/i);
     const html = await run(page, '%%html\n<b class="from-magic">bold</b>');
     await expect(html.locator('b.from-magic, iframe')).toHaveCount(1);
     await expect(kernelStatus(page)).toHaveText(/idle/i);

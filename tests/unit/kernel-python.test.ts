@@ -304,7 +304,7 @@ print("after")`);
     expect(text((await run('%%bash\nls')).events, 'stderr')).toContain('%%bash: this kernel runs in your browser');
   });
 
-  it('runs IPython magics: %time, %timeit, %%capture, %who, %env, %pwd, %%writefile + %run, %precision, %%html', async () => {
+  it('runs IPython magics: %time, %timeit, %%capture, %who, %env, %pwd, %%writefile + %run, %load, %precision, %%html', async () => {
     expect(text((await run('%time x = sum(range(10))')).events)).toMatch(/CPU times: .*\nWall time: /);
     expect(text((await run('%timeit -n1 -r1 sum(range(10))')).events)).toMatch(/per loop \(mean ± std\. dev\. of 1 run, 1 loop each\)/);
     const cap = await run('%%capture captured\nprint("hidden")');
@@ -315,6 +315,9 @@ print("after")`);
     expect(only((await run('%pwd')).events, 'execute_result')[0]!.data['text/plain']).toMatch(/^'\//);
     await run('%%writefile /tmp/hello_anode.py\nprint("ran", __name__)');
     expect(text((await run('%run /tmp/hello_anode.py')).events)).toBe('ran __main__\n');
+    expect(only((await run('%load /tmp/hello_anode.py')).events, 'set_next_input')).toEqual([
+      { type: 'set_next_input', text: '# %load /tmp/hello_anode.py\nprint("ran", __name__)\n', replace: true },
+    ]);
     await run('%precision 2');
     expect(only((await run('3.14159')).events, 'execute_result')[0]!.data['text/plain']).toBe('3.14');
     await run('%precision');

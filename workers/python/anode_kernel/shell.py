@@ -179,6 +179,10 @@ class ZMQInteractiveShell(InteractiveShell):
             self._dropped = 0
         bridge.emit({"type": "error", "ename": etype.__name__, "evalue": str(evalue), "traceback": stb})
 
+    def set_next_input(self, text, replace=False):
+        # As ipykernel's shell does: a payload the front end acts on (%load replaces the cell's text).
+        self.payload_manager.write_payload({"source": "set_next_input", "text": text, "replace": replace}, single=True)
+
     def system_piped(self, cmd):
         if magics.pip_args(cmd) is not None:
             raise UsageError("!pip install works on its own line at the top level of a cell (it is awaited there)")
@@ -265,8 +269,7 @@ def _show_payloads():
         if source == "page":
             bridge.emit({"type": "display", "data": _cut(payload["data"]), "metadata": {}})
         elif source == "set_next_input":
-            # Jupyter puts this text (from %load) into a cell; here it is shown for copying.
-            bridge.emit({"type": "display", "data": {"text/plain": payload.get("text", "")}, "metadata": {}})
+            bridge.emit({"type": "set_next_input", "text": payload.get("text", ""), "replace": bool(payload.get("replace"))})
     shell.payload_manager.clear_payload()
 
 
