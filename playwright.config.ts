@@ -13,6 +13,7 @@ export default defineConfig({
   workers: 2,
   retries: process.env.CI ? 1 : 0,
   reporter: [['list']],
+  globalSetup: './tests/e2e/global-setup.mjs',
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     launchOptions: {

@@ -18,7 +18,7 @@
 // message naming them); the service worker caches vendored ones on first use, so they also work offline.
 //
 // Options:
-//   --base URL    where to download from (default: the Pyodide CDN of the bundled version)
+//   --base URL    where to download from (default: the Pyodide CDN of the bundled version); a local folder too
 //   --lock P|URL  the lock file to resolve against (default: the bundled one)
 //   --out DIR     where to write the packages (default: <dist>/pyodide/packages)
 //   --dist DIR    the build to update (default: dist)
@@ -89,9 +89,14 @@ async function readText(pathOrUrl) {
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 
 async function download(url, expected) {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  const buf = Buffer.from(await res.arrayBuffer());
+  let buf;
+  if (/^[a-z]+:/i.test(url)) {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    buf = Buffer.from(await res.arrayBuffer());
+  } else {
+    buf = readFileSync(url); // a mirror on disk (tests/fixtures/debian, an rsync'd CDN folder)
+  }
   const got = sha256(buf);
   if (expected && got !== expected) throw new Error(`${url}: sha256 ${got} does not match the lock file (${expected})`);
   return buf;

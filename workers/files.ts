@@ -5,6 +5,7 @@
  */
 import type { PyodideInterface } from 'pyodide';
 import { FILES_ROOT, type FileChanges, type FileWrite } from '../src/kernel/protocol';
+import { runPrivately } from './private-python';
 
 type FS = PyodideInterface['FS'];
 interface Seen {
@@ -42,7 +43,7 @@ function removeTree(fs: FS, path: string): void {
 /** Makes the folder and moves Python into it (called once per interpreter, before any user code). */
 export function enterFolder(p: PyodideInterface): void {
   p.FS.mkdirTree(FILES_ROOT);
-  p.runPython(`import os\nos.chdir(${JSON.stringify(FILES_ROOT)})`);
+  runPrivately(p, `import os\nos.chdir(${JSON.stringify(FILES_ROOT)})`);
 }
 
 export function writeFiles(p: PyodideInterface, files: FileWrite[], removed: string[], folders: string[]): void {

@@ -31,8 +31,9 @@ import {
 } from '../src/kernel/protocol';
 import { hostMayFetch, type HostReply, type HostRequest } from '../src/kernel/host-fetch';
 import { loadLockFile, type LockPackages } from './lockfile';
-import { loadImportedPackages } from './packages';
+import { loadImportedPackages, wheelURL } from './packages';
 import { enterFolder, fileChanges, writeFiles } from './files';
+import { runPrivately } from './private-python';
 
 /** The Python package sources, bundled as text and written into Pyodide's FS under PY_ROOT. */
 const PY_SOURCES = import.meta.glob('./python/**/*.py', { query: '?raw', import: 'default', eager: true }) as Record<
@@ -41,8 +42,21 @@ const PY_SOURCES = import.meta.glob('./python/**/*.py', { query: '?raw', import:
 >;
 const PY_ROOT = '/home/pyodide/anode';
 
+/**
+ * IPython is imported, and its shell created, before the interpreter's memory snapshot is made: a warm start
+ * restores them ready. Its wheels are not unpacked but imported in place (zipimport, as Python's own standard
+ * library is): the snapshot does not hold the file system, and putting a few zip files back costs a warm start
+ * next to nothing, where unpacking thousands of files took seconds. jedi is left out: it reads its stubs and
+ * grammars as plain files, so it cannot run from a zip (IPython's completer works without it).
+ */
+const SHELL_PACKAGES = ['ipython'];
+const WHEELS_DIR = '/home/pyodide/anode-shell';
+
 /** The subset of the Python kernel module the worker calls (PyProxy methods, typed at the boundary). */
 interface PyKernel {
+  /** Before the snapshot: makes IPython's shell when its packages loaded; JSON {ipython: version|null, error?}. */
+  prepare(ipython: boolean, snapshotKey: string): string;
+  snapshot_key(): string | undefined;
   setup(
     send: (json: string) => void,
     readInput: (prompt: string, password: boolean) => string | undefined,
@@ -195,6 +209,66 @@ function sleep(seconds: number): boolean {
   }
 }
 
+/** The shell packages and their dependencies, as lock keys, in a stable order. */
+function shellPackages(packages: LockPackages): string[] {
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    const key = name in packages ? name : Object.keys(packages).find((k) => packages[k]!.name === name);
+    if (!key || seen.has(key)) return;
+    seen.add(key);
+    for (const dep of packages[key]!.depends) visit(dep);
+  };
+  SHELL_PACKAGES.forEach(visit);
+  return [...seen].sort();
+}
+
+/**
+ * What a snapshot was made from, beyond Pyodide's build (which Pyodide checks itself): the kernel's Python files
+ * and the shell packages' wheels. A snapshot made from others is not restored but replaced.
+ */
+function snapshotKey(packages: LockPackages): string {
+  const wheels = shellPackages(packages).map((k) => `${k}=${packages[k]!.file_name}:${(packages[k] as { sha256?: string }).sha256 ?? ''}`);
+  const text = JSON.stringify([Object.entries(PY_SOURCES).sort(), wheels]);
+  // FNV-1a, 2 x 32 bits: a cache key, not a security boundary (the snapshot itself is only ever the page's own).
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    a = Math.imul(a ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    b = Math.imul(b ^ text.charCodeAt(i), 0x811c9dc5) >>> 0;
+  }
+  return `${a.toString(16)}${b.toString(16)}`;
+}
+
+/** The shell packages' wheels (file name, bytes), checked against the lock's sha256; any failure rejects. */
+async function fetchShellWheels(names: string[], base: string): Promise<Array<[string, Uint8Array]>> {
+  return Promise.all(
+    names.map(async (name) => {
+      const entry = lock[name] as LockPackages[string] & { sha256?: string };
+      const url = wheelURL(lock, name, base);
+      const hex = entry.sha256 ?? '';
+      const integrity = hex ? `sha256-${btoa(String.fromCharCode(...(hex.match(/../g) ?? []).map((h) => parseInt(h, 16))))}` : undefined;
+      const res = await fetch(url, integrity ? { integrity } : {});
+      if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+      return [url.slice(url.lastIndexOf('/') + 1), new Uint8Array(await res.arrayBuffer())] as [string, Uint8Array];
+    }),
+  );
+}
+
+/** Puts the wheels where the snapshot's interpreter imports them from; their paths, for sys.path. */
+function writeShellWheels(p: PyodideInterface, wheels: Array<[string, Uint8Array]>): string[] {
+  p.FS.mkdirTree(WHEELS_DIR);
+  return wheels.map(([file, bytes]) => {
+    p.FS.writeFile(`${WHEELS_DIR}/${file}`, bytes);
+    return `${WHEELS_DIR}/${file}`;
+  });
+}
+
+function importKernel(p: PyodideInterface): PyKernel {
+  writePythonSources(p);
+  runPrivately(p, `import sys\nif ${JSON.stringify(PY_ROOT)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PY_ROOT)})`);
+  return p.pyimport('anode_kernel') as unknown as PyKernel;
+}
+
 function writePythonSources(p: PyodideInterface): void {
   for (const [path, text] of Object.entries(PY_SOURCES)) {
     const rel = path.replace(/^\.\/python\//, '');
@@ -265,10 +339,19 @@ const api: KernelWorkerApi = {
     const asm = importFromHost<{ default: unknown }>(core('pyodide.asm.mjs'));
     const lockLoad = loadLockFile(opts.indexURL, opts.packageBaseURL, opts.defaultPackageBaseURL);
     const { loadPyodide } = await importFromHost<typeof import('pyodide')>(core('pyodide.mjs'));
+    const stored = await snapshot;
+    type CreateModule = NonNullable<Parameters<typeof loadPyodide>[0]>['createPyodideModule'];
+    const createModule = (await asm).default as NonNullable<CreateModule>;
     const config = {
       indexURL: opts.indexURL,
-      // Pyodide would import its wasm glue from indexURL, which this origin cannot: it is already here.
-      createPyodideModule: (await asm).default,
+      // Pyodide would import its wasm glue from indexURL, which this origin cannot: it is already here. A
+      // snapshot larger than the fresh module's memory (IPython's shell makes it so) needs room to land in.
+      createPyodideModule: (async (...args: Parameters<NonNullable<CreateModule>>) => {
+        const module = await createModule(...args);
+        // Emscripten's own export, absent from Pyodide's types.
+        if (stored) (module as unknown as { growMemory(bytes: number): unknown }).growMemory(stored.length);
+        return module;
+      }) as CreateModule,
       lockFileContents: lockLoad.then((l) => l.contents),
       packageBaseUrl: opts.packageBaseURL,
       // Part of the snapshot (os.environ lives in Python's memory): the same for every boot.
@@ -277,39 +360,63 @@ const api: KernelWorkerApi = {
       stdout: (text: string) => emit([{ type: 'stream', name: 'stdout', text: text + '\n' }]),
       stderr: (text: string) => emit([{ type: 'stream', name: 'stderr', text: text + '\n' }]),
     } as Parameters<typeof loadPyodide>[0];
+    const lockInfo = await lockLoad;
+    lock = lockInfo.packages;
+    const key = snapshotKey(lock);
+    const shellNames = shellPackages(lock);
+    // Fetched while Python starts; a failure leaves the kernel without IPython, and says why.
+    const wheels = fetchShellWheels(shellNames, opts.packageBaseURL).then(
+      (w) => ({ wheels: w, error: shellNames.includes('ipython') ? null : 'the package index has no ipython' }),
+      (e: unknown) => ({ wheels: [] as Array<[string, Uint8Array]>, error: e instanceof Error ? e.message : String(e) }),
+    );
+    const notices: string[] = lockInfo.notice ? [lockInfo.notice] : [];
     let made: Uint8Array | undefined;
+    let mod: PyKernel;
     const fromScratch = async (): Promise<PyodideInterface> => {
       const fresh = await failOnLoadError(loadPyodide({ ...config, _makeSnapshot: true }), files);
-      // Now, before any code of ours runs in it; the page stores it.
-      made = fresh.makeMemorySnapshot();
+      const shell = await wheels;
+      const paths = shell.error ? [] : writeShellWheels(fresh, shell.wheels);
+      runPrivately(fresh, `import sys\nsys.path.extend(${JSON.stringify(paths)})`);
+      mod = importKernel(fresh);
+      const prepared = JSON.parse(mod.prepare(!shell.error, key)) as { ipython: string | null; error?: string };
+      if (!prepared.ipython) {
+        const why = shell.error ?? prepared.error ?? 'unknown error';
+        notices.push(`IPython is unavailable (${why}): this kernel runs plain Python, without magics, ? help or In/Out.`);
+        return fresh; // No snapshot: the next start tries IPython again.
+      }
+      try {
+        // No user code has run yet: only Pyodide, IPython and the kernel's own Python.
+        made = fresh.makeMemorySnapshot();
+      } catch (e) {
+        console.warn('No interpreter snapshot:', e);
+      }
       return fresh;
     };
     let p: PyodideInterface;
     let startedFrom: BootInfo['startedFrom'] = 'scratch';
-    const stored = await snapshot;
     if (stored) {
       try {
-        p = await failOnLoadError(loadPyodide({ ...config, _loadSnapshot: stored }), files);
+        const restored = await failOnLoadError(loadPyodide({ ...config, _loadSnapshot: stored }), files);
+        const kernel = importKernel(restored);
+        const shell = await wheels;
+        // Only a snapshot made with IPython is kept, so its wheels must be here again.
+        if (kernel.snapshot_key() !== key || shell.error) throw new Error('The snapshot was made from other files');
+        writeShellWheels(restored, shell.wheels);
+        p = restored;
+        mod = kernel;
         startedFrom = 'snapshot';
+        // Every restored interpreter would otherwise share the random state seeded when the snapshot was made.
+        runPrivately(p, `import sys\nif "random" in sys.modules: sys.modules["random"].seed()`);
       } catch {
-        // A snapshot that does not restore is replaced by the one this boot makes.
+        // A snapshot that does not restore, or was made from other files, is replaced by the one this boot makes.
         p = await fromScratch();
       }
     } else {
       p = await fromScratch();
     }
     const python = performance.now() - t0;
-    const lockInfo = await lockLoad;
-    lock = lockInfo.packages;
-    if (startedFrom === 'snapshot') {
-      // Every restored interpreter would otherwise share the random state seeded when the snapshot was made.
-      p.runPython(`import sys\nif "random" in sys.modules: sys.modules["random"].seed()`);
-    }
-    writePythonSources(p);
-    p.runPython(`import sys\nif ${JSON.stringify(PY_ROOT)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PY_ROOT)})`);
-    const mod = p.pyimport('anode_kernel') as unknown as PyKernel;
     const interruptBuffer = init?.interruptBuffer;
-    const info = JSON.parse(mod.setup(send, readInput, interruptBuffer ? sleep : undefined)) as { python: string };
+    const info = JSON.parse(mod!.setup(send, readInput, interruptBuffer ? sleep : undefined)) as { python: string };
     enterFolder(p);
     // Only now: Python code run during boot must never see a stray SIGINT.
     if (interruptBuffer) {
@@ -317,12 +424,12 @@ const api: KernelWorkerApi = {
       p.setInterruptBuffer(new Uint8Array(interruptBuffer));
     }
     pyodide = p;
-    py = mod;
+    py = mod!;
     const result: BootInfo = {
       pythonVersion: info.python,
       pyodideVersion: p.version,
       lockSource: lockInfo.source,
-      ...(lockInfo.notice ? { notice: lockInfo.notice } : {}),
+      ...(notices.length ? { notice: notices.join(' ') } : {}),
       startedFrom,
       timings: { python, ready: performance.now() - t0 },
       ...(made ? { snapshot: made } : {}),

@@ -36,7 +36,8 @@ function packagesFor(p: PyodideInterface, code: string, lock: LockPackages): str
   return [...wanted];
 }
 
-function wheelURL(lock: LockPackages, name: string, base: string): string {
+/** Where a lock entry's wheel is fetched from: its own URL, or the package base's. */
+export function wheelURL(lock: LockPackages, name: string, base: string): string {
   const entry = lock[name] ?? lock[name.toLowerCase()] ?? Object.values(lock).find((p) => p.name === name);
   const file = entry?.file_name ?? `${name}.whl`;
   return /^[a-z]+:/i.test(file) ? file : base + file;

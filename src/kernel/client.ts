@@ -117,7 +117,7 @@ class PyodideKernel implements Kernel {
     session.booted = remote
       .boot({ ...scope, defaultPackageBaseURL: withSlash(__DEFAULT_PACKAGE_BASE__) })
       .then((info) => {
-        // Only a boot's own snapshot is kept: it was made before any code but Pyodide's ran in that worker.
+        // Only a boot's own snapshot is kept: it was made before any notebook code ran in that worker.
         if (info.snapshot) void writeSnapshot(__PYODIDE_VERSION__, info.snapshot);
         if (this.session !== session) return false;
         const notices = [reason, info.notice].filter(Boolean).join(' ');

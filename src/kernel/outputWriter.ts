@@ -5,7 +5,7 @@
  * the next output lands, so an animation never flashes empty.
  */
 import type * as Y from 'yjs';
-import { appendOutputs, clearOutputs, updateDisplay, EXECUTOR, type Output, type StreamOutput } from '../model';
+import { appendOutputs, cellOrder, clearOutputs, insertCell, setSource, updateDisplay, EXECUTOR, type Output, type StreamOutput } from '../model';
 import type { KernelEvent } from './protocol';
 
 export const STREAM_FLUSH_MS = 40;
@@ -63,6 +63,12 @@ export class OutputWriter {
         return;
       case 'error':
         this.append({ output_type: 'error', ename: e.ename, evalue: e.evalue, traceback: e.traceback });
+        return;
+      case 'set_next_input':
+        // As JupyterLab does: the text lands in the notebook, where it can be edited and run.
+        this.flush();
+        if (e.replace) setSource(this.doc, this.cellId, e.text, EXECUTOR);
+        else insertCell(this.doc, cellOrder(this.doc).indexOf(this.cellId) + 1, { type: 'code', source: e.text }, EXECUTOR);
         return;
     }
   }

@@ -16,7 +16,9 @@ export type KernelEvent =
   | { type: 'execute_result'; data: MimeData; metadata: Record<string, unknown>; executionCount: number }
   | { type: 'error'; ename: string; evalue: string; traceback: string[] }
   /** `clear_output(wait)`: with `wait`, the clear happens just before the next output arrives. */
-  | { type: 'clear_output'; wait: boolean };
+  | { type: 'clear_output'; wait: boolean }
+  /** IPython's set_next_input payload (`%load`): the running cell's text replaced, or a new code cell below it. */
+  | { type: 'set_next_input'; text: string; replace: boolean };
 
 /** How a run ended. `interrupted` is a KeyboardInterrupt (the interpreter and its variables survive). */
 export type RunStatus = 'ok' | 'error' | 'interrupted';
@@ -69,7 +71,7 @@ export interface BootInfo {
   startedFrom: 'snapshot' | 'scratch';
   /** Milliseconds in the worker from boot() to loadPyodide done, and to the kernel set up. */
   timings: { python: number; ready: number };
-  /** A snapshot made by this boot (before any code but Pyodide's ran), for the page to keep; transferred. */
+  /** A snapshot made by this boot (before any notebook code ran), for the page to keep; transferred. */
   snapshot?: Uint8Array;
 }
 

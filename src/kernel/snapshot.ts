@@ -4,10 +4,11 @@
  * Measured on this kind of machine: loadPyodide 1.55 s plain, 0.28 s from a snapshot (reading 31 MB included).
  *
  * The snapshot is taken by the worker on a boot without one (or whose snapshot failed to restore), right after
- * loadPyodide and before any code of ours runs, as Pyodide requires, and returned with the boot's result. The page
+ * IPython's shell is made and before any notebook code runs, and returned with the boot's result. The page
  * keeps it here, in the app's origin, which the sandboxed kernel cannot reach; and it accepts one only as a boot's
  * result, never later, so code run in the kernel cannot plant an interpreter image for the next kernels to start
- * from. It is specific to the Pyodide build, so the cache is named after its version; any failure to read,
+ * from. It is specific to the Pyodide build, so the cache is named after its version (and the worker replaces one
+ * made from other kernel files or another IPython wheel than its own); any failure to read,
  * restore or write one falls back to a plain boot (which stores a new one), so the worst case is a plain boot.
  * Pyodide's snapshot API is marked private: that fallback is what keeps an upgrade from breaking boot.
  */

@@ -6,7 +6,7 @@
 //     100 runs;
 //   - time to show 10,000 lines of stdout (key press to the last line painted).
 // Usage: node tests/bench/kernel.mjs [--dist dir] [--runs 100]. Default dist: ./dist (the app).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -30,6 +30,26 @@ function stats(xs) {
   return { median: q(0.5), p95: q(0.95), min: s[0], max: s[s.length - 1], n: s.length };
 }
 const ms = (x) => `${x.toFixed(1)} ms`;
+
+/**
+ * What IPython adds to a first visit: its wheels (ipython and its dependencies, jedi excepted as the kernel loads
+ * it), as vendored into DIST (the tests vendor Debian's; a CDN deployment downloads Pyodide's, of similar size).
+ */
+function shellDownload() {
+  const lockPath = join(DIST, 'pyodide', 'pyodide-lock.json');
+  const lock = existsSync(lockPath) ? JSON.parse(readFileSync(lockPath, 'utf8')) : { packages: {} };
+  const seen = new Set();
+  const visit = (key) => {
+    if (!lock.packages[key] || seen.has(key)) return;
+    seen.add(key);
+    lock.packages[key].depends.forEach(visit);
+  };
+  visit('ipython');
+  const files = [...seen].map((k) => join(DIST, 'pyodide', 'packages', lock.packages[k].file_name.split('/').pop()));
+  if (!files.length || !files.every((f) => existsSync(f))) return 'IPython download: not vendored in this build (it would come from the package base)';
+  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+  return `IPython download (first visit, ${files.length} wheels vendored in this build): ${(bytes / 1024 / 1024).toFixed(2)} MB`;
+}
 
 /** Milliseconds from navigation start until the kernel status reads idle, measured inside the page. */
 async function readyTime(page, url = URL_) {
@@ -156,6 +176,8 @@ async function interactive(browser) {
   };
 }
 
+// The app's own build gets IPython vendored as the e2e tests get it (no CDN here); another --dist is taken as is.
+if (!args.includes('--dist')) await (await import('../e2e/global-setup.mjs')).default();
 const server = await serveApp(DIST, PORT);
 const browser = await chromium.launch(LAUNCH);
 try {
@@ -164,6 +186,7 @@ try {
   const ws = await warm(5, false);
   const { roundTrip, roundTripDom, tenK } = await interactive(browser);
   console.log(`dist: ${DIST}`);
+  console.log(shellDownload());
   console.log(`kernel ready, cold (fresh profile): median ${ms(c.median)} (min ${ms(c.min)}, max ${ms(c.max)}, n=${c.n})`);
   console.log(`kernel ready, warm (cached profile, from ${w.from}): median ${ms(w.median)} (min ${ms(w.min)}, max ${ms(w.max)}, n=${w.n})`);
   console.log(`kernel ready, warm without the snapshot (from ${ws.from}): median ${ms(ws.median)} (min ${ms(ws.min)}, max ${ms(ws.max)}, n=${ws.n}); ratio ${(ws.median / w.median).toFixed(1)}x`);

@@ -3,7 +3,7 @@
  * API (tests/fixtures/mock-llm.mjs), scripted per test. Each test asserts what the user sees in the cell, and
  * what the mock received where that is the point (hidden cells, the key, the run's output sent back).
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from './fixtures';
 import { startMockLlm, type MockLlm, type MockRequest } from '../fixtures/mock-llm.mjs';
 import { AI_STORAGE_KEYS } from '../../src/ai/settings';
 import { BOOT_TIMEOUT, cell, kernelStatus, outputs, setSource } from './kernel-helpers';

@@ -4,7 +4,7 @@
  * turn (her answer, the tool call waiting for her approval), cannot start a second turn over hers, and neither
  * person's stored copy of the notebook holds Ada's key.
  */
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page, newContext } from './fixtures';
 import { startMockLlm, type MockLlm } from '../fixtures/mock-llm.mjs';
 import { AI_STORAGE_KEYS } from '../../src/ai/settings';
 import { shareOpenNotebook } from './helpers/app';
@@ -29,7 +29,7 @@ test.afterEach(async () => {
 
 async function person(browser: Browser, name: string, key: string | null): Promise<Page> {
   // Media permission: without it Chromium gathers no loopback ICE candidates on a network-less machine.
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const context = await newContext(browser, { permissions: ['camera', 'microphone'] });
   contexts.push(context);
   await context.addInitScript(
     ({ signaling, user, keys, key, baseURL }) => {

@@ -8,7 +8,7 @@
  * y-codemirror.next's remote caret labels (.cm-ySelectionInfo); .not-found for a notebook that cannot be opened.
  * The sync layer's own behaviour (failover with an interrupted run, offline merge) is covered in collab-sync.
  */
-import { test, expect, type BrowserContext, type Page } from '@playwright/test';
+import { test, expect, type BrowserContext, type Page } from './fixtures';
 import { cellText as sourceText, openPerson } from './helpers/app';
 
 const UI_TIMEOUT = 30_000;

@@ -4,7 +4,7 @@
  * These drive the sync layer directly through a harness page (tests/e2e/collab-harness.mjs); the same flows
  * through the app's UI belong in the UI's collab specs.
  */
-import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test, expect, type Browser, type BrowserContext, type Page, newContext } from './fixtures';
 // @ts-expect-error: a plain .mjs helper shared with the bench; it has no type declarations.
 import { joinRoom, startCollabHarness } from './collab-harness.mjs';
 
@@ -50,7 +50,7 @@ test.afterEach(async () => {
 /** A page in its own browser context (its own storage: no BroadcastChannel with the others). */
 async function tab(browser: Browser): Promise<Page> {
   // Media permission: without it Chromium gathers no loopback ICE candidates on a network-less machine.
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const context = await newContext(browser, { permissions: ['camera', 'microphone'] });
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(harness.pageUrl);

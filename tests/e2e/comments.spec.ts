@@ -3,7 +3,7 @@
  * an unread count, gets a reply, is resolved, and is still there after a reload. Text from a peer is text.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from './fixtures';
 import { cell, editor, expectCellText, openPerson, setCellText, shareOpenNotebook, waitForEditor, UI_TIMEOUT } from './helpers/app';
 
 const contexts: BrowserContext[] = [];

@@ -4,7 +4,7 @@
  * reload and a kernel restart; rename, delete, folders; limits and bad names. In a room: a guest uploads and the
  * executor's Python reads it; Python writes and the guest downloads the same bytes.
  */
-import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test, expect, type Browser, type BrowserContext, type Page } from './fixtures';
 import { readFile } from 'node:fs/promises';
 import { BOOT_TIMEOUT, kernelStatus, openNotebook, outputs, run, runAndSee } from './kernel-helpers';
 import { openPerson, shareOpenNotebook } from './helpers/app';

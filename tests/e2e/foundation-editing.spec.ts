@@ -2,7 +2,7 @@
  * Foundation, editing a cell in CodeMirror: Python highlighting, auto-indent, bracket closing and matching,
  * undo/redo scoped to the user's own typing, and find.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { cell, cells, commandMode, editor, expectCellText, openNewNotebook, setCellText, typeInCell, waitForEditor } from './helpers/app';
 
 test('Python is highlighted: keywords, strings and comments get their own token classes', async ({ page }) => {

@@ -3,7 +3,7 @@
  * edited), create / open / rename / duplicate / delete, one URL per notebook, back and forward, and an unknown
  * notebook id.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import {
   UI_TIMEOUT,
   cell,

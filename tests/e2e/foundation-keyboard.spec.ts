@@ -4,7 +4,7 @@
  * Ctrl+Enter runs in place; Alt+Enter runs and inserts below; A/B, D,D, Z, M/Y/R, Up/Down J/K, Ctrl+Shift+Up/Down,
  * H. Every action also has a visible button with an accessible name.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import {
   KERNEL_TIMEOUT,
   cell,

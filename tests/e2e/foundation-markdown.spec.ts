@@ -3,7 +3,7 @@
  * image, math) and is sanitized; double-click or Enter edits it again. Cell types code, markdown, raw, ai, sql from
  * the "Cell type" select, and what running ai and sql cells says today.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { KERNEL_TIMEOUT, cell, cells, editor, expectCellText, openNewNotebook, setCellText } from './helpers/app';
 
 const PIXEL =

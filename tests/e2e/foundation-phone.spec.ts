@@ -2,7 +2,7 @@
  * Foundation, on a phone-sized screen (375×740, touch): every toolbar button can be reached (in view after a
  * scroll, not covered by anything), nothing forces sideways scrolling, and a cell can be edited and run.
  */
-import { expect, test, type Locator } from '@playwright/test';
+import { expect, test, type Locator } from './fixtures';
 import { KERNEL_TIMEOUT, cell, cells, editor, expectCellText, openNewNotebook } from './helpers/app';
 
 test.use({ viewport: { width: 375, height: 740 }, hasTouch: true, isMobile: true });

@@ -3,7 +3,7 @@
  * per-cell diff against now, restoring a whole version or one cell reaches the other peer, and a notebook whose
  * cells another peer deleted comes back in two clicks.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page } from './fixtures';
 import { cells, expectCellText, openPerson, setCellText, shareOpenNotebook, waitForEditor, UI_TIMEOUT } from './helpers/app';
 
 const contexts: BrowserContext[] = [];
@@ -28,7 +28,7 @@ async function writeCells(page: Page, texts: string[]): Promise<void> {
   }
 }
 
-async function adaAndBob(browser: import('@playwright/test').Browser): Promise<{ ada: Page; bob: Page }> {
+async function adaAndBob(browser: Browser): Promise<{ ada: Page; bob: Page }> {
   const ada = await openPerson(browser, contexts, 'Ada', '#b58900');
   const bob = await openPerson(browser, contexts, 'Bob', '#268bd2');
   await ada.goto('./');

@@ -1,5 +1,5 @@
 /** Finding one's way in a long notebook: the table of contents from markdown headings, and notebook-wide find. */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 
 test.use({ serviceWorkers: 'block' });
 

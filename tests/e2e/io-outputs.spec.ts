@@ -1,7 +1,7 @@
 /** Managing a cell's outputs: collapse and expand them (kept in the .ipynb), copy their text, download an image. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 
 const corpus = (name: string): string => fileURLToPath(new URL(`../fixtures/notebooks/${name}`, import.meta.url));
 

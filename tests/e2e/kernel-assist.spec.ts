@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { cell, openNotebook, runAndSee, setSource } from './kernel-helpers';
 
 test.describe('completion and inspection from the live kernel', () => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { buildMirror } from '../fixtures/wheels/build.mjs';
 import { serveMirror } from '../fixtures/wheels/serve.mjs';
 import { kernelStatus, openNotebook, run, runAndSee } from './kernel-helpers';

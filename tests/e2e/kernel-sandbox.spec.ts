@@ -8,7 +8,7 @@
  *
  * Also the consent asked before another peer's code first runs in this browser.
  */
-import { test, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test, expect, type Browser, type BrowserContext, type Page, newContext } from './fixtures';
 import { shareOpenNotebook } from './helpers/app';
 import { BOOT_TIMEOUT, kernelStatus, openNotebook, run, runAndSee, type outputs } from './kernel-helpers';
 
@@ -111,7 +111,7 @@ test.describe('the kernel sandbox', () => {
   }) => {
     test.setTimeout(3 * BOOT_TIMEOUT);
     // The service worker on: what a poisoned cache would be served by.
-    const context = await browser.newContext({ serviceWorkers: 'allow' });
+    const context = await newContext(browser, { serviceWorkers: 'allow' });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     // Chromium also reports the sandboxed worker's denied IndexedDB call (which Python caught) as a page error,
@@ -159,7 +159,7 @@ test.afterEach(async () => {
 
 async function person(browser: Browser, name: string, color: string, extra: Record<string, string> = {}): Promise<Page> {
   // Media permission: without it Chromium gathers no loopback ICE candidates on a network-less machine.
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const context = await newContext(browser, { permissions: ['camera', 'microphone'] });
   contexts.push(context);
   await context.addInitScript(
     ({ signaling, user, extra }) => {

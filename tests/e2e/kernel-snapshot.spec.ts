@@ -40,6 +40,8 @@ test('a reload restores the stored interpreter snapshot, and the restored kernel
     await expect(badge(page)).toHaveAttribute('title', /Python started in \d+\.\d\d s, from a saved snapshot/);
     const second = await randomNumber(page);
     expect(second).not.toBe(first);
+    // The worker's own set-up code leaves nothing in the notebook's namespace.
+    await runAndSee(page, "[k for k in ('sys', 'os') if k in globals()]", '[]');
 
     // Writes that bypass sys.stdout, input() over shared memory, and the package path all still work.
     await runAndSee(page, 'import os\nos.write(1, b"low-level\\n")', 'low-level');

@@ -4,7 +4,7 @@
  * from Python what a notebook user would look at and checks it in the cell's output.
  */
 import { execFileSync } from 'node:child_process';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, newContext } from './fixtures';
 import { startDataServer, type DataServer } from '../fixtures/data-server.mjs';
 import { BOOT_TIMEOUT, kernelStatus, openNotebook, run, runAndSee } from './kernel-helpers';
 
@@ -68,7 +68,7 @@ let shared: Page;
 test.describe('Python reads the web', () => {
   test.beforeAll(async ({ browser }, info) => {
     test.setTimeout(BOOT_TIMEOUT + 30_000);
-    const context = await browser.newContext({ baseURL: info.project.use.baseURL, serviceWorkers: 'block' });
+    const context = await newContext(browser, { baseURL: info.project.use.baseURL, serviceWorkers: 'block' });
     shared = await context.newPage();
     await openNotebook(shared);
   });

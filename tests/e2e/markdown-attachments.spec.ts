@@ -6,7 +6,7 @@
  * with a real PNG File drawn on a canvas), which is what Chromium hands the editor for a real paste or drop.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Locator, type Page } from './fixtures';
 import { UI_TIMEOUT, cell, cellText, editor, expectCellText, openNewNotebook, openPerson, setCellText, shareOpenNotebook } from './helpers/app';
 
 /** Makes the first cell a markdown cell in edit mode holding `text`, the cursor at its end. */

@@ -60,7 +60,8 @@ test('vendored packages load from the app\'s own origin, with other hosts blocke
     expect(existsSync(join(dist, 'pyodide/packages', WHEEL))).toBe(true);
     const appLock = JSON.parse(readFileSync(join(dist, 'pyodide/pyodide-lock.json'), 'utf8'));
     expect(appLock.packages['anode-tiny'].file_name).toBe(WHEEL);
-    expect(appLock.info.anode_vendored).toEqual(['anode-tiny']);
+    // IPython is there already: the test build has it vendored (global-setup.mjs).
+    expect(appLock.info.anode_vendored).toContain('anode-tiny');
     expect(appLock.packages.numpy).toBeTruthy(); // merged into, not replacing, the bundled lock
   } finally {
     await mirror.close();

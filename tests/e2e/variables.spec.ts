@@ -3,7 +3,7 @@
  * list described, not printed), modules and functions stay out unless asked for, and a peer in the room sees the
  * executor's variables as they change.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from './fixtures';
 import { openPerson, shareOpenNotebook, waitForEditor } from './helpers/app';
 import { BOOT_TIMEOUT, kernelStatus, runAndSee } from './kernel-helpers';
 

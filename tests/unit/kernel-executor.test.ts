@@ -185,6 +185,24 @@ describe('executor', () => {
     expect(snapshotCell(doc, ids[0]!)!.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'frame 1\n' }]);
   });
 
+  it('%load puts the file into the running cell; set_next_input without replace adds a code cell below', async () => {
+    const { doc, ids } = notebook(['%load a.py', 'after']);
+    const k = new FakeKernel();
+    k.scripts['%load a.py'] = async (h) => {
+      emit(h, { type: 'set_next_input', text: '# %load a.py\nx = 1\n', replace: true });
+      emit(h, { type: 'set_next_input', text: 'y = 2', replace: false });
+      return 'ok';
+    };
+    startExecutor(doc, k, ME, { flushMs: 5 });
+    requestRun(doc, ids[0]!, ME, LOCAL);
+    await drained(doc);
+    const order = cellOrder(doc);
+    expect(order).toHaveLength(3);
+    expect(snapshotCell(doc, order[0]!)!.source).toBe('# %load a.py\nx = 1\n');
+    expect(snapshotCell(doc, order[1]!)).toMatchObject({ type: 'code', source: 'y = 2' });
+    expect(order[2]).toBe(ids[1]);
+  });
+
   it('update_display after the run changes the earlier output in place', async () => {
     const { doc, ids } = notebook(['show', 'upd']);
     const k = new FakeKernel();

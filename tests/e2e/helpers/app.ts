@@ -4,6 +4,7 @@
  * aria-labels), never component internals.
  */
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { newContext } from '../fixtures';
 
 /** Generous: the page shares 2 cores with Pyodide booting and other test runs. */
 export const UI_TIMEOUT = 30_000;
@@ -110,7 +111,7 @@ export const SIGNALING_URL = `ws://127.0.0.1:${process.env.E2E_SIGNALING_PORT ??
  */
 export async function openPerson(browser: Browser, contexts: BrowserContext[], name: string, color = '#268bd2'): Promise<Page> {
   // Media permission: without it Chromium gathers no loopback ICE candidates on a network-less machine.
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const context = await newContext(browser, { permissions: ['camera', 'microphone'] });
   contexts.push(context);
   await context.addInitScript(
     ({ signaling, user }) => {

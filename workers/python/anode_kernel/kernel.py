@@ -1,4 +1,7 @@
-"""Running cells: one user namespace, the execution counter, the display hook and the error path."""
+"""Running cells. With IPython (the normal case) a cell goes through IPython's shell (./shell.py); a kernel
+whose package base had no IPython runs plain Python here instead: the user namespace, the execution counter,
+the display hook and the error path, with a notice at boot.
+"""
 
 import ast
 import asyncio
@@ -16,14 +19,42 @@ from . import bridge, completion, display, magics, tb, web
 user_ns = {"__name__": "__main__", "__builtins__": builtins}
 execution_count = 0
 
-
 _current_task = None
+# IPython's shell (./shell.py) once prepare() made it; None runs plain Python.
+_shell = None
+# What the worker's snapshot of this interpreter was made from (see snapshotKey in workers/kernel.worker.ts).
+_snapshot_key = None
+
+
+def snapshot_key():
+    return _snapshot_key
+
+
+def prepare(ipython, key):
+    """Called before the interpreter's memory snapshot, with whether IPython's packages loaded: makes the shell."""
+    global _shell, _snapshot_key
+    _snapshot_key = key
+    if not ipython:
+        return json.dumps({"ipython": None})
+    try:
+        from . import shell
+
+        shell.create()
+        _shell = shell
+        import IPython
+
+        return json.dumps({"ipython": IPython.__version__})
+    except Exception as e:  # the kernel still runs plain Python; the worker says why
+        return json.dumps({"ipython": None, "error": f"{type(e).__name__}: {e}"})
 
 
 def setup(send, read_input, js_sleep=None):
     """Called once by the worker after Pyodide boots. `js_sleep(seconds)` returns True when interrupted."""
     bridge.install(send, read_input)
-    display.install()
+    if _shell is not None:
+        _shell.connect()
+    else:
+        display.install()
     # Runs at every start, a snapshot's too: the patches live in memory, which the snapshot predates.
     web.install()
     builtins.input = _input
@@ -43,7 +74,8 @@ def setup(send, read_input, js_sleep=None):
             raise KeyboardInterrupt()
 
     time.sleep = sleep
-    user_ns["display"] = display.display
+    if _shell is None:
+        user_ns["display"] = display.display
     return json.dumps({"python": sys.version.split()[0]})
 
 
@@ -61,10 +93,16 @@ def _getpass(prompt="Password: ", stream=None):
 
 
 def transform_cell(code):
+    """The cell as the Python that will run (magics rewritten): what the worker reads its imports from."""
+    if _shell is not None:
+        code = _shell.transform_cell(code)
+        # %matplotlib names no import, but needs matplotlib loaded like `import matplotlib` would.
+        return code + "\nimport matplotlib" if "run_line_magic('matplotlib'" in code else code
     return magics.transform_cell(code)
 
 
-def _flush_figures():
+def flush_figures():
+    """Shows the figures a cell left open with Anode's backend (the inline backend flushes its own)."""
     if "matplotlib.pyplot" not in sys.modules:
         return
     try:
@@ -79,6 +117,16 @@ def _flush_figures():
 
 async def run_cell(code):
     """Runs one cell; returns JSON {status, executionCount}. Outputs have gone out as events by then."""
+    if _shell is not None:
+        try:
+            status, n = await _shell.run_cell(code)
+        finally:
+            bridge.flush_streams()
+        return json.dumps({"status": status, "executionCount": n})
+    return await _run_plain(code)
+
+
+async def _run_plain(code):
     global execution_count, _current_task
     execution_count += 1
     n = execution_count
@@ -102,7 +150,7 @@ async def run_cell(code):
             raise KeyboardInterrupt() from None
         finally:
             _current_task = None
-        _flush_figures()
+        flush_figures()
         if result is not None:
             user_ns["_"] = result
             user_ns[f"_{n}"] = result
@@ -115,7 +163,7 @@ async def run_cell(code):
         _report(e)
     finally:
         try:
-            _flush_figures()
+            flush_figures()
         except BaseException:
             pass
         bridge.flush_streams()
@@ -123,6 +171,8 @@ async def run_cell(code):
 
 
 def cancel_running():
+    if _shell is not None:
+        return _shell.cancel_running()
     task = _current_task
     if task is not None and not task.done():
         task.cancel()
@@ -130,6 +180,9 @@ def cancel_running():
 
 def skip_cell():
     global execution_count
+    if _shell is not None:
+        _shell.shell.execution_count += 1
+        return _shell.shell.execution_count - 1
     execution_count += 1
     return execution_count
 
@@ -143,11 +196,15 @@ def _report(exc):
 
 
 def complete(code, cursor):
+    if _shell is not None:
+        return json.dumps(_shell.complete(code, cursor))
     return json.dumps(completion.complete(user_ns, code, cursor))
 
 
 def inspect_at(code, cursor):
     try:
+        if _shell is not None:
+            return _shell.inspect_at(code, cursor)
         return completion.inspect_at(user_ns, code, cursor)
     except Exception:
         return None

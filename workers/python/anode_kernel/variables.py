@@ -60,14 +60,27 @@ _SIZED = (list, tuple, dict, set, frozenset, str, bytes, bytearray, range)
 _SCALARS = (int, float, complex, bool, type(None))
 
 
-def namespace():
-    """The user's namespace: IPython's when the kernel runs on IPython's shell, else the plain kernel's."""
+def _shell():
     shell_mod = sys.modules.get("IPython.core.interactiveshell")
     if shell_mod is not None and shell_mod.InteractiveShell.initialized():
-        return shell_mod.InteractiveShell.instance().user_ns
+        return shell_mod.InteractiveShell.instance()
+    return None
+
+
+def namespace():
+    """The user's namespace: IPython's when the kernel runs on IPython's shell, else the plain kernel's."""
+    shell = _shell()
+    if shell is not None:
+        return shell.user_ns
     from .kernel import user_ns
 
     return user_ns
+
+
+def _startup_names():
+    """What IPython put in the namespace itself at start (its %who hides them too), name -> value."""
+    shell = _shell()
+    return getattr(shell, "user_ns_hidden", {}) if shell is not None else {}
 
 
 def _kind(value):
@@ -147,8 +160,11 @@ def describe(name, value):
 def user_variables(ns):
     """(name, value) of the user's variables in `ns`, sorted by name: no modules, no _names, no IPython names."""
     out = []
+    startup = _startup_names()
     for name, value in list(ns.items()):
         if name.startswith("_") or name in _HIDDEN or isinstance(value, types.ModuleType):
+            continue
+        if name in startup and startup[name] is value:
             continue
         if value is getattr(builtins, name, None):
             continue

@@ -1,1 +1,0 @@
-from IPython.display import *  # noqa: F401,F403
