@@ -13,8 +13,8 @@ export class VariablesWatcher {
   private busy = false;
   private again = false;
   private sessionId: string;
-  /** Whether this session's variables have been looked at yet. */
-  private looked = false;
+  /** Whether this session's variables have been looked at since its last run (a busy kernel answers nothing). */
+  private stale = true;
   private readonly offStatus: () => void;
 
   constructor(
@@ -26,17 +26,19 @@ export class VariablesWatcher {
       if (st.sessionId !== this.sessionId) {
         // A new interpreter: the old variables are gone, whatever a look in flight answers.
         this.sessionId = st.sessionId;
-        this.looked = false;
+        this.stale = true;
         this.publish(null, st.sessionId);
       }
-      // A peer taking over a kernel that already ran code (a room made from a notebook) shows what it holds.
-      if (st.status === 'idle' && !this.looked) this.refresh();
+      // Asked while the kernel was busy (Run all: the next cell had started), or a peer taking over a kernel that
+      // already ran code: look once it is idle. A queue of runs is looked at once, at its end.
+      if (st.status === 'idle' && this.stale) this.refresh();
     });
     if (kernel.getStatus().status === 'idle') this.refresh();
   }
 
   /** Looks at the variables again (after a run). */
   refresh(): void {
+    this.stale = true;
     if (this.busy) {
       this.again = true;
       return;
@@ -46,7 +48,7 @@ export class VariablesWatcher {
     void (this.kernel.variables?.(VARIABLES_LIMIT) ?? Promise.resolve(null))
       .then((result) => {
         if (!result || session !== this.sessionId) return;
-        this.looked = true;
+        this.stale = false;
         this.publish(result, session);
       })
       .catch(() => {
