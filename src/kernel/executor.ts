@@ -13,6 +13,8 @@ import {
   getCell,
   liveRuns,
   readKernel,
+  readRun,
+  runSource,
   runsMap,
   setInputRequest,
   setKernelCount,
@@ -203,8 +205,8 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
           failDead(next, status.reason ?? 'the kernel died');
           continue;
         }
-        // Asked while Python may still be starting: the user answers meanwhile.
-        const verdict = options.mayRun?.(next) ?? true;
+        // Asked about the code that would run (the cell's, see claimRun), while Python may still be starting.
+        const verdict = options.mayRun?.({ ...next, source: runSource(doc, next) ?? next.source }) ?? true;
         if (verdict !== true) {
           if (verdict === false || !(await verdict)) break;
           // The queue and the election may have changed while the user decided: look again.
@@ -212,7 +214,8 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
         }
         if (status.status === 'starting') break; // resumed by the status change to idle or dead
         if (!claimRun(doc, next.id, me, EXECUTOR)) continue;
-        await execute({ ...next, state: 'running' });
+        const claimed = readRun(doc, next.id);
+        if (claimed) await execute(claimed);
       }
     } finally {
       pumping = false;

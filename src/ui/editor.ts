@@ -14,6 +14,7 @@ import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { CellType } from '../model';
+import { caretAwareness } from '../sync/caret-awareness';
 import { imageAttachments, type AttachImages } from './editor-images';
 
 export interface EditorCommands {
@@ -178,7 +179,8 @@ export function createCellEditor(opts: EditorOptions): CellEditor {
     search({ top: true }),
     language.of(opts.type === 'code' ? python() : []),
     attachments.of(attachmentsFor(opts.type, opts.attachImages)),
-    yCollab(opts.text, opts.awareness),
+    // Remote carets from validated presence only: a peer's raw colour would go into a style attribute.
+    yCollab(opts.text, caretAwareness(opts.awareness)),
     keymap.of([
       ...yUndoManagerKeymap,
       ...closeBracketsKeymap,

@@ -11,6 +11,8 @@ import {
   requestRun,
   snapshotCell,
   getCell,
+  runsMap,
+  setSource,
   readLastRun,
   type Actor,
 } from '../../src/model';
@@ -201,6 +203,21 @@ describe('executor', () => {
     expect(snapshotCell(doc, order[0]!)!.source).toBe('# %load a.py\nx = 1\n');
     expect(snapshotCell(doc, order[1]!)).toMatchObject({ type: 'code', source: 'y = 2' });
     expect(order[2]).toBe(ids[1]);
+  });
+
+  it('runs the cell\'s source as the document holds it, not a run record\'s own copy (a peer can forge one)', async () => {
+    const { doc, ids } = notebook(['print("shown")', 'x = 1']);
+    const k = new FakeKernel();
+    const forged = requestRun(doc, ids[0]!, ME, LOCAL)!;
+    (runsMap(doc).get(forged) as Y.Map<unknown>).set('source', 'import os; steal()');
+    // A queued cell edited before its turn runs as edited.
+    requestRun(doc, ids[1]!, ME, LOCAL);
+    setSource(doc, ids[1]!, 'x = 2', LOCAL);
+    const asked: string[] = [];
+    startExecutor(doc, k, ME, { mayRun: (run) => (asked.push(run.source), true) });
+    await drained(doc);
+    expect(k.ran).toEqual(['print("shown")', 'x = 2']);
+    expect(asked).toEqual(['print("shown")', 'x = 2']);
   });
 
   it('update_display after the run changes the earlier output in place', async () => {
