@@ -46,6 +46,11 @@ export interface PeerPresence {
   kernel: KernelReadiness;
   /** When the peer opened this notebook (ms since epoch, its own clock): earlier means more senior. */
   joinedAt: number;
+  /**
+   * The kernel session this peer executes, as it announces it itself (null: none). The document's record of the
+   * executor counts only when the recorded peer says so too (src/sync/election.ts).
+   */
+  executes: string | null;
 }
 
 /** `#rrggbb` → `#rrggbb33`: y-codemirror.next paints selections with this. */
@@ -77,6 +82,7 @@ export function readPeer(state: unknown): PeerPresence | null {
       offersExecution: s.offersExecution === true,
       kernel,
       joinedAt,
+      executes: typeof s.executes === 'string' ? s.executes : null,
     };
   } catch {
     // A getter or proxy planted in the state (only possible in-process, e.g. tests): treat as absent.
@@ -141,6 +147,7 @@ export class Presence {
       offersExecution: loadOffersExecution(this.store),
       kernel: 'none',
       joinedAt: (opts.now ?? Date.now)(),
+      executes: null,
     };
     // Keep fields other modules may already have set (an editor's `cursor`).
     this.awareness.setLocalState({ ...(this.awareness.getLocalState() ?? {}), ...local });
@@ -189,6 +196,11 @@ export class Presence {
   /** Reports this machine's kernel readiness (the executor loop calls this as its kernel boots or fails). */
   setKernel(kernel: KernelReadiness): void {
     if (this.awareness.getLocalState()?.kernel !== kernel) this.awareness.setLocalStateField('kernel', kernel);
+  }
+
+  /** Announces the kernel session this peer executes (null: none), before the document records it. */
+  setExecutes(sessionId: string | null): void {
+    if (this.awareness.getLocalState()?.executes !== sessionId) this.awareness.setLocalStateField('executes', sessionId);
   }
 
   /** Every valid peer present, this one included. */
