@@ -26,7 +26,9 @@ import {
   type RunRecord,
   type RunState,
 } from '../model';
+import type { Awareness } from 'y-protocols/awareness';
 import { OutputWriter } from './outputWriter';
+import { awaitLocal, newSecretBox, watchSealed } from './secret-input';
 import { KernelLostError, type Kernel } from './types';
 
 /** How a cell handler's run ended. */
@@ -44,6 +46,8 @@ export interface RunContext {
   kernel: Kernel;
   writer: OutputWriter;
   me: Actor;
+  /** The room's presence, where peers' sealed password answers arrive (secret-input.ts). */
+  awareness?: Awareness;
 }
 
 /** Runs one claimed run of a cell type. Throwing is allowed: the executor turns it into an error output. */
@@ -63,6 +67,8 @@ export interface ExecutorOptions {
   handlers?: Partial<Record<CellType, CellHandler>>;
   /** Stream coalescing interval, for tests. */
   flushMs?: number;
+  /** The notebook's presence: peers' answers to getpass() arrive there, sealed for this executor. */
+  awareness?: Awareness;
   /** Syncs the kernel's folder with the notebook's files around each code run. */
   folder?: { beforeRun(writer: OutputWriter): Promise<void>; afterRun(writer: OutputWriter): Promise<void> };
 }
@@ -79,36 +85,47 @@ function notAvailable(what: string): CellHandler {
   };
 }
 
-/** Waits for an answer to Python's input() through the run record; null when withdrawn. */
-function askInput(doc: Y.Doc, runId: string, prompt: string, password: boolean, signal: AbortSignal): Promise<string | null> {
+/**
+ * Waits for an answer to Python's input(); null when withdrawn. A plain answer comes through the run record; a
+ * password only from this tab's memory or sealed for this request in a peer's presence (secret-input.ts), never
+ * from the document.
+ */
+async function askInput(doc: Y.Doc, runId: string, prompt: string, password: boolean, signal: AbortSignal, awareness?: Awareness): Promise<string | null> {
+  const box = password ? await newSecretBox() : null;
   return new Promise((resolve) => {
     const rec = runsMap(doc).get(runId);
     if (!(rec instanceof Y.Map) || signal.aborted) return resolve(null);
+    const stops: Array<() => void> = [];
     const done = (value: string | null) => {
       rec.unobserve(onChange);
       signal.removeEventListener('abort', onAbort);
+      for (const stop of stops) stop();
       setInputRequest(doc, runId, null, EXECUTOR);
       resolve(value);
     };
     const onChange = () => {
       const reply = rec.get('inputReply');
-      if (typeof reply === 'string') done(reply);
+      if (typeof reply === 'string' && !box) done(reply);
       else if (runsMap(doc).get(runId) !== rec) done(null);
     };
     const onAbort = () => done(null);
     rec.observe(onChange);
     signal.addEventListener('abort', onAbort);
-    setInputRequest(doc, runId, { prompt, password }, EXECUTOR);
+    if (box) {
+      stops.push(awaitLocal(runId, done));
+      if (awareness) stops.push(watchSealed(awareness, runId, box, done));
+    }
+    setInputRequest(doc, runId, box ? { prompt, password, key: box.publicKey } : { prompt, password }, EXECUTOR);
   });
 }
 
 /** The default handler: run the source on the Python kernel. */
-export const runCode: CellHandler = async ({ doc, run, kernel, writer }) => {
+export const runCode: CellHandler = async ({ doc, run, kernel, writer, awareness }) => {
   const sessionId = kernel.getStatus().sessionId;
   try {
     const result = await kernel.run(run.source, {
       onEvents: (events) => writer.write(events),
-      onInput: (prompt, password, signal) => askInput(doc, run.id, prompt, password, signal),
+      onInput: (prompt, password, signal) => askInput(doc, run.id, prompt, password, signal, awareness),
     });
     setKernelCount(doc, sessionId, result.executionCount, EXECUTOR);
     const state = result.status === 'ok' ? 'done' : result.status;
@@ -159,7 +176,7 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
       const folder = type === 'code' ? options.folder : undefined;
       await folder?.beforeRun(writer);
       try {
-        outcome = await handler({ doc, run, kernel, writer, me });
+        outcome = await handler({ doc, run, kernel, writer, me, ...(options.awareness ? { awareness: options.awareness } : {}) });
       } finally {
         // Also after an error or an interrupt: what Python wrote until then is kept.
         await folder?.afterRun(writer).catch((e: unknown) =>

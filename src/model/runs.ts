@@ -150,7 +150,7 @@ export function readLastRun(cell: Y.Map<unknown>): LastRun | null {
 export function setInputRequest(
   doc: Y.Doc,
   runId: string,
-  request: { prompt: string; password: boolean } | null,
+  request: { prompt: string; password: boolean; key?: string } | null,
   origin: Origin,
 ): void {
   doc.transact(() => {
@@ -163,10 +163,13 @@ export function setInputRequest(
   }, origin);
 }
 
-/** Any peer answers a pending input() prompt. */
+/** Any peer answers a pending input() prompt (not a password one: see kernel/secret-input.ts). */
 export function replyInput(doc: Y.Doc, runId: string, text: string, origin: Origin): void {
   doc.transact(() => {
     const rec = runsMap(doc).get(runId);
-    if (rec instanceof Y.Map && rec.get('inputRequest')) rec.set('inputReply', text);
+    if (!(rec instanceof Y.Map)) return;
+    const request = rec.get('inputRequest') as { password?: unknown } | undefined;
+    // A password never goes into the document: it is sealed for the executor (kernel/secret-input.ts).
+    if (request && request.password !== true) rec.set('inputReply', text);
   }, origin);
 }
