@@ -204,6 +204,9 @@ describe('python kernel', () => {
     const r = await run('raise KeyboardInterrupt');
     expect(r.status).toBe('interrupted');
     expect(only(r.events, 'error')[0]!.ename).toBe('KeyboardInterrupt');
+    // Said before the traceback is formatted, so that the page waits for the run to end instead of restarting.
+    expect(r.events.findIndex((e) => e.type === 'stopping')).toBeLessThan(r.events.findIndex((e) => e.type === 'error'));
+    expect(r.events.findIndex((e) => e.type === 'stopping')).toBeGreaterThanOrEqual(0);
   });
 
   it('sys.exit does not end the kernel', async () => {

@@ -199,6 +199,14 @@ class ZMQInteractiveShell(InteractiveShell):
         tb.tb_next, self._dropped = _prune(tb.tb_next)
         return etype, value, tb
 
+    def showtraceback(self, exc_tuple=None, *args, **kwargs):
+        etype = (exc_tuple or sys.exc_info())[0]
+        if isinstance(etype, type) and issubclass(etype, KeyboardInterrupt):
+            # Before IPython formats the traceback (seconds on a loaded machine): the page then knows the interrupt
+            # took and waits for the run to end instead of restarting the kernel.
+            bridge.emit({"type": "stopping"})
+        return super().showtraceback(exc_tuple, *args, **kwargs)
+
     def _showtraceback(self, etype, evalue, stb):
         stb = list(stb)
         if self._dropped:
