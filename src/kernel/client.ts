@@ -23,6 +23,12 @@ export interface KernelOptions {
 
 /** After an interrupt, how long the code may take to stop before the kernel is restarted instead. */
 const INTERRUPT_GRACE_MS = 3000;
+/**
+ * Once Python has raised the KeyboardInterrupt (it says so with a `stopping` event), how long the run may take to end:
+ * IPython formats the traceback first, which takes seconds on a loaded machine, and that must not cost the user
+ * their variables.
+ */
+const STOPPING_GRACE_MS = 30_000;
 
 let workerSource: Promise<string> | null = null;
 
@@ -59,6 +65,8 @@ interface Session {
   isolated: boolean;
   /** Python never started in this session (its files could not be loaded, e.g. offline before they were cached). */
   bootFailed?: boolean;
+  /** Set while an interrupt waits: called when Python says it raised the KeyboardInterrupt (it is stopping). */
+  onStopping?: (() => void) | null;
 }
 
 class PyodideKernel implements Kernel {
@@ -203,7 +211,9 @@ class PyodideKernel implements Kernel {
     const active = session.active;
     if (this.session !== session || !active || active.runId !== msg.runId) return;
     if (msg.anode === 'events') {
-      active.handlers.onEvents(msg.events);
+      const events = msg.events.filter((e) => e.type !== 'stopping');
+      if (events.length < msg.events.length) session.onStopping?.();
+      if (events.length) active.handlers.onEvents(events);
       return;
     }
     const abort = new AbortController();
@@ -231,10 +241,18 @@ class PyodideKernel implements Kernel {
     // Code parked in an await (asyncio.sleep, a fetch) runs no bytecode to notice SIGINT: cancel its task. Only
     // once the frame wrote SIGINT: the worker's cancel consumes it, and a SIGINT landing after would hit later code.
     void written.then(() => session.remote.cancel().catch(() => undefined));
-    const stopped = await Promise.race([
-      this.queue.then(() => true),
-      new Promise<boolean>((r) => setTimeout(() => r(false), INTERRUPT_GRACE_MS)),
-    ]);
+    const stopped = await new Promise<boolean>((resolve) => {
+      let deadline = setTimeout(() => resolve(false), INTERRUPT_GRACE_MS);
+      session.onStopping = () => {
+        clearTimeout(deadline);
+        deadline = setTimeout(() => resolve(false), STOPPING_GRACE_MS);
+      };
+      void this.queue.then(() => {
+        clearTimeout(deadline);
+        resolve(true);
+      });
+    });
+    session.onStopping = null;
     if (!stopped && this.session === session && this.status.status === 'busy') {
       await this.restartWith('The code did not stop when interrupted, so the kernel was restarted (variables are gone).');
     }

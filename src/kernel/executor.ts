@@ -13,6 +13,8 @@ import {
   getCell,
   liveRuns,
   readKernel,
+  readRun,
+  runSource,
   runsMap,
   setInputRequest,
   setKernelCount,
@@ -24,7 +26,9 @@ import {
   type RunRecord,
   type RunState,
 } from '../model';
+import type { Awareness } from 'y-protocols/awareness';
 import { OutputWriter } from './outputWriter';
+import { awaitLocal, newSecretBox, watchSealed } from './secret-input';
 import { KernelLostError, type Kernel } from './types';
 
 /** How a cell handler's run ended. */
@@ -42,6 +46,8 @@ export interface RunContext {
   kernel: Kernel;
   writer: OutputWriter;
   me: Actor;
+  /** The room's presence, where peers' sealed password answers arrive (secret-input.ts). */
+  awareness?: Awareness;
 }
 
 /** Runs one claimed run of a cell type. Throwing is allowed: the executor turns it into an error output. */
@@ -61,6 +67,8 @@ export interface ExecutorOptions {
   handlers?: Partial<Record<CellType, CellHandler>>;
   /** Stream coalescing interval, for tests. */
   flushMs?: number;
+  /** The notebook's presence: peers' answers to getpass() arrive there, sealed for this executor. */
+  awareness?: Awareness;
   /** Syncs the kernel's folder with the notebook's files around each code run. */
   folder?: { beforeRun(writer: OutputWriter): Promise<void>; afterRun(writer: OutputWriter): Promise<void> };
   /** Called after each code run ends, however it ended (the Variables panel looks again). */
@@ -79,36 +87,47 @@ function notAvailable(what: string): CellHandler {
   };
 }
 
-/** Waits for an answer to Python's input() through the run record; null when withdrawn. */
-function askInput(doc: Y.Doc, runId: string, prompt: string, password: boolean, signal: AbortSignal): Promise<string | null> {
+/**
+ * Waits for an answer to Python's input(); null when withdrawn. A plain answer comes through the run record; a
+ * password only from this tab's memory or sealed for this request in a peer's presence (secret-input.ts), never
+ * from the document.
+ */
+async function askInput(doc: Y.Doc, runId: string, prompt: string, password: boolean, signal: AbortSignal, awareness?: Awareness): Promise<string | null> {
+  const box = password ? await newSecretBox() : null;
   return new Promise((resolve) => {
     const rec = runsMap(doc).get(runId);
     if (!(rec instanceof Y.Map) || signal.aborted) return resolve(null);
+    const stops: Array<() => void> = [];
     const done = (value: string | null) => {
       rec.unobserve(onChange);
       signal.removeEventListener('abort', onAbort);
+      for (const stop of stops) stop();
       setInputRequest(doc, runId, null, EXECUTOR);
       resolve(value);
     };
     const onChange = () => {
       const reply = rec.get('inputReply');
-      if (typeof reply === 'string') done(reply);
+      if (typeof reply === 'string' && !box) done(reply);
       else if (runsMap(doc).get(runId) !== rec) done(null);
     };
     const onAbort = () => done(null);
     rec.observe(onChange);
     signal.addEventListener('abort', onAbort);
-    setInputRequest(doc, runId, { prompt, password }, EXECUTOR);
+    if (box) {
+      stops.push(awaitLocal(runId, done));
+      if (awareness) stops.push(watchSealed(awareness, runId, box, done));
+    }
+    setInputRequest(doc, runId, box ? { prompt, password, key: box.publicKey } : { prompt, password }, EXECUTOR);
   });
 }
 
 /** The default handler: run the source on the Python kernel. */
-export const runCode: CellHandler = async ({ doc, run, kernel, writer }) => {
+export const runCode: CellHandler = async ({ doc, run, kernel, writer, awareness }) => {
   const sessionId = kernel.getStatus().sessionId;
   try {
     const result = await kernel.run(run.source, {
       onEvents: (events) => writer.write(events),
-      onInput: (prompt, password, signal) => askInput(doc, run.id, prompt, password, signal),
+      onInput: (prompt, password, signal) => askInput(doc, run.id, prompt, password, signal, awareness),
     });
     setKernelCount(doc, sessionId, result.executionCount, EXECUTOR);
     const state = result.status === 'ok' ? 'done' : result.status;
@@ -159,7 +178,7 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
       const folder = type === 'code' ? options.folder : undefined;
       await folder?.beforeRun(writer);
       try {
-        outcome = await handler({ doc, run, kernel, writer, me });
+        outcome = await handler({ doc, run, kernel, writer, me, ...(options.awareness ? { awareness: options.awareness } : {}) });
       } finally {
         // Also after an error or an interrupt: what Python wrote until then is kept.
         await folder?.afterRun(writer).catch((e: unknown) =>
@@ -206,8 +225,8 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
           failDead(next, status.reason ?? 'the kernel died');
           continue;
         }
-        // Asked while Python may still be starting: the user answers meanwhile.
-        const verdict = options.mayRun?.(next) ?? true;
+        // Asked about the code that would run (the cell's, see claimRun), while Python may still be starting.
+        const verdict = options.mayRun?.({ ...next, source: runSource(doc, next) ?? next.source }) ?? true;
         if (verdict !== true) {
           if (verdict === false || !(await verdict)) break;
           // The queue and the election may have changed while the user decided: look again.
@@ -215,7 +234,8 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
         }
         if (status.status === 'starting') break; // resumed by the status change to idle or dead
         if (!claimRun(doc, next.id, me, EXECUTOR)) continue;
-        await execute({ ...next, state: 'running' });
+        const claimed = readRun(doc, next.id);
+        if (claimed) await execute(claimed);
       }
     } finally {
       pumping = false;

@@ -64,6 +64,8 @@ export class OutputWriter {
       case 'error':
         this.append({ output_type: 'error', ename: e.ename, evalue: e.evalue, traceback: e.traceback });
         return;
+      case 'stopping':
+        return; // for the client's interrupt, never an output
       case 'set_next_input':
         // As JupyterLab does: the text lands in the notebook, where it can be edited and run.
         this.flush();

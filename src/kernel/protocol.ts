@@ -18,7 +18,9 @@ export type KernelEvent =
   /** `clear_output(wait)`: with `wait`, the clear happens just before the next output arrives. */
   | { type: 'clear_output'; wait: boolean }
   /** IPython's set_next_input payload (`%load`): the running cell's text replaced, or a new code cell below it. */
-  | { type: 'set_next_input'; text: string; replace: boolean };
+  | { type: 'set_next_input'; text: string; replace: boolean }
+  /** Python raised KeyboardInterrupt and is reporting it: the run is ending (the client's, not an output). */
+  | { type: 'stopping' };
 
 /** How a run ended. `interrupted` is a KeyboardInterrupt (the interpreter and its variables survive). */
 export type RunStatus = 'ok' | 'error' | 'interrupted';

@@ -27,6 +27,12 @@ export function readRun(doc: Y.Doc, runId: string): RunRecord | null {
   return { ...(o as RunRecord), id: runId };
 }
 
+/** The text a run of this cell would execute now: the cell's source (null when the cell is gone). */
+export function runSource(doc: Y.Doc, run: RunRecord): string | null {
+  const cell = getCell(doc, run.cellId);
+  return cell ? (cellSource(cell)?.toString() ?? null) : null;
+}
+
 /** Every live run (queued or running), oldest request first. */
 export function liveRuns(doc: Y.Doc): RunRecord[] {
   const out: RunRecord[] = [];
@@ -68,8 +74,9 @@ export function requestRun(doc: Y.Doc, cellId: string, by: Actor, origin: Origin
 }
 
 /**
- * Marks a queued run as running on `executor`, clearing the cell's old outputs. Returns false when the run is
- * no longer queued (cancelled, or claimed by someone else): a run is executed at most once.
+ * Marks a queued run as running on `executor`, clearing the cell's old outputs and setting the record's source to
+ * the cell's text as the document holds it now (what the executor must run: {@link runSource}). Returns false when
+ * the run is no longer queued (cancelled, or claimed by someone else): a run is executed at most once.
  */
 export function claimRun(doc: Y.Doc, runId: string, executor: Actor, origin: Origin): boolean {
   let claimed = false;
@@ -80,6 +87,10 @@ export function claimRun(doc: Y.Doc, runId: string, executor: Actor, origin: Ori
     rec.set('executor', { ...executor });
     rec.set('startedAt', Date.now());
     const cell = getCell(doc, String(rec.get('cellId')));
+    // What runs is what the cell shows now, never the record's own copy: any peer can write a record whose source
+    // differs from its cell (hidden code), and a cell edited while queued runs as edited.
+    const shown = cell ? cellSource(cell)?.toString() : undefined;
+    if (shown !== undefined && shown !== rec.get('source')) rec.set('source', shown);
     const outs = cell ? cellOutputs(cell) : null;
     if (outs && outs.length) outs.delete(0, outs.length);
     claimed = true;
@@ -139,7 +150,7 @@ export function readLastRun(cell: Y.Map<unknown>): LastRun | null {
 export function setInputRequest(
   doc: Y.Doc,
   runId: string,
-  request: { prompt: string; password: boolean } | null,
+  request: { prompt: string; password: boolean; key?: string } | null,
   origin: Origin,
 ): void {
   doc.transact(() => {
@@ -152,10 +163,13 @@ export function setInputRequest(
   }, origin);
 }
 
-/** Any peer answers a pending input() prompt. */
+/** Any peer answers a pending input() prompt (not a password one: see kernel/secret-input.ts). */
 export function replyInput(doc: Y.Doc, runId: string, text: string, origin: Origin): void {
   doc.transact(() => {
     const rec = runsMap(doc).get(runId);
-    if (rec instanceof Y.Map && rec.get('inputRequest')) rec.set('inputReply', text);
+    if (!(rec instanceof Y.Map)) return;
+    const request = rec.get('inputRequest') as { password?: unknown } | undefined;
+    // A password never goes into the document: it is sealed for the executor (kernel/secret-input.ts).
+    if (request && request.password !== true) rec.set('inputReply', text);
   }, origin);
 }

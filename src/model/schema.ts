@@ -66,7 +66,8 @@ export interface RunRecord {
   startedAt?: number;
   endedAt?: number;
   /** Set by the executor while Python waits in input(); cleared when answered. */
-  inputRequest?: { prompt: string; password: boolean };
+  /** `key`: for a password, the executor's one-time public key that answers are sealed with (kernel/secret-input.ts). */
+  inputRequest?: { prompt: string; password: boolean; key?: string };
   /** Written by whoever answers an input() prompt; the executor hands it to the kernel. */
   inputReply?: string;
 }

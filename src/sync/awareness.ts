@@ -49,6 +49,11 @@ export interface PeerPresence {
   joinedAt: number;
   /** The executor's kernel variables (./variables.ts); null from everyone else. */
   variables: PublishedVariables | null;
+  /**
+   * The kernel session this peer executes, as it announces it itself (null: none). The document's record of the
+   * executor counts only when the recorded peer says so too (src/sync/election.ts).
+   */
+  executes: string | null;
 }
 
 /** `#rrggbb` → `#rrggbb33`: y-codemirror.next paints selections with this. */
@@ -81,6 +86,7 @@ export function readPeer(state: unknown): PeerPresence | null {
       kernel,
       joinedAt,
       variables: readPublishedVariables(s.variables),
+      executes: typeof s.executes === 'string' ? s.executes : null,
     };
   } catch {
     // A getter or proxy planted in the state (only possible in-process, e.g. tests): treat as absent.
@@ -146,6 +152,7 @@ export class Presence {
       kernel: 'none',
       joinedAt: (opts.now ?? Date.now)(),
       variables: null,
+      executes: null,
     };
     // Keep fields other modules may already have set (an editor's `cursor`).
     this.awareness.setLocalState({ ...(this.awareness.getLocalState() ?? {}), ...local });
@@ -199,6 +206,11 @@ export class Presence {
   /** Publishes this machine's kernel variables (it is the executor), or withdraws them (null). */
   setVariables(variables: PublishedVariables | null): void {
     this.awareness.setLocalStateField('variables', variables);
+  }
+
+  /** Announces the kernel session this peer executes (null: none), before the document records it. */
+  setExecutes(sessionId: string | null): void {
+    if (this.awareness.getLocalState()?.executes !== sessionId) this.awareness.setLocalStateField('executes', sessionId);
   }
 
   /** Every valid peer present, this one included. */

@@ -6,7 +6,8 @@
  * The rule, in order:
  * 1. Stability: the executor the document records keeps the role while it is present and eligible, whoever
  *    else comes and goes, so a flapping peer never bounces the role (and Python state is never lost for
- *    nothing).
+ *    nothing). Only if its own presence announces the recorded session too: any peer can write the document, so a
+ *    record alone (a tampered client writing itself in) moves nothing.
  * 2. Otherwise the most senior eligible peer: a ready kernel first (it can take the queue at once), then the
  *    earliest `joinedAt`, then the lowest client id. Client ids are unique in a room, so the order is total.
  *
@@ -35,10 +36,13 @@ function compareCandidates(a: [number, PeerPresence], b: [number, PeerPresence])
  * every kernel failed): then runs wait in the queue.
  *
  * @param states awareness states by client id (`awareness.getStates()`), the local one included; any values.
- * @param recorded the client id the document records as the current session's executor, or null.
+ * @param recorded the executor the document records for the current session (client id and session), or null.
  */
-export function electExecutor(states: ReadonlyMap<number, unknown>, recorded: number | null): number | null {
-  if (recorded !== null && isEligible(readPeer(states.get(recorded)))) return recorded;
+export function electExecutor(states: ReadonlyMap<number, unknown>, recorded: RecordedExecutor | null): number | null {
+  if (recorded !== null) {
+    const peer = readPeer(states.get(recorded.client));
+    if (isEligible(peer) && peer.executes === recorded.sessionId) return recorded.client;
+  }
   let best: [number, PeerPresence] | null = null;
   states.forEach((state, client) => {
     // Client ids are uint32 in Yjs; anything else in the key is not a peer.
@@ -51,9 +55,22 @@ export function electExecutor(states: ReadonlyMap<number, unknown>, recorded: nu
   return best === null ? null : (best as [number, PeerPresence])[0];
 }
 
+/** The executor a document records: who, for which kernel session. */
+export interface RecordedExecutor {
+  client: number;
+  sessionId: string;
+}
+
+/** The executor the document records for the current kernel session, or null. */
+export function recordedSession(doc: Y.Doc): RecordedExecutor | null {
+  const kernel = readKernel(doc);
+  // readKernel trusts the executor's shape; a hostile peer could have written anything there.
+  const client: unknown = (kernel?.executor as { client?: unknown } | undefined)?.client;
+  const sessionId: unknown = kernel?.sessionId;
+  return typeof client === 'number' && Number.isInteger(client) && typeof sessionId === 'string' ? { client, sessionId } : null;
+}
+
 /** The client id of the executor the document records for the current kernel session, or null. */
 export function recordedExecutor(doc: Y.Doc): number | null {
-  // readKernel trusts the executor's shape; a hostile peer could have written anything there.
-  const client: unknown = (readKernel(doc)?.executor as { client?: unknown } | undefined)?.client;
-  return typeof client === 'number' && Number.isInteger(client) ? client : null;
+  return recordedSession(doc)?.client ?? null;
 }

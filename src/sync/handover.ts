@@ -6,9 +6,10 @@
  */
 import type * as Y from 'yjs';
 import { EXECUTOR, kernelMap, metaMap, newId, readKernel, readMeta, takeOverSession } from '../model';
+import type { KernelSession } from '../model';
 import type { Actor, HandoverNote, Origin } from '../model';
 import type { PeerPresence, Presence } from './awareness';
-import { electExecutor, recordedExecutor } from './election';
+import { electExecutor, recordedExecutor, recordedSession } from './election';
 
 /** What this peer knows about who executes. */
 export interface ExecutorRole {
@@ -71,7 +72,19 @@ export interface ExecutorElectionOptions {
   room?: TakeoverGate;
   /** Origin of the takeover transaction (default EXECUTOR). */
   origin?: Origin;
+  /**
+   * How long an acting executor waits, when the document suddenly records someone else without that peer's own
+   * presence confirming it, before writing its own session back (default {@link RECLAIM_AFTER_MS}).
+   */
+  reclaimAfterMs?: number;
 }
+
+/**
+ * The wait before an executor puts back a record that names a peer who does not confirm it. A legitimate takeover
+ * announces itself in presence before it writes the document (see promote), and both travel on the same ordered
+ * channels, so this only has to outlast a presence update that took another path.
+ */
+export const RECLAIM_AFTER_MS = 3000;
 
 /** A running election on one peer. */
 export interface ExecutorElection {
@@ -105,12 +118,16 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
   const listeners = new Set<(role: ExecutorRole) => void>();
   /** Peers whose presence was withdrawn by themselves (tab closed, left the room), not timed out here. */
   const goodbyes = new Set<number>();
+  /** This peer's own kernel record, as last seen while the document named it: what a reclaim writes back. */
+  let ownRecord: KernelSession | null = null;
+  let reclaimTimer: ReturnType<typeof setTimeout> | null = null;
   let current: ExecutorRole = compute();
 
   function compute(): ExecutorRole {
     const states = presence.awareness.getStates();
-    const recorded = recordedExecutor(doc);
-    const executor = electExecutor(states, recorded);
+    const recordedRec = recordedSession(doc);
+    const recorded = recordedRec?.client ?? null;
+    const executor = electExecutor(states, recordedRec);
     const me = presence.clientId;
     const elected = executor !== null && executor === me;
     const executorPeer = executor === null ? null : (presence.peers().get(executor) ?? null);
@@ -138,6 +155,8 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
   function demote(): void {
     if (!acting) return;
     acting = false;
+    ownRecord = null;
+    presence.setExecutes(null);
     const s = stop;
     stop = null;
     s?.();
@@ -149,9 +168,13 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
     let takeover: Takeover;
     if (kernel && recordedExecutor(doc) === me.client) {
       // Same client id: this page already held the session (e.g. the view was rebuilt); nothing was lost.
+      presence.setExecutes(kernel.sessionId);
       takeover = { sessionId: kernel.sessionId, me, note: null, mayExecute, onRoleChange };
     } else {
-      const note = takeOverSession(doc, newId(), me, origin);
+      // Announced before it is recorded: peers that see the record then already see it confirmed.
+      const sessionId = newId();
+      presence.setExecutes(sessionId);
+      const note = takeOverSession(doc, sessionId, me, origin);
       takeover = { sessionId: note.sessionId, me, note, mayExecute, onRoleChange };
     }
     acting = true;
@@ -181,6 +204,7 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
         const role = compute();
         if (role.elected && !acting && role.hold === null) promote();
         else if (!role.elected && acting) demote();
+        watchRecord();
         const next = compute();
         if (JSON.stringify(next) !== JSON.stringify(current)) {
           current = next;
@@ -191,6 +215,33 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
     } finally {
       evaluating = false;
     }
+  }
+
+  /**
+   * While acting: remembers this peer's own record, and when the document names another executor that the
+   * election does not follow (its presence does not confirm it: a forged write), puts the own record back after
+   * {@link RECLAIM_AFTER_MS}. Until then no run is claimed (mayExecute is false), so nothing runs twice.
+   */
+  function watchRecord(): void {
+    const recorded = recordedSession(doc);
+    const me = presence.clientId;
+    if (acting && recorded?.client === me) ownRecord = readKernel(doc);
+    const overwritten = acting && ownRecord !== null && recorded?.client !== me && compute().elected;
+    if (!overwritten) {
+      if (reclaimTimer !== null) clearTimeout(reclaimTimer);
+      reclaimTimer = null;
+      return;
+    }
+    reclaimTimer ??= setTimeout(() => {
+      reclaimTimer = null;
+      if (destroyed || !acting || !ownRecord || !compute().elected || recordedExecutor(doc) === me) return;
+      const record = ownRecord;
+      doc.transact(() => {
+        const k = kernelMap(doc);
+        for (const [key, value] of Object.entries(record)) k.set(key, value);
+        if (!('reason' in record)) k.delete('reason');
+      }, origin);
+    }, opts.reclaimAfterMs ?? RECLAIM_AFTER_MS);
   }
 
   function mayExecute(): boolean {
@@ -231,6 +282,7 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
       unsubscribeRoom?.();
       kernelMap(doc).unobserve(onDoc);
       metaMap(doc).unobserve(onDoc);
+      if (reclaimTimer !== null) clearTimeout(reclaimTimer);
       demote();
       listeners.clear();
     },

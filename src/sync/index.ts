@@ -5,6 +5,7 @@ export * from './settings';
 export * from './room-index';
 export * from './room';
 export * from './awareness';
+export * from './caret-awareness';
 export * from './election';
 export * from './handover';
 export * from './consent';

@@ -314,7 +314,7 @@ export function CellView(props: {
           </Show>
           <Show when={!outputsCollapsed() || props.run?.inputRequest}>
             <div class="outputs">
-              <OutputArea doc={nb.doc} cellId={props.id} outputs={outputs()} run={props.run} executionCount={count()} />
+              <OutputArea doc={nb.doc} cellId={props.id} outputs={outputs()} run={props.run} executionCount={count()} awareness={nb.session.presence.awareness} />
             </div>
           </Show>
         </Show>

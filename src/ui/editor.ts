@@ -14,6 +14,7 @@ import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { CellType } from '../model';
+import { caretAwareness } from '../sync/caret-awareness';
 import { imageAttachments, type AttachImages } from './editor-images';
 import { commentMarks, setCommentRanges } from './comment-marks';
 
@@ -183,7 +184,8 @@ export function createCellEditor(opts: EditorOptions): CellEditor {
     search({ top: true }),
     language.of(opts.type === 'code' ? python() : []),
     attachments.of(attachmentsFor(opts.type, opts.attachImages)),
-    yCollab(opts.text, opts.awareness),
+    // Remote carets from validated presence only: a peer's raw colour would go into a style attribute.
+    yCollab(opts.text, caretAwareness(opts.awareness)),
     commentMarks,
     keymap.of([
       ...yUndoManagerKeymap,

@@ -124,6 +124,7 @@ export class NotebookSession {
           isExecutor: t.mayExecute,
           ...(consent ? { mayRun: (run) => consent.mayRun(run) } : {}),
           folder: this.folder,
+          awareness: this.presence.awareness,
           onExecutorChange: (recheck) => t.onRoleChange(() => recheck()),
           afterCodeRun: () => watcher.refresh(),
         });

@@ -7,7 +7,7 @@
 import { expect, test, type Browser, type BrowserContext, type Page, newContext } from './fixtures';
 import { startMockLlm, type MockLlm } from '../fixtures/mock-llm.mjs';
 import { AI_STORAGE_KEYS } from '../../src/ai/settings';
-import { shareOpenNotebook } from './helpers/app';
+import { shareOpenNotebook, storedNotebooks } from './helpers/app';
 
 const SIGNALING = `ws://127.0.0.1:${process.env.E2E_SIGNALING_PORT ?? 4450}`;
 const UI_TIMEOUT = 30_000;
@@ -47,33 +47,6 @@ async function person(browser: Browser, name: string, key: string | null): Promi
 
 function cell(page: Page, index = 0) {
   return page.locator('[data-cell-id]').nth(index);
-}
-
-/** Every stored notebook document on this page's device, as text (y-indexeddb keeps binary Yjs updates). */
-async function storedNotebooks(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const open = (name: string): Promise<IDBDatabase> =>
-      new Promise((resolve, reject) => {
-        const r = indexedDB.open(name);
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-    const texts: string[] = [];
-    for (const { name } of await indexedDB.databases()) {
-      if (!name?.startsWith('anode:nb:')) continue;
-      const db = await open(name);
-      if (db.objectStoreNames.contains('updates')) {
-        const rows = await new Promise<unknown[]>((resolve, reject) => {
-          const r = db.transaction('updates').objectStore('updates').getAll();
-          r.onsuccess = () => resolve(r.result);
-          r.onerror = () => reject(r.error);
-        });
-        for (const row of rows) if (row instanceof Uint8Array) texts.push(new TextDecoder('latin1').decode(row));
-      }
-      db.close();
-    }
-    return texts.join('\n');
-  });
 }
 
 test("a collaborator sees Ada's AI turn as it happens, cannot start another over it, and no copy of the notebook holds her key", async ({ browser }) => {

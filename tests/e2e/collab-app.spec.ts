@@ -8,8 +8,8 @@
  * y-codemirror.next's remote caret labels (.cm-ySelectionInfo); .not-found for a notebook that cannot be opened.
  * The sync layer's own behaviour (failover with an interrupted run, offline merge) is covered in collab-sync.
  */
-import { test, expect, type BrowserContext, type Page } from './fixtures';
-import { cellText as sourceText, openPerson } from './helpers/app';
+import { test, expect, type Browser, type BrowserContext, type Page } from './fixtures';
+import { cellText as sourceText, openPerson, storedNotebooks } from './helpers/app';
 
 const UI_TIMEOUT = 30_000;
 /** Python boots on the executor before the first output: generous on 2 cores with several pages. */
@@ -61,6 +61,19 @@ async function join(page: Page, link: string): Promise<void> {
   await expect(cell(page).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
 }
 
+/** Ada shares a new notebook, Bob joins, and Bob runs `code`, which Ada's browser executes once she agrees. */
+async function bobRunsInAdasBrowser(browser: Browser, code: string): Promise<{ ada: Page; bob: Page }> {
+  const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
+  const bob = await openPerson(browser, contexts, 'Bob', '#268bd2');
+  const link = await shareNewNotebook(ada);
+  await join(bob, link);
+  await expect(bob.getByTestId('executor')).toHaveText(/Ada’s browser/, { timeout: UI_TIMEOUT });
+  await setSource(bob, code);
+  await bob.keyboard.press('Control+Enter');
+  await allowPeerCode(ada, 'Bob');
+  return { ada, bob };
+}
+
 test('Bob opens Ada’s share link: edits flow both ways, each sees the other and their cursor', async ({ browser }) => {
   const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
   const bob = await openPerson(browser, contexts, 'Bob', '#268bd2');
@@ -82,15 +95,7 @@ test('Bob opens Ada’s share link: edits flow both ways, each sees the other an
 
 test('Bob runs a cell and sees the output computed in Ada’s browser; when Ada leaves, Bob’s browser takes over', async ({ browser }) => {
   test.setTimeout(4 * KERNEL_TIMEOUT);
-  const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
-  const bob = await openPerson(browser, contexts, 'Bob', '#268bd2');
-  const link = await shareNewNotebook(ada);
-  await join(bob, link);
-  await expect(bob.getByTestId('executor')).toHaveText(/Ada’s browser/, { timeout: UI_TIMEOUT });
-
-  await setSource(bob, 'print(6 * 7)');
-  await bob.keyboard.press('Control+Enter');
-  await allowPeerCode(ada, 'Bob');
+  const { ada, bob } = await bobRunsInAdasBrowser(browser, 'print(6 * 7)');
   await expect(cell(bob).locator('.outputs')).toContainText('42', { timeout: KERNEL_TIMEOUT });
   await expect(cell(ada).locator('.outputs')).toContainText('42', { timeout: UI_TIMEOUT });
   // Ada sees who asked; Bob, who asked himself, does not see his own name.
@@ -110,6 +115,28 @@ test('Bob runs a cell and sees the output computed in Ada’s browser; when Ada 
   await setSource(bob, 'print(2 + 2)');
   await bob.keyboard.press('Control+Enter');
   await expect(cell(bob).locator('.outputs')).toContainText('4', { timeout: KERNEL_TIMEOUT });
+});
+
+test('Bob answers getpass() for code running in Ada’s browser: her kernel gets it, and no copy of the notebook holds it', async ({ browser }) => {
+  test.setTimeout(3 * KERNEL_TIMEOUT);
+  const { ada, bob } = await bobRunsInAdasBrowser(
+    browser,
+    // Checked reversed, so that the password itself is nowhere in the cell's source.
+    'from getpass import getpass\nsecret = getpass("Password: ")\nprint("got", len(secret), secret[::-1] == "yzzyx-2retnuh")',
+  );
+  const box = bob.getByLabel('Password:');
+  await expect(box).toBeVisible({ timeout: KERNEL_TIMEOUT });
+  await expect(box).toHaveAttribute('type', 'password');
+  await box.fill('hunter2-xyzzy');
+  await box.press('Enter');
+  // Sealed for Ada's kernel in Bob's presence, opened there: the run goes on with the right password.
+  await expect(cell(bob).locator('.outputs')).toContainText('got 13 True', { timeout: UI_TIMEOUT });
+  await expect(cell(ada).locator('.outputs')).toContainText('got 13 True', { timeout: UI_TIMEOUT });
+  await ada.waitForTimeout(500); // let IndexedDB commit what the run wrote
+  for (const page of [ada, bob]) {
+    await expect(cell(page).locator('.outputs')).not.toContainText('hunter2');
+    expect(await storedNotebooks(page)).not.toContain('hunter2-xyzzy');
+  }
 });
 
 test('three people: when the executor leaves, exactly one of the other two runs the code, and both say whose', async ({ browser }) => {
@@ -138,6 +165,7 @@ test('three people: when the executor leaves, exactly one of the other two runs 
 });
 
 test('a link with the wrong secret cannot read the notebook', async ({ browser }) => {
+  test.setTimeout(120_000); // three pages load and the room gives up waiting after 15 s: minutes on a loaded machine
   const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
   const mallory = await openPerson(browser, contexts, 'Mallory', '#859900');
   const link = await shareNewNotebook(ada);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import { deliverLocal, sealReply, SEALED_FIELD } from '../../src/kernel/secret-input';
 import {
   LOCAL,
   cellOrder,
@@ -11,6 +13,8 @@ import {
   requestRun,
   snapshotCell,
   getCell,
+  runsMap,
+  setSource,
   readLastRun,
   type Actor,
 } from '../../src/model';
@@ -87,6 +91,19 @@ function drained(doc: Y.Doc): Promise<void> {
         doc.off('afterTransaction', check);
         resolve();
       }
+    };
+    doc.on('afterTransaction', check);
+    check();
+  });
+}
+
+/** Resolves once `ok()` holds after some transaction of `doc` (or at once). */
+function until(doc: Y.Doc, ok: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!ok()) return;
+      doc.off('afterTransaction', check);
+      resolve();
     };
     doc.on('afterTransaction', check);
     check();
@@ -203,6 +220,21 @@ describe('executor', () => {
     expect(order[2]).toBe(ids[1]);
   });
 
+  it('runs the cell\'s source as the document holds it, not a run record\'s own copy (a peer can forge one)', async () => {
+    const { doc, ids } = notebook(['print("shown")', 'x = 1']);
+    const k = new FakeKernel();
+    const forged = requestRun(doc, ids[0]!, ME, LOCAL)!;
+    (runsMap(doc).get(forged) as Y.Map<unknown>).set('source', 'import os; steal()');
+    // A queued cell edited before its turn runs as edited.
+    requestRun(doc, ids[1]!, ME, LOCAL);
+    setSource(doc, ids[1]!, 'x = 2', LOCAL);
+    const asked: string[] = [];
+    startExecutor(doc, k, ME, { mayRun: (run) => (asked.push(run.source), true) });
+    await drained(doc);
+    expect(k.ran).toEqual(['print("shown")', 'x = 2']);
+    expect(asked).toEqual(['print("shown")', 'x = 2']);
+  });
+
   it('update_display after the run changes the earlier output in place', async () => {
     const { doc, ids } = notebook(['show', 'upd']);
     const k = new FakeKernel();
@@ -261,6 +293,45 @@ describe('executor', () => {
     expect(snapshotCell(doc, ids[0]!)!.outputs[0]).toMatchObject({ text: 'Hi Ada\n' });
   });
 
+  it('a getpass() answer never enters the document: typed in the executor\'s tab or sealed by a peer for this request only', async () => {
+    const { doc, ids } = notebook(['ask']);
+    const k = new FakeKernel();
+    const answers: Array<string | null> = [];
+    k.scripts.ask = async (h) => {
+      answers.push(await h.onInput('Password: ', true, new AbortController().signal));
+      answers.push(await h.onInput('Password again: ', true, new AbortController().signal));
+      return 'ok';
+    };
+    const executorSide = new Awareness(doc);
+    startExecutor(doc, k, ME, { flushMs: 5, awareness: executorSide });
+    const runId = requestRun(doc, ids[0]!, ME, LOCAL)!;
+    await until(doc, () => readRun(doc, runId)?.inputRequest?.prompt === 'Password: ');
+    const first = readRun(doc, runId)!.inputRequest!;
+    expect(first.key).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    // The document path is closed for passwords, and a peer's sealed answer for another request opens nothing.
+    replyInput(doc, runId, 'typed-into-the-doc', LOCAL);
+    const peer = new Awareness(new Y.Doc());
+    // (Relabelled with this run's id: the run id is sealed in, so it still does not open.)
+    peer.setLocalState({ [SEALED_FIELD]: { ...(await sealReply(first.key!, 'another-run', 'replayed')), runId } });
+    executorSide.getStates().set(peer.clientID, peer.getLocalState()!);
+    executorSide.emit('change', [{ added: [], updated: [peer.clientID], removed: [] }, 'remote']);
+    // Typed in this tab (the executor's): handed over in memory.
+    expect(deliverLocal(runId, 'tab-secret')).toBe(true);
+    await until(doc, () => readRun(doc, runId)?.inputRequest?.prompt === 'Password again: ');
+    const second = readRun(doc, runId)!.inputRequest!;
+    expect(second.key).not.toBe(first.key);
+    // From another peer: sealed for this request's key, carried by presence.
+    peer.setLocalState({ [SEALED_FIELD]: await sealReply(second.key!, runId, 'peer-secret') });
+    executorSide.getStates().set(peer.clientID, peer.getLocalState()!);
+    executorSide.emit('change', [{ added: [], updated: [peer.clientID], removed: [] }, 'remote']);
+    await drained(doc);
+    expect(answers).toEqual(['tab-secret', 'peer-secret']);
+    const stored = new TextDecoder().decode(Y.encodeStateAsUpdate(doc));
+    for (const secret of ['tab-secret', 'peer-secret', 'typed-into-the-doc']) expect(stored).not.toContain(secret);
+    executorSide.destroy();
+    peer.destroy();
+  });
+
   it('withdraws the input prompt when the kernel aborts the request', async () => {
     const { doc, ids } = notebook(['ask']);
     const k = new FakeKernel();
@@ -268,7 +339,8 @@ describe('executor', () => {
     k.scripts.ask = async (h) => {
       const runId = liveRuns(doc)[0]!.id;
       const p = h.onInput('Secret: ', true, abort.signal);
-      expect(readRun(doc, runId)!.inputRequest).toEqual({ prompt: 'Secret: ', password: true });
+      await until(doc, () => readRun(doc, runId)?.inputRequest !== undefined);
+      expect(readRun(doc, runId)!.inputRequest).toMatchObject({ prompt: 'Secret: ', password: true });
       abort.abort();
       expect(await p).toBeNull();
       expect(readRun(doc, runId)!.inputRequest).toBeUndefined();

@@ -114,6 +114,22 @@ describe('python kernel', () => {
     expect(text).toMatch(/\[\.\.\. 1,500,002 more characters not shown\]$/);
   }, 60_000); // ten million ints are built first: seconds on a loaded machine
 
+  it('a representation too large for the notebook is dropped before it leaves Python, with a note in its text', async () => {
+    const r = await run([
+      'class Huge:',
+      '    def _repr_png_(self): return b"\\x89PNG" + bytes(8_000_000)',
+      '    def _repr_html_(self): return "<b>small</b>"',
+      '    def __repr__(self): return "<Huge>"',
+      'Huge()',
+    ].join('\n'));
+    const data = only(r.events, 'execute_result')[0]!.data;
+    expect(Object.keys(data).sort()).toEqual(['text/html', 'text/plain']);
+    expect(data['text/plain']).toBe('<Huge>\n[output truncated: image/png of 10.7 MB is too large to keep in the notebook]');
+    const json = only((await run('from IPython.display import JSON, display\ndisplay(JSON({"x": "y" * 6_000_000}))')).events, 'display')[0]!.data;
+    expect(json['application/json']).toBeUndefined();
+    expect(json['text/plain']).toMatch(/\[output truncated: application\/json of 6\.0 MB is too large to keep in the notebook\]$/);
+  });
+
   it('a trailing semicolon suppresses the result; variables persist between cells', async () => {
     expect(only((await run('answer = 41 + 1;')).events, 'execute_result')).toEqual([]);
     expect(only((await run('answer;')).events, 'execute_result')).toEqual([]);
@@ -188,6 +204,9 @@ describe('python kernel', () => {
     const r = await run('raise KeyboardInterrupt');
     expect(r.status).toBe('interrupted');
     expect(only(r.events, 'error')[0]!.ename).toBe('KeyboardInterrupt');
+    // Said before the traceback is formatted, so that the page waits for the run to end instead of restarting.
+    expect(r.events.findIndex((e) => e.type === 'stopping')).toBeLessThan(r.events.findIndex((e) => e.type === 'error'));
+    expect(r.events.findIndex((e) => e.type === 'stopping')).toBeGreaterThanOrEqual(0);
   });
 
   it('sys.exit does not end the kernel', async () => {

@@ -4,8 +4,9 @@ import { PRESENCE_VERSION, readPeer, type KernelReadiness } from '../../src/sync
 import { createNotebookDoc, kernelMap, startSession, SYSTEM } from '../../src/model';
 import { rng } from './helpers/random';
 
-function peer(joinedAt: number, opts: { offers?: boolean; kernel?: KernelReadiness; name?: string; v?: number } = {}) {
+function peer(joinedAt: number, opts: { offers?: boolean; kernel?: KernelReadiness; name?: string; v?: number; executes?: string } = {}) {
   return {
+    executes: opts.executes ?? null,
     v: opts.v ?? PRESENCE_VERSION,
     user: { name: opts.name ?? 'P', color: '#336699', colorLight: '#33669933' },
     cell: null,
@@ -17,6 +18,11 @@ function peer(joinedAt: number, opts: { offers?: boolean; kernel?: KernelReadine
 
 function states(entries: Array<[number, unknown]>): Map<number, unknown> {
   return new Map(entries);
+}
+
+/** The document's record of an executor, for session `s1` unless said otherwise. */
+function rec(client: number, sessionId = 's1') {
+  return { client, sessionId };
 }
 
 
@@ -64,29 +70,36 @@ describe('electExecutor', () => {
   });
 
   it('keeps the recorded executor while it is present, even when someone more senior arrives', () => {
-    const s = states([[5, peer(900)], [1, peer(100, { kernel: 'ready' })]]);
-    expect(electExecutor(s, 5)).toBe(5);
+    const s = states([[5, peer(900, { executes: 's1' })], [1, peer(100, { kernel: 'ready' })]]);
+    expect(electExecutor(s, rec(5))).toBe(5);
+  });
+
+  it('follows the document\'s record only when the recorded peer announces that session itself (a forged record moves nothing)', () => {
+    const s = states([[5, peer(900)], [1, peer(100)]]);
+    expect(electExecutor(s, rec(5))).toBe(1);
+    expect(electExecutor(states([[5, peer(900, { executes: 'other' })], [1, peer(100)]]), rec(5))).toBe(1);
+    expect(electExecutor(states([[5, peer(900, { executes: 's1' })], [1, peer(100)]]), rec(5))).toBe(5);
   });
 
   it('moves on when the recorded executor leaves, opts out or its kernel fails', () => {
     const others: Array<[number, unknown]> = [[2, peer(300)], [3, peer(200)]];
-    expect(electExecutor(states(others), 1)).toBe(3);
-    expect(electExecutor(states([[1, peer(100, { offers: false })], ...others]), 1)).toBe(3);
-    expect(electExecutor(states([[1, peer(100, { kernel: 'failed' })], ...others]), 1)).toBe(3);
+    expect(electExecutor(states(others), rec(1))).toBe(3);
+    expect(electExecutor(states([[1, peer(100, { offers: false, executes: 's1' })], ...others]), rec(1))).toBe(3);
+    expect(electExecutor(states([[1, peer(100, { kernel: 'failed', executes: 's1' })], ...others]), rec(1))).toBe(3);
   });
 
   it('ignores a recorded executor that never announced a presence', () => {
-    expect(electExecutor(states([[1, {}], [2, peer(300)]]), 1)).toBe(2);
+    expect(electExecutor(states([[1, {}], [2, peer(300)]]), rec(1))).toBe(2);
   });
 
   it('does not bounce the role when a senior peer appears and disappears repeatedly', () => {
-    const base: Array<[number, unknown]> = [[10, peer(500)], [11, peer(600)]];
+    const base: Array<[number, unknown]> = [[10, peer(500, { executes: 's1' })], [11, peer(600)]];
     let recorded = electExecutor(states(base), null);
     expect(recorded).toBe(10);
     const seen = new Set<number | null>();
     for (let i = 0; i < 50; i++) {
       const flapping: Array<[number, unknown]> = i % 2 ? [[1, peer(1, { kernel: 'ready' })]] : [];
-      const winner = electExecutor(states([...base, ...flapping]), recorded);
+      const winner = electExecutor(states([...base, ...flapping]), recorded === null ? null : rec(recorded));
       seen.add(winner);
       recorded = winner;
     }
@@ -95,11 +108,11 @@ describe('electExecutor', () => {
 
   it('does not bounce the role when the executor itself flaps: the successor keeps it', () => {
     // 1 executes; it drops out, 2 takes over (and is recorded); 1 comes back: 2 keeps the role.
-    const one: [number, unknown] = [1, peer(100)];
-    const two: [number, unknown] = [2, peer(200)];
-    expect(electExecutor(states([one, two]), 1)).toBe(1);
-    expect(electExecutor(states([two]), 1)).toBe(2);
-    expect(electExecutor(states([one, two]), 2)).toBe(2);
+    const one: [number, unknown] = [1, peer(100, { executes: 's1' })];
+    const two: [number, unknown] = [2, peer(200, { executes: 's2' })];
+    expect(electExecutor(states([one, two]), rec(1))).toBe(1);
+    expect(electExecutor(states([two]), rec(1))).toBe(2);
+    expect(electExecutor(states([one, two]), rec(2, 's2'))).toBe(2);
   });
 
   it('gives every peer the same answer whatever order its map holds', () => {
@@ -135,8 +148,8 @@ describe('electExecutor', () => {
     ];
     const s = new Map<number, unknown>(hostile.map((h, i) => [i + 100, h]));
     s.set(999, peer(10_000));
-    expect(() => electExecutor(s, 100)).not.toThrow();
-    expect(electExecutor(s, 100)).toBe(999);
+    expect(() => electExecutor(s, rec(100))).not.toThrow();
+    expect(electExecutor(s, rec(100))).toBe(999);
     expect(electExecutor(s, null)).toBe(999);
   });
 
@@ -156,12 +169,12 @@ describe('electExecutor', () => {
         const kinds: KernelReadiness[] = ['none', 'starting', 'ready', 'failed'];
         entries.push([
           client,
-          rand() < 0.1 ? { junk: rand() } : peer(Math.floor(rand() * 5) * 100, { offers: rand() < 0.8, kernel: kinds[Math.floor(rand() * 4)]! }),
+          rand() < 0.1 ? { junk: rand() } : peer(Math.floor(rand() * 5) * 100, { offers: rand() < 0.8, kernel: kinds[Math.floor(rand() * 4)]!, executes: 's1' }),
         ]);
       }
       const recorded = rand() < 0.5 && entries.length ? entries[Math.floor(rand() * entries.length)]![0] : null;
       const answers = new Set<number | null>();
-      for (let view = 0; view < 5; view++) answers.add(electExecutor(new Map(shuffled(entries, rand)), recorded));
+      for (let view = 0; view < 5; view++) answers.add(electExecutor(new Map(shuffled(entries, rand)), recorded === null ? null : rec(recorded)));
       expect(answers.size, `seed ${seed}`).toBe(1);
       const [winner] = [...answers];
       const map = new Map(entries);

@@ -114,7 +114,7 @@ describe('executor election across peers', () => {
    * A tab. Without `doc` it is a peer joining through a link: its room starts unsettled (see `settle`), as a
    * NotebookRoom does until it has heard from the others.
    */
-  function tab(name: string, client: number, joinedAt: number, opts: { doc?: Y.Doc; offers?: boolean; joining?: boolean } = {}): Tab {
+  function tab(name: string, client: number, joinedAt: number, opts: { doc?: Y.Doc; offers?: boolean; joining?: boolean; reclaimAfterMs?: number } = {}): Tab {
     const peer = net.peer(name, client, opts.doc);
     const store = memoryStore({ 'anode.user': JSON.stringify({ name, color: '#123456' }) });
     if (opts.offers === false) store.setItem('anode.offersExecution', 'false');
@@ -125,6 +125,7 @@ describe('executor election across peers', () => {
       doc: peer.doc,
       presence,
       ...(gate ? { room: gate } : {}),
+      ...(opts.reclaimAfterMs !== undefined ? { reclaimAfterMs: opts.reclaimAfterMs } : {}),
       onElected: (takeover) => {
         t.takeovers.push(takeover);
         return () => void t.stops++;
@@ -349,6 +350,30 @@ describe('executor election across peers', () => {
     expect(loser.stops).toBe(1);
     expect(readKernel(a.peer.doc)?.sessionId).toBe(readKernel(b.peer.doc)?.sessionId);
     expect(a.election.role().executor).toBe(b.election.role().executor);
+  });
+
+  it('a peer that writes itself into the document as the executor moves nothing: the executor puts its session back', async () => {
+    net = new SimNet();
+    const a = tab('Ada', 30, 100, { doc: createNotebookDoc({ cells: [{ source: 'print(1)' }] }), reclaimAfterMs: 20 });
+    const e = tab('Eve', 40, 200);
+    for (const t of [a, e]) net.connect(t.peer);
+    net.flush();
+    settle(e);
+    const session = readKernel(a.peer.doc)!.sessionId;
+    // A document write alone: Eve's client records itself as the session's executor.
+    startSession(e.peer.doc, 'forged', { client: 40, name: 'Eve' }, LOCAL);
+    net.flush();
+    for (const t of [a, e]) expect(t.election.role().executor).toBe(30);
+    expect(acting([a, e])).toEqual(['Ada']);
+    expect(e.takeovers).toEqual([]);
+    // Until Ada's record is back she claims nothing (a run must never execute in two places).
+    expect(a.election.mayExecute()).toBe(false);
+    await new Promise((r) => setTimeout(r, 80));
+    net.flush();
+    for (const t of [a, e]) expect(readKernel(t.peer.doc)).toMatchObject({ sessionId: session, executor: { client: 30, name: 'Ada' } });
+    expect(a.election.mayExecute()).toBe(true);
+    expect(a.takeovers).toHaveLength(1);
+    expect(a.stops).toBe(0);
   });
 
   it('keeps the session when the same client restarts its election (view rebuilt)', () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { Presence, PRESENCE_VERSION, readPeer, readPeers } from '../../src/sync/awareness';
+import { caretAwareness } from '../../src/sync/caret-awareness';
 import {
   cleanColor,
   cleanName,
@@ -206,5 +207,30 @@ describe('presence', () => {
     const p = presence();
     p.destroy();
     expect(p.awareness.getLocalState()).toBeNull();
+  });
+});
+
+describe('remote carets', () => {
+  it('the editors see a tampered peer\'s colour and name replaced, their own state and cursor writes unchanged', () => {
+    const doc = new Y.Doc();
+    const mine = new Awareness(doc);
+    const theirs = new Awareness(new Y.Doc());
+    theirs.setLocalState({
+      user: { name: 'Eve\u0000', color: 'red;position:fixed;inset:0;background:url(http://evil.example/x)', colorLight: 'url(http://evil.example/y)' },
+      cursor: { anchor: 1, head: 2 },
+    });
+    mine.setLocalState({ user: { name: 'Ada', color: '#268bd2' } });
+    // What arrives over the network is whatever the peer put there.
+    mine.getStates().set(theirs.clientID, theirs.getLocalState()!);
+    const view = caretAwareness(mine);
+    const eve = view.getStates().get(theirs.clientID)!;
+    expect(eve.user).toEqual({ name: 'Eve', color: '#30bced', colorLight: '#30bced33' });
+    expect(eve.cursor).toEqual({ anchor: 1, head: 2 });
+    expect(JSON.stringify([...view.getStates().values()])).not.toContain('evil');
+    view.setLocalStateField('cursor', { anchor: 3, head: 3 });
+    expect(mine.getLocalState()).toMatchObject({ user: { name: 'Ada', color: '#268bd2' }, cursor: { anchor: 3, head: 3 } });
+    expect(view.clientID).toBe(mine.clientID);
+    mine.destroy();
+    theirs.destroy();
   });
 });

@@ -1,11 +1,14 @@
 /**
  * A cell's outputs as Jupyter shapes them: streams, results with their Out[n] prompt, rich displays and
  * errors, plus the input() prompt while Python waits for an answer. Purely a view of the document: the only
- * thing it writes is the user's answer to input(), through the model's replyInput.
+ * thing it writes is the user's answer to input(), through the model's replyInput (a getpass() answer never goes
+ * into the document: see kernel/secret-input.ts).
  */
 import type * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
 import { For, Match, Show, Switch, createSignal, onMount, type JSX } from 'solid-js';
 import { LOCAL, replyInput, type ErrorOutput, type Output, type RunRecord } from '../../model';
+import { deliverLocal, publishSealed, sealReply } from '../../kernel/secret-input';
 import { AnsiText, stripAnsi } from './ansi';
 import { MimeView } from './mime';
 import './outputs.css';
@@ -16,6 +19,8 @@ export interface OutputAreaProps {
   outputs: Output[];
   run: RunRecord | null;
   executionCount: number | null;
+  /** The notebook's presence: a password answer for another peer's executor is sealed and published there. */
+  awareness?: Awareness;
 }
 
 /** The model already applied carriage returns; a pending one at the very end only marks an open line. */
@@ -70,15 +75,39 @@ function OutputView(props: { output: Output; executionCount: number | null }): J
   );
 }
 
-function InputPrompt(props: { doc: Y.Doc; runId: string; prompt: string; password: boolean }): JSX.Element {
+interface InputPromptProps {
+  doc: Y.Doc;
+  runId: string;
+  prompt: string;
+  password: boolean;
+  /** For a password: the executor's public key to seal the answer with. */
+  sealKey?: string | undefined;
+  awareness?: Awareness | undefined;
+}
+
+function InputPrompt(props: InputPromptProps): JSX.Element {
   let input!: HTMLInputElement;
   const [sent, setSent] = createSignal(false);
+  const [failed, setFailed] = createSignal<string | null>(null);
   onMount(() => input.focus({ preventScroll: true }));
+  const sendSecret = async (text: string): Promise<void> => {
+    // The executor is this tab: the answer goes straight to it, in memory.
+    if (deliverLocal(props.runId, text)) return;
+    if (!props.sealKey || !props.awareness) throw new Error('This password cannot be sent safely (the executor gave no key): ask its user to type it.');
+    publishSealed(props.awareness, await sealReply(props.sealKey, props.runId, text));
+  };
   const submit = (e: Event) => {
     e.preventDefault();
     if (sent()) return;
     setSent(true);
-    replyInput(props.doc, props.runId, input.value, LOCAL);
+    if (!props.password) {
+      replyInput(props.doc, props.runId, input.value, LOCAL);
+      return;
+    }
+    sendSecret(input.value).catch((err: unknown) => {
+      setFailed(err instanceof Error ? err.message : String(err));
+      setSent(false);
+    });
   };
   return (
     <form class="anode-input" onSubmit={submit} data-testid="input-request">
@@ -94,6 +123,7 @@ function InputPrompt(props: { doc: Y.Doc; runId: string; prompt: string; passwor
           onKeyDown={(e) => e.stopPropagation() /* keep notebook shortcuts (Shift+Enter, a, b, dd) out of the box */}
         />
       </label>
+      <Show when={failed()}>{(why) => <p class="anode-input-error" role="alert">{why()}</p>}</Show>
     </form>
   );
 }
@@ -104,7 +134,16 @@ export function OutputArea(props: OutputAreaProps): JSX.Element {
     <div class="anode-outputs" data-testid="output-area">
       <For each={props.outputs}>{(out) => <OutputView output={out} executionCount={props.executionCount} />}</For>
       <Show when={props.run?.inputRequest ? props.run : null} keyed>
-        {(run) => <InputPrompt doc={props.doc} runId={run.id} prompt={run.inputRequest!.prompt} password={run.inputRequest!.password} />}
+        {(run) => (
+          <InputPrompt
+            doc={props.doc}
+            runId={run.id}
+            prompt={run.inputRequest!.prompt}
+            password={run.inputRequest!.password}
+            sealKey={run.inputRequest!.key}
+            awareness={props.awareness}
+          />
+        )}
       </Show>
     </div>
   );

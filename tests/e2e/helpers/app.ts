@@ -126,3 +126,30 @@ export async function openPerson(browser: Browser, contexts: BrowserContext[], n
   page.on('dialog', (d) => void d.accept());
   return page;
 }
+
+/** Every stored notebook document on this page's device, as text (y-indexeddb keeps binary Yjs updates). */
+export async function storedNotebooks(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const open = (name: string): Promise<IDBDatabase> =>
+      new Promise((resolve, reject) => {
+        const r = indexedDB.open(name);
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    const texts: string[] = [];
+    for (const { name } of await indexedDB.databases()) {
+      if (!name?.startsWith('anode:nb:')) continue;
+      const db = await open(name);
+      if (db.objectStoreNames.contains('updates')) {
+        const rows = await new Promise<unknown[]>((resolve, reject) => {
+          const r = db.transaction('updates').objectStore('updates').getAll();
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+        });
+        for (const row of rows) if (row instanceof Uint8Array) texts.push(new TextDecoder('latin1').decode(row));
+      }
+      db.close();
+    }
+    return texts.join('\n');
+  });
+}

@@ -18,6 +18,8 @@ _KERNEL_DIR = __file__.rsplit("/", 1)[0] + "/"
 _KERNEL_JS = "blob:"
 # Any text/plain result or display longer than this is cut (the notebook caps an output there anyway).
 MAX_PLAIN = 500_000
+# A whole bundle larger than this (characters, base64 included) would be cut by the notebook: it is cut here.
+MAX_BUNDLE = 5_000_000
 NO_SHELL = "this kernel runs in your browser, which has no shell to run commands in"
 
 
@@ -41,8 +43,21 @@ from traitlets import Type  # noqa: E402
 from traitlets.config import Config  # noqa: E402
 
 
+def _size(value):
+    if isinstance(value, str):
+        return len(value)
+    import json
+
+    try:
+        return len(json.dumps(value))
+    except (TypeError, ValueError):
+        return 0
+
+
 def _cut(data):
-    """A bundle as the notebook stores it: binary data base64 (as ipykernel sends it), overlong text cut."""
+    """A bundle as the notebook stores it: binary data base64 (as ipykernel sends it), overlong text cut, and no
+    representation larger than the notebook keeps (src/model/outputs.ts, MAX_OUTPUT_BYTES): those are dropped here,
+    before they cross to the page, with a note in the text that says so."""
     if not isinstance(data, dict):
         return data
     data = dict(data)
@@ -54,6 +69,19 @@ def _cut(data):
     text = data.get("text/plain")
     if isinstance(text, str) and len(text) > MAX_PLAIN:
         data["text/plain"] = f"{text[:MAX_PLAIN]}\n[... {len(text) - MAX_PLAIN:,} more characters not shown]"
+    sizes = {mime: _size(value) for mime, value in data.items()}
+    dropped = []
+    for mime in sorted(sizes, key=sizes.get, reverse=True):
+        if sum(sizes.values()) <= MAX_BUNDLE:
+            break
+        if mime == "text/plain":
+            continue
+        dropped.append(f"{mime} of {sizes.pop(mime) / 1e6:.1f} MB")
+        del data[mime]
+    if dropped:
+        note = f"[output truncated: {', '.join(dropped)} is too large to keep in the notebook]"
+        plain = data.get("text/plain")
+        data["text/plain"] = f"{plain}\n{note}" if isinstance(plain, str) and plain else note
     return data
 
 
@@ -170,6 +198,14 @@ class ZMQInteractiveShell(InteractiveShell):
         # The first frame stays: it is the shell's own, which IPython's tb_offset skips.
         tb.tb_next, self._dropped = _prune(tb.tb_next)
         return etype, value, tb
+
+    def showtraceback(self, exc_tuple=None, *args, **kwargs):
+        etype = (exc_tuple or sys.exc_info())[0]
+        if isinstance(etype, type) and issubclass(etype, KeyboardInterrupt):
+            # Before IPython formats the traceback (seconds on a loaded machine): the page then knows the interrupt
+            # took and waits for the run to end instead of restarting the kernel.
+            bridge.emit({"type": "stopping"})
+        return super().showtraceback(exc_tuple, *args, **kwargs)
 
     def _showtraceback(self, etype, evalue, stb):
         stb = list(stb)
