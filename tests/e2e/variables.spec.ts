@@ -5,7 +5,7 @@
  */
 import { expect, test, type BrowserContext, type Page } from './fixtures';
 import { openPerson, shareOpenNotebook, waitForEditor } from './helpers/app';
-import { BOOT_TIMEOUT, kernelStatus, runAndSee } from './kernel-helpers';
+import { BOOT_TIMEOUT, kernelStatus, run, runAndSee } from './kernel-helpers';
 
 const contexts: BrowserContext[] = [];
 test.afterEach(async () => {
@@ -28,7 +28,10 @@ test('variables appear after each run, and a peer sees the executor’s', async 
   await ada.getByRole('button', { name: 'Variables', exact: true }).click();
   await expect(panel(ada)).toContainText('No variables yet');
 
-  await runAndSee(ada, 'import math\nbig = list(range(10_000_000))\ntotal = 42\ndef helper(x):\n    return x\nprint("ok")', 'ok');
+  // Building ten million ints takes seconds of Python on a loaded machine: wait for it as for a boot.
+  const first = await run(ada, 'import math\nbig = list(range(10_000_000))\ntotal = 42\ndef helper(x):\n    return x\nprint("ok")');
+  await expect(first).toContainText('ok', { timeout: BOOT_TIMEOUT });
+  await expect(kernelStatus(ada)).toHaveText(/idle/i, { timeout: BOOT_TIMEOUT });
   await expect(row(ada, 'big')).toContainText('len 10000000');
   await expect(row(ada, 'big')).toContainText('list');
   await expect(panel(ada)).toContainText('[0, 1, 2, 3, 4, 5, 6, 7, ...]');
