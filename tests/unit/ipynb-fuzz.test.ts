@@ -79,7 +79,7 @@ function check(text: string, where: string): 'imported' | 'refused' {
     return 'refused';
   }
   const doc = importNotebook(r.notebook, { fileName: 'fuzz.ipynb' });
-  expect(readMeta(doc)?.title, where).toBe('fuzz');
+  expect(readMeta(doc)?.title, where).toBe(r.notebook.title?.trim() || 'fuzz');
   const snap = cells(doc);
   for (const c of snap) expect(c.problem, where).toBeUndefined();
   expect(new Set(snap.map((c) => c.id)).size, where).toBe(snap.length);
