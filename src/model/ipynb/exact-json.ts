@@ -170,10 +170,12 @@ export function parseJson(text: string, onProtoKey: () => void = () => {}): unkn
 
 /**
  * `JSON.stringify(value, null, indent)`, except that number tokens are written as their literal and wrapped
- * objects unwrapped. Keys keep their order (the exporter sorts them first).
+ * objects unwrapped. Keys keep their order (the exporter sorts them first). `indent` 0 writes compact JSON.
  */
 export function stringifyJson(value: unknown, indent = 1): string {
   const pad = ' '.repeat(indent);
+  const nl = indent ? '\n' : '';
+  const colon = indent ? ': ' : ':';
   const parts: string[] = [];
   // Recursion depth is bounded: documents only hold values the reader accepted (nested ≤ MAX_JSON_DEPTH).
   const write = (v: unknown, margin: string): void => {
@@ -190,10 +192,10 @@ export function stringifyJson(value: unknown, indent = 1): string {
       if (!v.length) return void parts.push('[]');
       parts.push('[');
       v.forEach((item, k) => {
-        parts.push(k ? ',\n' : '\n', inner);
+        parts.push(k ? ',' + nl : nl, inner);
         write(item === undefined || typeof item === 'function' ? null : item, inner);
       });
-      parts.push('\n', margin, ']');
+      parts.push(nl, margin, ']');
       return;
     }
     const obj = soleKey(v) ? ((v as Record<string, unknown>)[NUMBER_KEY] as object) : v;
@@ -201,10 +203,10 @@ export function stringifyJson(value: unknown, indent = 1): string {
     if (!entries.length) return void parts.push('{}');
     parts.push('{');
     entries.forEach(([k, x], n) => {
-      parts.push(n ? ',\n' : '\n', inner, JSON.stringify(k), ': ');
+      parts.push(n ? ',' + nl : nl, inner, JSON.stringify(k), colon);
       write(x, inner);
     });
-    parts.push('\n', margin, '}');
+    parts.push(nl, margin, '}');
   };
   write(value, '');
   return parts.join('');

@@ -11,6 +11,7 @@ export { exportHtml } from './export-html';
 export { attachmentUrl, renderMarkdown } from './markdown-html';
 export { loadMath, mathLoaded, renderMath } from './math';
 export { escapeHtml } from './escape';
+export { isNumberToken, plainJson, stringifyJson } from './exact-json';
 export {
   MAX_IPYNB_BYTES,
   IPYNB_METADATA_KEY,

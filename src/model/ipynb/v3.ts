@@ -4,6 +4,7 @@
  * their short MIME keys (`png`, `html`...) expanded. Only the shape changes: the v4 reader validates the result,
  * so anything malformed is passed along for it to name.
  */
+import { parseJson } from './exact-json';
 import { isObject, type JsonObject } from './json';
 import { invalid } from './invalid';
 import { isMultiline, joinLines } from './lines';
@@ -36,6 +37,15 @@ function upgradeOutput(out: unknown): unknown {
       .filter(([k]) => !OUTPUT_FIELDS.has(k))
       .map(([k, v]) => [MIME[k] ?? k, v]),
   );
+  // v3 kept JSON output as its text; nbformat parses it on the upgrade.
+  const json = data['application/json'];
+  if (typeof json === 'string') {
+    try {
+      data['application/json'] = parseJson(json);
+    } catch {
+      // Not JSON after all (nbformat would refuse the file): kept as the text it is, which loses nothing.
+    }
+  }
   const md = out['metadata'];
   const metadata = isObject(md) ? Object.fromEntries(Object.entries(md).map(([k, v]) => [MIME[k] ?? k, v])) : md;
   return type === 'pyout'
