@@ -1,7 +1,8 @@
 /** What a Jupyter user gets back after a trip through Anode: exactly what they wrote, where nbformat keeps it. */
 import { describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
 import { readMeta } from '../../src/model';
-import { exportIpynb, importNotebook, parseIpynb, plainJson, stringifyJson } from '../../src/model/ipynb';
+import { exportHtml, exportIpynb, importNotebook, parseIpynb, plainJson, stringifyJson } from '../../src/model/ipynb';
 import { parseJson } from '../../src/model/ipynb/exact-json';
 import { cells, mustParse } from '../fixtures/notebooks/helpers';
 import { validateNbformat45 } from '../fixtures/notebooks/nbformat-schema';
@@ -42,6 +43,11 @@ describe('numbers', () => {
     expect(out).toContain('"n": 3');
     expect(validateNbformat45(JSON.parse(out))).toEqual([]);
     expect(roundTrip(out)).toBe(out);
+    // What a peer receives (and IndexedDB stores) is the same update encoding: the literals survive it too.
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(importNotebook(mustParse(out), { fileName: 'file.ipynb' })));
+    expect(exportIpynb(peer)).toBe(out);
+    expect(exportHtml(peer)).toMatch(/ratio&[a-z0-9#]+;: 2\.0,/);
   });
 
   test('a view gets numbers, and JSON shown to the user has them as the file wrote them', () => {
