@@ -58,7 +58,8 @@ const verdicts = new Map<string, Verdict>();
 
 beforeAll(() => {
   for (const name of FILES) {
-    const parsed = parseIpynb(readFileSync(join(CORPUS, name), 'utf8'));
+    const text = readFileSync(join(CORPUS, name), 'utf8');
+    const parsed = parseIpynb(text);
     if (!parsed.ok) {
       ours.set(name, { error: parsed.error });
       continue;
@@ -66,7 +67,7 @@ beforeAll(() => {
     const exported = exportIpynb(importNotebook(parsed.notebook, { fileName: name }));
     const reparsed = parseIpynb(exported);
     const again = reparsed.ok ? exportIpynb(importNotebook(reparsed.notebook, { fileName: name })) : `not read: ${reparsed.error}`;
-    const { cells } = JSON.parse(readFileSync(join(CORPUS, name), 'utf8')) as { cells?: Json[] };
+    const { cells } = JSON.parse(text) as { cells?: Json[] };
     const ids = (cells ?? []).map((c) => c['id']);
     ours.set(name, { exported, again, ids, warnings: parsed.notebook.warnings, from: [parsed.notebook.nbformat, parsed.notebook.nbformatMinor] });
   }
