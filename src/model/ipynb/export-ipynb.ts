@@ -5,6 +5,7 @@ import { metaMap, readMeta } from '../doc';
 import { newId } from '../id';
 import { encodeAnodeCell, nbformatType } from './anode-cells';
 import { isNbformatCellId } from './cell-id';
+import { stringifyJson } from './exact-json';
 import { isObject, sortKeys, type JsonObject } from './json';
 import { splitLines } from './lines';
 import { cleanCellMetadata, cleanNotebookMetadata, withPythonDefaults } from './metadata';
@@ -120,5 +121,5 @@ export function exportIpynb(doc: Y.Doc): string {
     return snap ? [cellOut(snap, used)] : [];
   });
   const nb = { cells, metadata: notebookMetadata(doc), nbformat: 4, nbformat_minor: 5 };
-  return JSON.stringify(sortKeys(nb), null, 1) + '\n';
+  return stringifyJson(sortKeys(nb), 1) + '\n';
 }
