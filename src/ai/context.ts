@@ -9,7 +9,7 @@
  */
 import type * as Y from 'yjs';
 import type Anthropic from '@anthropic-ai/sdk';
-import { cellOrder, listFiles, mimeDataBytes, readMeta, snapshotCell, type CellSnapshot, type Output } from '../model';
+import { cellOrder, listFiles, mimeDataBytes, readMeta, snapshotCell, stringifyJson, type CellSnapshot, type Output } from '../model';
 import { parsePrompt } from './prompt';
 import { isHiddenFromAi, readAiState } from './transcript';
 
@@ -101,7 +101,7 @@ export function imageSize(mime: string, b64: string): { width: number; height: n
 function asText(v: unknown): string {
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return v.join('');
-  return JSON.stringify(v);
+  return stringifyJson(v, 0); // numbers as the file wrote them
 }
 
 function describeImage(mime: string, value: unknown, metadata: Record<string, unknown>): string {

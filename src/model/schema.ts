@@ -20,7 +20,8 @@ export type MimeBundle = Record<string, unknown>;
 
 export interface StreamOutput {
   output_type: 'stream';
-  name: 'stdout' | 'stderr';
+  /** The kernel writes stdout and stderr; a file may hold others (old notebooks have `stdin`), kept as written. */
+  name: string;
   text: string;
 }
 export interface DisplayDataOutput {

@@ -94,7 +94,8 @@ test('comments travel in the exported .ipynb and come back when it is imported',
   const chooser = ada.waitForEvent('filechooser');
   await ada.getByRole('button', { name: 'Import', exact: true }).click();
   await (await chooser).setFiles({ name: 'rates.ipynb', mimeType: 'application/x-ipynb+json', buffer: Buffer.from(text) });
-  await expect(ada.getByLabel('Notebook title')).toHaveValue('rates');
+  await expect(ada).toHaveURL(/#\/n\//);
+  await waitForEditor(ada, 0);
   await expect(cell(ada, 0).getByTestId('comment-badge')).toHaveAttribute('aria-label', /1 open/);
   await cell(ada, 0).getByTestId('comment-badge').click();
   await expect(panel(ada).getByTestId('comment-thread')).toContainText('Central bank, March.');

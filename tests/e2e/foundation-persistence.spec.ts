@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, expect, test, type Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import {
   KERNEL_TIMEOUT,
   UI_TIMEOUT,
@@ -76,6 +77,7 @@ test('closing the tab right after a keystroke keeps it', async ({ page, context 
 });
 
 test('closing and reopening the browser keeps every notebook', async ({ baseURL }, testInfo) => {
+  test.setTimeout(150_000); // two browser launches, each page booting Python from scratch (a persistent profile of its own)
   const dir = mkdtempSync(join(tmpdir(), 'anode-profile-'));
   const launch = testInfo.project.use.launchOptions ?? {};
   const open = () => chromium.launchPersistentContext(dir, { ...launch, baseURL });

@@ -17,8 +17,8 @@ const withOutput = (output: unknown) => notebook({ outputs: [{ output_type: 'str
 const cases: Array<[string, string, RegExp]> = [
   ['a truncated file', fixture('bad/truncated.ipynb'), /^This file is not a complete notebook: it ends too early, as if it was cut off/],
   ['JSON that is not a notebook', fixture('bad/not-a-notebook.json'), /^This file is JSON but not a Jupyter notebook: it has no "nbformat" version\.$/],
-  ['a future nbformat', fixture('bad/future-version.ipynb'), /^This notebook uses nbformat 5, newer than Anode reads \(4\.0–4\.5, and 3\)\.$/],
-  ['an ancient nbformat', notebook({}, { nbformat: 2 }), /nbformat 2, older than Anode reads.*upgrade it/],
+  ['a future nbformat', fixture('bad/future-version.ipynb'), /^This notebook uses nbformat 5, newer than Anode reads \(4\.0–4\.5, 3 and 2\)\.$/],
+  ['an ancient nbformat', notebook({}, { nbformat: 1 }), /nbformat 1, older than Anode reads.*upgrade it/],
   ['a source that is a number', fixture('bad/cell-source-number.ipynb'), /^cell 3: source must be a string or list of strings, not 42$/],
   ['an error output without traceback', fixture('bad/error-without-traceback.ipynb'), /^cell 8, output 1: missing traceback$/],
   ['an empty file', '', /^This file is empty\.$/],

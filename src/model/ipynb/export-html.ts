@@ -10,6 +10,7 @@ import type * as Y from 'yjs';
 import { cellOrder, snapshotCell, type CellSnapshot } from '../cells';
 import { readMeta } from '../doc';
 import { applyCarriageReturns } from '../outputs';
+import { stringifyJson } from './exact-json';
 import { isObject } from './json';
 import { escapeHtml } from './escape';
 import { bundleImage, renderMarkdown } from './markdown-html';
@@ -22,7 +23,7 @@ function stripAnsi(text: string): string {
 function text(value: unknown): string {
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join('');
-  return JSON.stringify(value, null, 2) ?? '';
+  return stringifyJson(value, 2); // numbers as the notebook wrote them
 }
 
 function pre(content: string, cls: string): string {
@@ -57,7 +58,7 @@ function bundleHtml(data: unknown, md: Markdown): string {
   if (image) return `<img class="image-output" alt="output image" src="${escapeHtml(image)}">`;
   // IPython's Latex() output is TeX between $ signs, which the markdown renderer's math handles.
   if (data['text/latex'] !== undefined) return `<div class="markdown">${md(text(data['text/latex']))}</div>`;
-  if (data['application/json'] !== undefined) return pre(JSON.stringify(data['application/json'], null, 2) ?? '', 'text');
+  if (data['application/json'] !== undefined) return pre(stringifyJson(data['application/json'], 2), 'text');
   if (data['text/plain'] !== undefined) return pre(text(data['text/plain']), 'text');
   const types = Object.keys(data).join(', ');
   return types ? `<p class="note">[output of type ${escapeHtml(types)} not shown in this export]</p>` : '';

@@ -7,6 +7,7 @@ import { readThreads, type CommentThread } from '../comments';
 import { withComments } from './comments';
 import { encodeAnodeCell, nbformatType } from './anode-cells';
 import { isNbformatCellId } from './cell-id';
+import { stringifyJson } from './exact-json';
 import { isObject, sortKeys, type JsonObject } from './json';
 import { splitLines } from './lines';
 import { cleanCellMetadata, cleanNotebookMetadata, withPythonDefaults } from './metadata';
@@ -123,5 +124,5 @@ export function exportIpynb(doc: Y.Doc): string {
     return snap ? [cellOut(snap, used, threads.filter((t) => t.cellId === id))] : [];
   });
   const nb = { cells, metadata: notebookMetadata(doc), nbformat: 4, nbformat_minor: 5 };
-  return JSON.stringify(sortKeys(nb), null, 1) + '\n';
+  return stringifyJson(sortKeys(nb), 1) + '\n';
 }

@@ -14,7 +14,7 @@ export interface ImportOptions {
   id?: string;
   /** Overrides every other source of the title. */
   title?: string;
-  /** The file's name (`analysis.ipynb`, or a path or URL ending in it): the title, when given. */
+  /** The file's name (`analysis.ipynb`, or a path or URL ending in it): the title when the file has none. */
   fileName?: string;
 }
 
@@ -33,26 +33,25 @@ function titleFromFileName(fileName: string): string {
 /**
  * A NEW notebook document holding `parsed`: meta seeded once and every cell appended in one transaction with the
  * IMPORT origin, so nothing half-imported is ever observable and no existing document is touched. The title is
- * `opts.title`, else the file name without `.ipynb`, else the file's own title, else "Untitled". Notebook
- * metadata goes to `meta.ipynbMetadata`, with a Python kernelspec and language_info if it had none; a file with no cells gives one empty code cell, like a new notebook.
+ * `opts.title`, else the file's own title, else the file name without `.ipynb`, else Colab's name for it, else
+ * "Untitled". Notebook metadata goes to `meta.ipynbMetadata`, with a Python kernelspec and language_info if it had
+ * none. A file with no cells gives a notebook with no cells: exporting it gives back what was imported.
  * Values are copied: later changes to `parsed` do not reach the document.
  */
 export function importNotebook(parsed: ParsedNotebook, opts: ImportOptions = {}): Y.Doc {
   const fromFile = opts.fileName ? titleFromFileName(opts.fileName) : '';
-  const title = opts.title?.trim() || fromFile || parsed.title?.trim() || 'Untitled';
+  const title = opts.title?.trim() || parsed.title?.trim() || fromFile || parsed.suggestedTitle?.trim() || 'Untitled';
   // Threads the file carried in cell metadata become the notebook's comments (see ./comments.ts).
   const split = parsed.cells.map((c) => takeComments(c.metadata, '', c.source.length));
-  const cells: NewCell[] = parsed.cells.length
-    ? parsed.cells.map((c, i) => ({
-        id: c.id,
-        type: c.type,
-        source: c.source,
-        metadata: structuredClone(split[i]!.metadata),
-        outputs: structuredClone(c.outputs),
-        executionCount: c.executionCount,
-        ...(c.attachments ? { attachments: structuredClone(c.attachments) } : {}),
-      }))
-    : [{ type: 'code', source: '' }];
+  const cells: NewCell[] = parsed.cells.map((c, i) => ({
+    id: c.id,
+    type: c.type,
+    source: c.source,
+    metadata: structuredClone(split[i]!.metadata),
+    outputs: structuredClone(c.outputs),
+    executionCount: c.executionCount,
+    ...(c.attachments ? { attachments: structuredClone(c.attachments) } : {}),
+  }));
   const doc = new Y.Doc();
   doc.transact(() => {
     seedMeta(doc, opts.id ?? newId(), title, IMPORT);

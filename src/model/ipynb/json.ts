@@ -1,10 +1,16 @@
 /** Small guards over parsed JSON, shared by the reader and the writers. */
+import { NUMBER_KEY, isNumberToken } from './exact-json';
 
-/** A JSON object (not null, not an array). */
+/** A JSON object (not null, not an array, not a number kept as written). */
 export type JsonObject = Record<string, unknown>;
 
 export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isNumberToken(value);
+}
+
+/** A number kept as written (see ./exact-json.ts) as its value, for the fields whose value the reader checks. */
+export function asNumber(value: unknown): unknown {
+  return isNumberToken(value) ? Number(value[NUMBER_KEY]) : value;
 }
 
 /**
@@ -43,6 +49,7 @@ export function sortKeys(value: unknown): unknown {
 /** A JSON value as a short, quoted description for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (isNumberToken(value)) return value[NUMBER_KEY];
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);

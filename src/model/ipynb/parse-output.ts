@@ -4,7 +4,7 @@
  */
 import type { MimeBundle, Output } from '../schema';
 import { invalid } from './invalid';
-import { describe, isObject, withinDepth } from './json';
+import { asNumber, describe, isObject, withinDepth } from './json';
 import { isMultiline, joinLines } from './lines';
 
 /** nbformat: `application/json` and `application/*+json` hold any JSON value; every other type holds text. */
@@ -35,7 +35,8 @@ function optionalMetadata(raw: unknown, where: string): Record<string, unknown> 
 }
 
 /** An execution count: a whole number ≥ 0, or null (never run). Missing counts as null. */
-export function parseCount(raw: unknown, where: string): number | null {
+export function parseCount(written: unknown, where: string): number | null {
+  const raw = asNumber(written);
   if (raw === undefined || raw === null) return null;
   if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0) {
     invalid(`${where}: execution_count must be a whole number or null, not ${describe(raw)}`);
@@ -64,10 +65,7 @@ export function parseOutput(raw: unknown, where: string, warnings: string[]): Ou
       const text = raw['text'];
       if (text === undefined) invalid(`${where}: missing text`);
       if (!isMultiline(text)) invalid(`${where}: text must be a string or list of strings, not ${describe(text)}`);
-      if (name !== 'stdout' && name !== 'stderr') {
-        warnings.push(`${where}: stream "${name}" shown as stdout`);
-      }
-      return { output_type: 'stream', name: name === 'stderr' ? 'stderr' : 'stdout', text: joinLines(text) };
+      return { output_type: 'stream', name, text: joinLines(text) };
     }
     case 'display_data':
       if (raw['data'] === undefined) invalid(`${where}: missing data`);

@@ -1,5 +1,5 @@
 /**
- * Reading a .ipynb file: nbformat 4.0–4.5 (and 3, upgraded on the way in) → a validated `ParsedNotebook`.
+ * Reading a .ipynb file: nbformat 4.0–4.5 (and 3 and 2, upgraded on the way in) → a validated `ParsedNotebook`.
  * Everything is checked before anything is created, so a bad file imports nothing half-way.
  */
 import { newId } from '../id';
@@ -9,11 +9,13 @@ import type { Output } from '../schema';
 import { decodeAnodeCell } from './anode-cells';
 import { isNbformatCellId } from './cell-id';
 import { InvalidNotebook, invalid } from './invalid';
-import { describe, isObject, withinDepth, type JsonObject } from './json';
+import { parseJson } from './exact-json';
+import { asNumber, describe, isObject, withinDepth, type JsonObject } from './json';
 import { isMultiline, joinLines } from './lines';
 import { cleanCellMetadata, cleanNotebookMetadata } from './metadata';
 import { parseBundle, parseCount, parseOutput } from './parse-output';
 import { ATTACHMENTS_KEY, MAX_IPYNB_BYTES, type ParseResult, type ParsedCell, type ParsedNotebook } from './types';
+import { upgradeV2 } from './v2';
 import { upgradeV3 } from './v3';
 
 /** The newest nbformat 4 minor version this reader knows; newer minors are read with a warning. */
@@ -47,22 +49,21 @@ function exceedsBytes(text: string, maxBytes: number): number | null {
 }
 
 /**
- * JSON.parse, dropping any key named "__proto__" (escaped or not): Yjs and plain-object copies rebuild objects by
- * assignment, where such a key would replace the object's prototype instead of being data.
+ * The file's JSON, with number literals JavaScript would change kept as written (see ./exact-json.ts) and any key
+ * named "__proto__" (escaped or not) dropped: Yjs and plain-object copies rebuild objects by assignment, where such
+ * a key would replace the object's prototype instead of being data.
  */
-function parseJson(text: string, warnings: string[]): unknown {
+function readJson(text: string, warnings: string[]): unknown {
+  let dropped = false;
   try {
-    // The reviver triples parse time, so it runs only when the key could be there: written plainly, or with one
-    // of its letters as a \u escape (which no JSON writer produces for ASCII letters unless asked to).
-    if (!text.includes('__proto__') && !/\\u00(5[fF]|70|72|6[fF]|74)/.test(text)) return JSON.parse(text);
-    let dropped = false;
-    const value: unknown = JSON.parse(text, (key, v: unknown) => {
-      if (key !== '__proto__') return v;
-      dropped = true;
-      return undefined;
-    });
+    const value = parseJson(text, () => (dropped = true));
     if (dropped) warnings.push('keys named "__proto__" were left out');
     return value;
+  } catch {
+    // Not JSON: the engine's own parser says what is wrong, in the words users search for.
+  }
+  try {
+    JSON.parse(text);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     // Engines word it differently ("Unexpected end of JSON input", "unexpected end of data", "Unexpected EOF"), or
@@ -74,6 +75,7 @@ function parseJson(text: string, warnings: string[]): unknown {
     }
     return invalid(`This file is not valid JSON, so it is not a notebook (${why}).`);
   }
+  return invalid('This notebook could not be read: its JSON is valid, but Anode\'s reader failed on it.');
 }
 
 /** A stored output kept within the document's caps (see ../outputs.ts), saying so when it was cut. */
@@ -102,15 +104,12 @@ function parseCell(raw: unknown, index: number, minor: number, ids: Set<string>,
   const rawType = raw['cell_type'];
   if (rawType === undefined) invalid(`${where}: missing cell_type`);
   if (typeof rawType !== 'string') invalid(`${where}: cell_type must be a string, not ${describe(rawType)}`);
-  let nbType: 'code' | 'markdown' | 'raw';
-  if (rawType === 'code' || rawType === 'markdown' || rawType === 'raw') nbType = rawType;
-  else {
-    // nbformat lets future minors add cell types; keeping the text as a raw cell loses nothing the user wrote.
-    warnings.push(`${where}: unknown cell type "${rawType}" was imported as a raw cell`);
-    nbType = 'raw';
-  }
+  const known = rawType === 'code' || rawType === 'markdown' || rawType === 'raw';
+  const nbType = known ? rawType : 'raw';
+  // nbformat lets future minors add cell types of any shape; as a raw cell, the text (if it has any) is kept.
+  if (!known) warnings.push(`${where}: unknown cell type "${rawType}" was imported as a raw cell`);
 
-  const rawSource = raw['source'];
+  const rawSource = known ? raw['source'] : raw['source'] ?? '';
   if (rawSource === undefined) invalid(`${where}: missing source`);
   if (!isMultiline(rawSource)) invalid(`${where}: source must be a string or list of strings, not ${describe(rawSource)}`);
 
@@ -170,24 +169,24 @@ function parseNotebook(text: string, maxBytes: number): ParsedNotebook {
   if (body.trim() === '') invalid('This file is empty.');
 
   const warnings: string[] = [];
-  const json = parseJson(body, warnings);
+  const json = readJson(body, warnings);
   const notNotebook = 'This file is JSON but not a Jupyter notebook';
   if (!isObject(json)) invalid(`${notNotebook}: it holds ${describe(json)}, not an object with "nbformat" and "cells".`);
-  const major = json['nbformat'];
+  const major = asNumber(json['nbformat']);
   if (major === undefined) invalid(`${notNotebook}: it has no "nbformat" version.`);
   if (typeof major !== 'number' || !Number.isInteger(major)) {
     invalid(`${notNotebook}: "nbformat" must be a whole number, not ${describe(major)}.`);
   }
-  if (major > 4) invalid(`This notebook uses nbformat ${major}, newer than Anode reads (4.0–4.5, and 3).`);
-  if (major < 3) invalid(`This notebook uses nbformat ${major}, older than Anode reads (4.0–4.5, and 3). Open and save it in Jupyter to upgrade it.`);
+  if (major > 4) invalid(`This notebook uses nbformat ${major}, newer than Anode reads (4.0–4.5, 3 and 2).`);
+  if (major < 2) invalid(`This notebook uses nbformat ${major}, older than Anode reads (4.0–4.5, 3 and 2). Open and save it in Jupyter to upgrade it.`);
 
-  const origMinor: unknown = json['nbformat_minor'] ?? 0;
+  const origMinor: unknown = asNumber(json['nbformat_minor'] ?? 0);
   if (typeof origMinor !== 'number' || !Number.isInteger(origMinor) || origMinor < 0) {
     invalid(`This notebook is damaged: "nbformat_minor" must be a whole number, not ${describe(origMinor)}.`);
   }
   const origMinorNumber: number = origMinor;
-  const nb = major === 3 ? upgradeV3(json) : json;
-  const minor = major === 3 ? 0 : origMinorNumber;
+  const nb = major === 4 ? json : upgradeV3(major === 2 ? upgradeV2(json) : json);
+  const minor = major === 4 ? origMinorNumber : 0;
   if (major === 4 && minor > NBFORMAT_MINOR) {
     warnings.push(`This notebook uses nbformat 4.${minor}, newer than 4.${NBFORMAT_MINOR}; fields Anode does not know were left out.`);
   }
@@ -200,7 +199,8 @@ function parseNotebook(text: string, maxBytes: number): ParsedNotebook {
   const { title: metaTitle, ...metadata } = cleaned.metadata;
   const colab = metadata['colab'];
   const colabName = isObject(colab) && typeof colab['name'] === 'string' ? colab['name'].replace(/\.ipynb$/i, '') : '';
-  const title = typeof metaTitle === 'string' && metaTitle.trim() !== '' ? metaTitle : colabName.trim() !== '' ? colabName : null;
+  const title = typeof metaTitle === 'string' && metaTitle.trim() !== '' ? metaTitle : null;
+  const suggestedTitle = colabName.trim() !== '' ? colabName : null;
 
   const rawCells = nb['cells'];
   if (rawCells === undefined) invalid(`${notNotebook}: it has no "cells" list.`);
@@ -210,7 +210,7 @@ function parseNotebook(text: string, maxBytes: number): ParsedNotebook {
 
   // A notebook of thousands of id-less cells should not bury the user in thousands of identical lines.
   const shown = warnings.length > MAX_WARNINGS ? [...warnings.slice(0, MAX_WARNINGS), `…and ${warnings.length - MAX_WARNINGS} more`] : warnings;
-  return { nbformat: major, nbformatMinor: origMinorNumber, metadata, title, cells, warnings: shown };
+  return { nbformat: major, nbformatMinor: origMinorNumber, metadata, title, suggestedTitle, cells, warnings: shown };
 }
 
 /**

@@ -38,8 +38,13 @@ export interface ParsedNotebook {
   nbformatMinor: number;
   /** Notebook-level metadata with `title` taken out (see `title`), and fields invalid for nbformat 4.5 dropped. */
   metadata: Record<string, unknown>;
-  /** The title the file itself carries (`metadata.title`, v3's `metadata.name`, Colab's name), if any. */
+  /** The title the file itself carries (`metadata.title`, v3's `metadata.name`), if any. */
   title: string | null;
+  /**
+   * A name the file suggests when it has no title: Colab's notebook name, which is the name Colab saved it under,
+   * so the name of the file being imported, when known, is the better title.
+   */
+  suggestedTitle: string | null;
   cells: ParsedCell[];
   /** What was repaired rather than refused (regenerated ids, dropped invalid metadata...), for the user to see. */
   warnings: string[];

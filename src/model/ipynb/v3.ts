@@ -4,6 +4,7 @@
  * their short MIME keys (`png`, `html`...) expanded. Only the shape changes: the v4 reader validates the result,
  * so anything malformed is passed along for it to name.
  */
+import { parseJson } from './exact-json';
 import { isObject, type JsonObject } from './json';
 import { invalid } from './invalid';
 import { isMultiline, joinLines } from './lines';
@@ -36,6 +37,15 @@ function upgradeOutput(out: unknown): unknown {
       .filter(([k]) => !OUTPUT_FIELDS.has(k))
       .map(([k, v]) => [MIME[k] ?? k, v]),
   );
+  // v3 kept JSON output as its text; nbformat parses it on the upgrade.
+  const json = data['application/json'];
+  if (typeof json === 'string') {
+    try {
+      data['application/json'] = parseJson(json);
+    } catch {
+      // Not JSON after all (nbformat would refuse the file): kept as the text it is, which loses nothing.
+    }
+  }
   const md = out['metadata'];
   const metadata = isObject(md) ? Object.fromEntries(Object.entries(md).map(([k, v]) => [MIME[k] ?? k, v])) : md;
   return type === 'pyout'
@@ -69,7 +79,11 @@ function upgradeCell(cell: unknown): unknown {
   }
 }
 
-/** The v4-shaped form of a v3 notebook (minor 0, no ids, `orig_nbformat: 3`). */
+/**
+ * The v4-shaped form of a v3 notebook (minor 0, no ids), marked as nbformat marks an upgrade:
+ * `metadata.orig_nbformat` and `metadata.orig_nbformat_minor` (the values the file carried over from an earlier
+ * upgrade, else 3 and 0). The notebook signature goes, as nbformat drops it: it signed the v3 file.
+ */
 export function upgradeV3(nb: JsonObject): JsonObject {
   const worksheets = nb['worksheets'] ?? [];
   if (!Array.isArray(worksheets)) invalid('This nbformat 3 notebook is damaged: "worksheets" must be a list');
@@ -83,8 +97,13 @@ export function upgradeV3(nb: JsonObject): JsonObject {
   let metadata: unknown = meta;
   if (isObject(meta)) {
     // v3 kept the notebook's name in metadata; v4 takes it as the title.
-    const { name, ...rest } = meta;
-    metadata = { ...rest, ...(typeof name === 'string' && name !== '' ? { title: name } : {}), orig_nbformat: 3 };
+    const { name, signature: _signed, ...rest } = meta;
+    metadata = {
+      ...rest,
+      ...(typeof name === 'string' && name !== '' ? { title: name } : {}),
+      orig_nbformat: nb['orig_nbformat'] || 3,
+      orig_nbformat_minor: nb['orig_nbformat_minor'] || 0,
+    };
   }
   return { nbformat: 4, nbformat_minor: 0, metadata, cells };
 }

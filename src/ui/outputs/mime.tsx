@@ -3,7 +3,7 @@
  * sandboxed frame, SVG into an <img> (scripts in it never run), markdown and LaTeX through DOMPurify.
  */
 import { Match, Switch, type JSX } from 'solid-js';
-import { escapeHtml, renderMath } from '../../model';
+import { escapeHtml, plainJson, renderMath, stringifyJson } from '../../model';
 import { markdownToHtml, sanitizeRichText } from '../sanitize';
 import { mathReady } from '../math';
 import { AnsiText } from './ansi';
@@ -31,7 +31,7 @@ export function pickMime(data: Record<string, unknown>): RenderedMime | null {
 function asText(v: unknown): string {
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return v.join(''); // nbformat on disk may split text into lines
-  return JSON.stringify(v);
+  return stringifyJson(v, 0); // numbers as the file wrote them
 }
 
 /** LaTeX output: math between $…$ / $$…$$ (or a bare \begin environment) typeset, the rest as text. */
@@ -49,7 +49,7 @@ export function latexToHtml(src: string): string {
 }
 
 function imageSize(metadata: Record<string, unknown>, mime: string): { width?: string; height?: string } {
-  const md = (metadata[mime] ?? metadata) as Record<string, unknown>;
+  const md = plainJson(metadata[mime] ?? metadata) as Record<string, unknown>; // `400.0` from a file is 400
   const px = (v: unknown) => (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)) ? `${v}px` : undefined);
   const width = px(md.width);
   const height = px(md.height);
@@ -96,7 +96,7 @@ export function MimeView(props: { data: Record<string, unknown>; metadata?: Reco
         <div class="anode-latex" innerHTML={latexHtml()} />
       </Match>
       <Match when={mime() === 'application/json'}>
-        <pre class="anode-json">{JSON.stringify(props.data['application/json'], null, 2)}</pre>
+        <pre class="anode-json">{stringifyJson(props.data['application/json'], 2)}</pre>
       </Match>
       <Match when={mime() === 'text/plain'}>
         <pre class="anode-plain">
