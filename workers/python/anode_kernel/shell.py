@@ -287,6 +287,12 @@ async def run_cell(code):
     interrupted = False
     try:
         result = await shell.run_cell_async(code, store_history=True)
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        # Interrupted inside IPython's own bookkeeping, before or after the cell's code: as Jupyter says it, without
+        # the shell's frames (none of them is the user's).
+        bridge.emit({"type": "stopping"})
+        bridge.emit({"type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": ["\x1b[0;31mKeyboardInterrupt\x1b[0m: "]})
+        return "interrupted", shell.execution_count - 1
     finally:
         _current_task = None
         shell.events.trigger("post_execute")
