@@ -7,7 +7,8 @@ const SIGNALING_PORT = Number(process.env.E2E_SIGNALING_PORT ?? 4450);
 /** Real Chromium (Debian's, flags in tests/chromium-args.mjs), against the built app served as `npm start` serves it. */
 export default defineConfig({
   testDir: 'tests/e2e',
-  timeout: 60_000,
+  // A test that boots Python (and some boot two) needs more than a minute when the 2-core machine is loaded.
+  timeout: 120_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 2,
