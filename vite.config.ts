@@ -159,5 +159,7 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['tests/unit/**/*.test.ts'],
+    // Real Pyodide and real timers: seconds per test when the 2-core machine is busy (Vitest's default is 5 s).
+    testTimeout: 30_000,
   },
 });
