@@ -3,16 +3,10 @@
  * peer who leaves takes them along), so awareness rather than the document, which would keep every version of
  * them forever. Every peer reads the executor's entry. What arrives from a peer is validated and bounded here.
  */
+import type { VariableInfo } from '../kernel/protocol';
 
-/** One variable as published: the kernel's VariableInfo (src/kernel/protocol.ts) as read from a peer, checked. */
-export interface VariableRow {
-  name: string;
-  type: string;
-  kind: 'data' | 'function' | 'class';
-  shape: string | null;
-  size: number | null;
-  preview: string;
-}
+/** One variable as published: the kernel's VariableInfo, as read from a peer (checked by readRow). */
+export type VariableRow = VariableInfo;
 
 export interface PublishedVariables {
   /** The kernel session they belong to: a different session's list is stale. */

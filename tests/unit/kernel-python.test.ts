@@ -5,14 +5,13 @@
  * completion and inspection. The browser worker around it is covered by tests/e2e/kernel-*.spec.ts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { loadPyodide, type PyodideInterface } from 'pyodide';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PyodideInterface } from 'pyodide';
+import { pyodideWithKernelSources } from './helpers/pyodide';
 import type { KernelEvent, VariablesResult } from '../../src/kernel/protocol';
 import { buildDebianMirror } from '../../scripts/debian-mirror.mjs';
 
-const PY_DIR = join(__dirname, '../../workers/python');
-const ROOT = '/home/pyodide/anode';
 
 interface PyKernel {
   prepare(ipython: boolean, key: string): string;
@@ -28,18 +27,6 @@ let pyodide: PyodideInterface;
 let events: KernelEvent[] = [];
 let inputs: Array<string | undefined> = [];
 let prompts: Array<[string, boolean]> = [];
-
-function writeTree(p: PyodideInterface, dir: string): void {
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) writeTree(p, full);
-    else if (name.endsWith('.py')) {
-      const target = `${ROOT}/${relative(PY_DIR, full)}`;
-      p.FS.mkdirTree(target.slice(0, target.lastIndexOf('/')));
-      p.FS.writeFile(target, readFileSync(full, 'utf8'));
-    }
-  }
-}
 
 async function run(code: string): Promise<{ status: string; executionCount: number; events: KernelEvent[] }> {
   events = [];
@@ -59,7 +46,7 @@ function only<T extends KernelEvent['type']>(evts: KernelEvent[], type: T): Arra
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 beforeAll(async () => {
-  pyodide = await loadPyodide({ indexURL: join(__dirname, '../../node_modules/pyodide/') });
+  pyodide = await pyodideWithKernelSources();
   // As workers/kernel.worker.ts does: IPython's wheels imported in place, then the shell made.
   const mirror = buildDebianMirror();
   const lock = JSON.parse(readFileSync(mirror.lock, 'utf8')) as { packages: Record<string, { file_name: string }> };
@@ -69,8 +56,7 @@ beforeAll(async () => {
     pyodide.FS.writeFile(path, readFileSync(join(mirror.dir, lock.packages[key]!.file_name)));
     return path;
   });
-  writeTree(pyodide, PY_DIR);
-  pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(ROOT)}); sys.path.extend(${JSON.stringify(wheels)})`);
+  pyodide.runPython(`import sys; sys.path.extend(${JSON.stringify(wheels)})`);
   py = pyodide.pyimport('anode_kernel') as unknown as PyKernel;
   expect(JSON.parse(py.prepare(true, 'test'))).toEqual({ ipython: '8.5.0' });
   py.setup(
@@ -406,9 +392,7 @@ in_notebook()`);
 
 describe('python kernel without IPython (a package base that has none)', () => {
   it('still runs plain Python, and a magic says it needs IPython', async () => {
-    const plain = await loadPyodide({ indexURL: join(__dirname, '../../node_modules/pyodide/') });
-    writeTree(plain, PY_DIR);
-    plain.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(ROOT)})`);
+    const plain = await pyodideWithKernelSources();
     const k = plain.pyimport('anode_kernel') as unknown as PyKernel;
     expect(JSON.parse(k.prepare(false, 'test'))).toEqual({ ipython: null });
     const seen: KernelEvent[] = [];
