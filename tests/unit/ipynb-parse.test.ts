@@ -221,6 +221,14 @@ describe('Anode cell types in a file', () => {
     expect(readMeta(importNotebook(nb, { fileName: 'https://example.org/nb/report.IPYNB?raw=1', title: 'Chosen' }))?.title).toBe('Chosen');
     expect(readMeta(importNotebook(untitled, { fileName: 'https://example.org/nb/report.ipynb?raw=1' }))?.title).toBe('report');
   });
+
+  test('a file titled "Untitled" (a notebook never renamed) takes the name it was saved under', () => {
+    const named = (title: string) => readMeta(importNotebook({ ...nb, title }, { fileName: 'pasted.ipynb' }))?.title;
+    expect(named('Untitled')).toBe('pasted');
+    expect(named(' untitled ')).toBe('pasted');
+    expect(named('Untitled analysis')).toBe('Untitled analysis');
+    expect(readMeta(importNotebook({ ...nb, title: 'Untitled' }))?.title).toBe('Untitled');
+  });
 });
 
 describe('cell ids', () => {

@@ -31,16 +31,25 @@ function titleFromFileName(fileName: string): string {
 }
 
 /**
+ * A title that says something: a notebook never renamed exports as "Untitled", and when such a file comes back
+ * under a name the user gave it (`pasted.ipynb`), that name is the better title.
+ */
+function meaningful(title: string | null): string {
+  const t = title?.trim() ?? '';
+  return t.toLowerCase() === 'untitled' ? '' : t;
+}
+
+/**
  * A NEW notebook document holding `parsed`: meta seeded once and every cell appended in one transaction with the
  * IMPORT origin, so nothing half-imported is ever observable and no existing document is touched. The title is
- * `opts.title`, else the file's own title, else the file name without `.ipynb`, else Colab's name for it, else
+ * `opts.title`, else the file's own title (unless it is the default "Untitled"), else the file name without `.ipynb`, else Colab's name for it, else
  * "Untitled". Notebook metadata goes to `meta.ipynbMetadata`, with a Python kernelspec and language_info if it had
  * none. A file with no cells gives a notebook with no cells: exporting it gives back what was imported.
  * Values are copied: later changes to `parsed` do not reach the document.
  */
 export function importNotebook(parsed: ParsedNotebook, opts: ImportOptions = {}): Y.Doc {
   const fromFile = opts.fileName ? titleFromFileName(opts.fileName) : '';
-  const title = opts.title?.trim() || parsed.title?.trim() || fromFile || parsed.suggestedTitle?.trim() || 'Untitled';
+  const title = opts.title?.trim() || meaningful(parsed.title) || fromFile || parsed.suggestedTitle?.trim() || 'Untitled';
   // Threads the file carried in cell metadata become the notebook's comments (see ./comments.ts).
   const split = parsed.cells.map((c) => takeComments(c.metadata, '', c.source.length));
   const cells: NewCell[] = parsed.cells.map((c, i) => ({
