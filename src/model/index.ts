@@ -16,3 +16,4 @@ export * from './authors';
 export * from './history';
 export * from './history-summary';
 export * from './comments';
+export * from './sql';
