@@ -263,6 +263,19 @@ function writeShellWheels(p: PyodideInterface, wheels: Array<[string, Uint8Array
   });
 }
 
+/** SQL cells' Python half (anode_kernel/sql.py), imported on first use like the Variables panel's. */
+interface PySql {
+  tables_json(): string;
+  export_json(name: string): string;
+  values_json(names: string): string;
+  import_result(name: string, meta: string, arrays: ArrayBufferView[]): string;
+}
+
+function sqlModule(): PySql {
+  if (!pyodide || !py) throw new Error('The kernel has not booted');
+  return pyodide.pyimport('anode_kernel.sql') as unknown as PySql;
+}
+
 function importKernel(p: PyodideInterface): PyKernel {
   writePythonSources(p);
   runPrivately(p, `import sys\nif ${JSON.stringify(PY_ROOT)} not in sys.path: sys.path.insert(0, ${JSON.stringify(PY_ROOT)})`);
@@ -477,6 +490,22 @@ const api: KernelWorkerApi = {
     // Its own module (imported on first use), so the kernel's run path does not change for it.
     const mod = pyodide.pyimport('anode_kernel.variables') as unknown as { list_json(limit: number): string };
     return JSON.parse(mod.list_json(limit)) as VariablesResult;
+  },
+
+  async sqlTables(): Promise<string> {
+    return sqlModule().tables_json();
+  },
+
+  async sqlExport(name: string): Promise<string> {
+    return sqlModule().export_json(name);
+  },
+
+  async sqlValues(names: string[]): Promise<string> {
+    return sqlModule().values_json(JSON.stringify(names));
+  },
+
+  async sqlImport(name: string, meta: string, arrays: ArrayBufferView[]): Promise<string> {
+    return sqlModule().import_result(name, meta, arrays);
   },
 
   async writeFiles(files: FileWrite[], removed: string[], folders: string[]): Promise<void> {

@@ -9,10 +9,19 @@ import * as Comlink from 'comlink';
 import workerURL from '../../workers/kernel.worker.ts?worker&url';
 import { newId } from '../model';
 import type { HostAssignment } from './host.worker';
-import { isWorkerMessage, type CompletionResult, type KernelWorkerApi, type RunResult, type VariablesResult, type WorkerMessage } from './protocol';
+import {
+  isWorkerMessage,
+  type CompletionResult,
+  type KernelWorkerApi,
+  type RunResult,
+  type SqlColumnIn,
+  type SqlTableInfo,
+  type VariablesResult,
+  type WorkerMessage,
+} from './protocol';
 import { createKernelSandbox, type KernelSandbox, type SandboxedWorker } from './sandbox';
 import { writeSnapshot } from './snapshot';
-import { KernelLostError, type Kernel, type KernelFiles, type KernelStatusInfo, type RunHandlers } from './types';
+import { KernelLostError, type Kernel, type KernelFiles, type KernelSql, type KernelStatusInfo, type RunHandlers } from './types';
 
 export interface KernelOptions {
   /** Where the app serves Pyodide's core, e.g. `new URL('pyodide/', document.baseURI).href`. */
@@ -304,6 +313,27 @@ class PyodideKernel implements Kernel {
       if (session.id !== sessionId || !(await session.booted) || this.session !== session) return null;
       return session.remote.fileChanges(maxBytes);
     },
+  };
+
+  /** The session's worker once Python is ready; rejects (with the kernel's reason) when it never will be. */
+  private async ready(): Promise<Comlink.Remote<KernelWorkerApi>> {
+    const session = this.session;
+    if (!(await session.booted) || this.session !== session) {
+      throw new KernelLostError(this.status.reason ?? 'The kernel is not running', false);
+    }
+    return session.remote;
+  }
+
+  readonly sql: KernelSql = {
+    tables: async () => JSON.parse(await (await this.ready()).sqlTables()) as SqlTableInfo[],
+    exportTable: async (name) => JSON.parse(await (await this.ready()).sqlExport(name)) as { rows: number; columns: SqlColumnIn[] },
+    values: async (names) => JSON.parse(await (await this.ready()).sqlValues(names)) as Record<string, unknown>,
+    importResult: async (name, columns, arrays, truncated) =>
+      (await this.ready()).sqlImport(
+        name,
+        JSON.stringify({ columns, truncated }),
+        Comlink.transfer(arrays, arrays.map((a) => a.buffer as ArrayBuffer)),
+      ),
   };
 
   dispose(): void {

@@ -13,8 +13,21 @@ export {
 } from './executor';
 export { KernelFolderSync, type FileBlobs } from './folder-sync';
 export { OutputWriter, STREAM_FLUSH_MS } from './outputWriter';
-export { KernelLostError, type Kernel, type KernelFiles, type KernelState, type KernelStatusInfo, type RunHandlers } from './types';
-export type { CompletionResult, FileChanges, FileWrite, KernelEvent, MimeData, RunResult, RunStatus, VariableInfo, VariablesResult } from './protocol';
+export { KernelLostError, type Kernel, type KernelFiles, type KernelSql, type KernelState, type KernelStatusInfo, type RunHandlers } from './types';
+export type {
+  CompletionResult,
+  FileChanges,
+  FileWrite,
+  KernelEvent,
+  MimeData,
+  RunResult,
+  RunStatus,
+  SqlColumnIn,
+  SqlColumnOut,
+  SqlTableInfo,
+  VariableInfo,
+  VariablesResult,
+} from './protocol';
 export { FILES_ROOT } from './protocol';
 
 export * from './variables';

@@ -140,6 +140,30 @@ export interface VariablesResult {
   total: number;
 }
 
+/**
+ * SQL cells' exchange with Python (workers/python/anode_kernel/sql.py). Tables and values cross as JSON; a result's
+ * numeric columns without NULLs cross as typed arrays (transferred), named by index from the JSON.
+ */
+export interface SqlTableInfo {
+  name: string;
+  columns: string[];
+}
+
+/** One column of a table Python hands to SQL: `kind` says which Arrow type the page builds. */
+export interface SqlColumnIn {
+  name: string;
+  kind: 'int' | 'float' | 'bool' | 'str' | 'date' | 'timestamp';
+  values: unknown[];
+}
+
+/** One column of a query's result for Python: its values in the JSON, or `typed`: an index into the arrays. */
+export interface SqlColumnOut {
+  name: string;
+  kind: 'int' | 'float' | 'bool' | 'str' | 'date' | 'timestamp' | 'binary' | 'json';
+  values?: unknown[];
+  typed?: number;
+}
+
 /** The API the worker exposes. All methods are async across the boundary. */
 export interface KernelWorkerApi {
   boot(options: BootOptions): Promise<BootInfo>;
@@ -158,6 +182,14 @@ export interface KernelWorkerApi {
   writeFiles(files: FileWrite[], removed: string[], folders: string[]): Promise<void>;
   /** What Python changed in the folder since the last writeFiles or fileChanges (files up to `maxBytes` read). */
   fileChanges(maxBytes: number): Promise<FileChanges>;
+  /** The user's variables SQL can query as tables (JSON of {@link SqlTableInfo}[]). */
+  sqlTables(): Promise<string>;
+  /** One table's columns (JSON: `{ rows, columns: SqlColumnIn[] }`); rejects when `name` is not a table. */
+  sqlExport(name: string): Promise<string>;
+  /** Values of `{name}` query parameters (JSON object); rejects naming the first missing or non-scalar one. */
+  sqlValues(names: string[]): Promise<string>;
+  /** Binds a result (JSON `{ columns: SqlColumnOut[], truncated }` plus typed arrays) to `name`; its type name. */
+  sqlImport(name: string, meta: string, arrays: ArrayBufferView[]): Promise<string>;
 }
 
 /**

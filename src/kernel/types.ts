@@ -2,7 +2,7 @@
  * What the rest of the app sees of a kernel. The executor depends only on {@link Kernel}, so tests drive it with
  * a fake that implements the same interface, and the worker-backed client is one implementation among others.
  */
-import type { CompletionResult, FileChanges, FileWrite, KernelEvent, RunResult, VariablesResult } from './protocol';
+import type { CompletionResult, FileChanges, FileWrite, KernelEvent, RunResult, SqlColumnIn, SqlColumnOut, SqlTableInfo, VariablesResult } from './protocol';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -60,6 +60,19 @@ export interface Kernel {
   dispose(): void;
   /** The interpreter's working folder, where it has one (the browser kernel). */
   files?: KernelFiles;
+  /** Tables and values for SQL cells, and their results back into Python (a kernel may not offer it). */
+  sql?: KernelSql;
+}
+
+/**
+ * What SQL cells ask of Python (see protocol.ts for the shapes). Each call waits for the interpreter to be ready and
+ * is made between runs (the executor runs one cell at a time), never while Python is executing a cell.
+ */
+export interface KernelSql {
+  tables(): Promise<SqlTableInfo[]>;
+  exportTable(name: string): Promise<{ rows: number; columns: SqlColumnIn[] }>;
+  values(names: string[]): Promise<Record<string, unknown>>;
+  importResult(name: string, columns: SqlColumnOut[], arrays: ArrayBufferView[], truncated: boolean): Promise<string>;
 }
 
 /**

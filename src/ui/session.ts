@@ -5,7 +5,8 @@
  */
 import * as Y from 'yjs';
 import { LOCAL, authorOf, kernelMap, newId, readKernelControl, readMeta, requestKernelControl, schemaProblem, type Actor, type NotebookMeta } from '../model';
-import { KernelFolderSync, VariablesWatcher, startExecutor, type Kernel } from '../kernel';
+import { KernelFolderSync, VariablesWatcher, runCode, startExecutor, type ExecutorOptions, type Kernel } from '../kernel';
+import { SqlEngine, sqlCellHandler, withSqlMagic } from '../sql';
 import {
   ExecutionConsent,
   FileTransfer,
@@ -44,6 +45,8 @@ export class NotebookSession {
   /** The notebook's files on this device; in a room, `transfer` fetches what this device lacks from peers. */
   readonly files: NotebookFiles;
   private readonly folder: KernelFolderSync;
+  /** This notebook's DuckDB for SQL cells: started on the first SQL run in this tab, if it executes. */
+  readonly sqlEngine = new SqlEngine();
   transfer: FileTransfer | null = null;
   /** This device's checkpoints of the notebook; null when they cannot be stored here (no IndexedDB). */
   history: NotebookHistory | null = null;
@@ -127,6 +130,7 @@ export class NotebookSession {
           awareness: this.presence.awareness,
           onExecutorChange: (recheck) => t.onRoleChange(() => recheck()),
           afterCodeRun: () => watcher.refresh(),
+          handlers: this.sqlHandlers(),
         });
         return () => {
           stop();
@@ -139,6 +143,18 @@ export class NotebookSession {
     });
   }
 
+  /** SQL cells, and code cells that start with `%%sql`, run on this tab's DuckDB (src/sql). */
+  private sqlHandlers(): ExecutorOptions['handlers'] {
+    const deps = { engine: this.sqlEngine, fileBytes: (hash: string) => this.files.get(hash) };
+    return { sql: sqlCellHandler(deps), code: withSqlMagic(runCode, deps) };
+  }
+
+  /** Stop: a SQL query in progress is cancelled; Python is interrupted. */
+  private interruptHere(): Promise<void> {
+    this.sqlEngine.cancel();
+    return this.kernel.interrupt();
+  }
+
   /** The executor's tab carries out interrupt/restart requests that peers write into the document. */
   private followKernelControl(): () => void {
     const seen = new Set<string>([readKernelControl(this.doc)?.id ?? '']);
@@ -148,7 +164,7 @@ export class NotebookSession {
       if (!c || seen.has(c.id)) return;
       seen.add(c.id);
       if (!this.election.role().acting) return;
-      void (c.action === 'interrupt' ? this.kernel.interrupt() : this.kernel.restart());
+      void (c.action === 'interrupt' ? this.interruptHere() : this.kernel.restart());
     };
     map.observe(onChange);
     return () => map.unobserve(onChange);
@@ -160,7 +176,7 @@ export class NotebookSession {
     // With nobody able to run code (this tab's kernel failed, and no peer can execute), nobody would act on a
     // request: restarting this tab's kernel is the way back, and makes it eligible again.
     if (role.acting || (action === 'restart' && role.executor === null)) {
-      await (action === 'interrupt' ? this.kernel.interrupt() : this.kernel.restart());
+      await (action === 'interrupt' ? this.interruptHere() : this.kernel.restart());
       return;
     }
     requestKernelControl(this.doc, { id: newId(), action, by: this.me(), at: Date.now() }, LOCAL);
@@ -256,6 +272,7 @@ export class NotebookSession {
     this.election.destroy();
     this.consent?.destroy();
     this.localRuns.destroy();
+    this.sqlEngine.restart();
     this.transfer?.destroy();
     this.files.destroy();
     this.room?.destroy();

@@ -1,0 +1,99 @@
+/**
+ * One SQL run (loaded on the first SQL cell with the engine, so that Arrow stays out of the app shell): the notebook
+ * files and Python tables the query names are handed to DuckDB, `{name}` parameters are bound, the query runs (Stop
+ * cancels it), and the result is shown as a table and bound to the cell's Python variable.
+ */
+import { listFiles, type ErrorOutput, type Output } from '../model';
+import type { RunContext, RunOutcome } from '../kernel';
+import { QueryCancelled } from './engine';
+import { sqlErrorOutput } from './errors';
+import type { SqlHandlerDeps } from './handler';
+import { resultBundle } from './output';
+import { collectResult, pythonColumns, PYTHON_ROW_CAP } from './result';
+import { scanSql } from './scan';
+import { arrowTable } from './table-in';
+
+/** An error raised on the Python side of a step: its last line (`NameError: name 'x' is not defined`). */
+class PythonStepError extends Error {}
+
+function pythonMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? text;
+}
+
+async function py<T>(step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (e) {
+    throw new PythonStepError(pythonMessage(e));
+  }
+}
+
+function plainError(ename: string, evalue: string): ErrorOutput {
+  return { output_type: 'error', ename, evalue, traceback: [`\x1b[1;31m${ename}\x1b[0m: ${evalue}`] };
+}
+
+/** `./sales.csv` and `sales.csv` name the same notebook file. */
+function filePath(literal: string): string {
+  return literal.replace(/^\.\//, '');
+}
+
+export async function runQuery(ctx: RunContext, deps: SqlHandlerDeps, query: string, resultName: string, lineOffset: number): Promise<RunOutcome> {
+  const { doc, kernel, writer } = ctx;
+  const started = performance.now();
+  const scan = scanSql(query);
+  if (!scan.text.trim()) return { state: 'done', executionCount: null };
+  const append = (o: Output) => writer.append(o);
+  try {
+    await deps.engine.start();
+    const files = listFiles(doc);
+    for (const literal of scan.strings) {
+      const entry = files.get(filePath(literal));
+      const hash = entry?.hash;
+      if (!hash) continue;
+      // Registered under the name as written: that is the name DuckDB looks up.
+      await deps.engine.putFile(literal, hash, async () => {
+        const blob = await deps.fileBytes(hash);
+        return blob ? new Uint8Array(await blob.arrayBuffer()) : null;
+      });
+    }
+    const sql = kernel.sql;
+    if (sql) {
+      const tables = await py(sql.tables());
+      for (const t of tables) {
+        if (!scan.words.has(t.name)) continue;
+        const exported = await py(sql.exportTable(t.name));
+        const table = arrowTable(exported.columns);
+        if (table) await deps.engine.putTable(t.name, table);
+      }
+      if (scan.params.length) await deps.engine.setParams(await py(sql.values(scan.params)));
+    } else if (scan.params.length) {
+      append(plainError('ParameterError', `{${scan.params[0]}}: parameters come from Python, and this kernel cannot provide them.`));
+      return { state: 'error', executionCount: null, stopQueue: true };
+    }
+    const read = await deps.engine.query(scan.text, PYTHON_ROW_CAP);
+    const result = collectResult(read.schema, read.batches, PYTHON_ROW_CAP, read.more);
+    let variable: { name: string; type: string } | null = null;
+    if (sql && result.columns.length) {
+      const { columns, arrays } = pythonColumns(result);
+      variable = { name: resultName, type: await py(sql.importResult(resultName, columns, arrays, result.truncated)) };
+    }
+    append({ output_type: 'display_data', ...resultBundle(result, { elapsedMs: performance.now() - started, variable }) });
+    return { state: 'done', executionCount: null };
+  } catch (e) {
+    if (e instanceof QueryCancelled) {
+      append(plainError('Interrupted', e.message));
+      return { state: 'interrupted', executionCount: null, stopQueue: true };
+    }
+    if (e instanceof PythonStepError) {
+      const m = /^(\w+): ([\s\S]*)$/.exec(e.message);
+      append(plainError(m ? m[1]! : 'PythonError', m ? m[2]! : e.message));
+      return { state: 'error', executionCount: null, stopQueue: true };
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    append(sqlErrorOutput(message, scan, query, lineOffset).output);
+    return { state: 'error', executionCount: null, stopQueue: true };
+  }
+}
+
