@@ -122,7 +122,9 @@ export default defineConfig({
         // cached on first use instead of all at install (scripts/vendor-packages.mjs).
         // (The manifest and its icons are added by the plugin itself.)
         globPatterns: ['**/*.{js,mjs,css,html,svg,ico,wasm,zip,json,py,woff2}'],
-        globIgnores: ['pyodide/packages/**', 'sw.js'],
+        // DuckDB (SQL cells, 34 MB of wasm) is cached on first use instead (src/pwa/sw.ts): most notebooks never
+        // run SQL, and the install must not download it for them.
+        globIgnores: ['pyodide/packages/**', 'sw.js', 'assets/duckdb-*'],
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
         // A classic script: registered without `type: 'module'`, so every browser with service workers runs it.
         rollupFormat: 'iife',

@@ -5,6 +5,7 @@
  * - Precaches the shell and Pyodide's core (the manifest vite-plugin-pwa injects), so the app opens offline.
  * - Cache-first for Python packages (wheels and the package lock from any package base URL, and the vendored
  *   `pyodide/packages/` of this origin): a package loaded once loads again offline.
+ * - Cache-first for DuckDB's files (SQL cells): too large to precache for every visitor, kept once a SQL cell ran.
  * - Adds COOP/COEP/CORP to the documents and worker scripts it serves, so a static host that cannot set headers still
  *   gets a cross-origin isolated page (SharedArrayBuffer: interrupt and input()). The page reloads once when
  *   this worker first takes control (src/pwa/register.ts), the coi-serviceworker technique.
@@ -18,6 +19,8 @@ type ManifestEntry = string | { url: string; revision: string | null };
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: ManifestEntry[] };
 
 const PACKAGE_CACHE = 'anode-packages-v1';
+/** DuckDB's worker and wasm (SQL cells), cached on first use: their names carry content hashes, so never stale. */
+const DUCKDB_CACHE = 'anode-duckdb-v1';
 
 /**
  * Pyodide's big files (13 MB) would be downloaded twice on a first visit: once by the kernel, once by the precache,
@@ -81,8 +84,13 @@ function isMirrorLock(url: URL): boolean {
   return url.pathname.endsWith('/pyodide-lock.json') && url.href !== new URL('pyodide/pyodide-lock.json', scope).href;
 }
 
-async function cacheFirst(request: Request): Promise<Response> {
-  const cache = await caches.open(PACKAGE_CACHE);
+/** This build's DuckDB files (Vite assets named `duckdb-…` with a content hash). */
+function isDuckdb(url: URL): boolean {
+  return url.origin === scope.origin && url.pathname.startsWith(`${scope.pathname}assets/duckdb-`);
+}
+
+async function cacheFirst(request: Request, name = PACKAGE_CACHE): Promise<Response> {
+  const cache = await caches.open(name);
   const hit = await cache.match(request, { ignoreVary: true });
   if (hit) return hit;
   const res = await fetch(request);
@@ -127,6 +135,7 @@ async function handle(request: Request, url: URL): Promise<Response> {
     const pre = await matchPrecache(url.href);
     if (pre) return finish(pre);
   }
+  if (isDuckdb(url)) return finish(await cacheFirst(request, DUCKDB_CACHE));
   if (isPackage(url)) return finish(await cacheFirst(request));
   if (isMirrorLock(url)) return finish(await networkFirst(request));
   return finish(await fetch(request));
@@ -140,7 +149,7 @@ self.addEventListener('fetch', (event: FetchEvent) => {
   // The worker's own script must come from the network, or updates would never be seen.
   if (inScope && url.pathname === `${scope.pathname}sw.js`) return;
   const ours =
-    (inScope && (needsHeaders(request) || getCacheKeyForURL(url.href) !== undefined)) || isPackage(url) || isMirrorLock(url);
+    (inScope && (needsHeaders(request) || getCacheKeyForURL(url.href) !== undefined)) || isDuckdb(url) || isPackage(url) || isMirrorLock(url);
   // Anything else (other sites, other apps on this origin) is left to the browser untouched.
   if (ours) event.respondWith(handle(request, url));
 });

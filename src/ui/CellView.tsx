@@ -27,6 +27,7 @@ import { attachImages } from './attach-images';
 import type { NotebookController } from './controller';
 import type { PeerView } from './presence';
 import { CommentButton } from './comments/CommentButton';
+import { SqlResultField } from './SqlResultField';
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -137,6 +138,7 @@ export function CellView(props: {
       type: type() ?? 'raw',
       label: `Cell ${props.index + 1} source`,
       assist: nb.session.kernel,
+      sqlSchema: () => nb.session.sqlSchema(),
       commands: {
         run: (mode) => nb.run(mode),
         commandMode: () => nb.commandMode(),
@@ -243,6 +245,9 @@ export function CellView(props: {
         <div class="cell-toolbar" role="toolbar" aria-label="Cell actions">
           <Show when={nb.editorsOf(props.id).length}>
             <span class="cell-editors" data-testid="cell-editors">{`Edited by ${nb.editorsOf(props.id).join(', ')}`}</span>
+          </Show>
+          <Show when={type() === 'sql'}>
+            <SqlResultField nb={nb} id={props.id} metadata={metadata()} />
           </Show>
           <select
             aria-label="Cell type"

@@ -112,6 +112,9 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
         <button onClick={() => nb.insert('below', 'markdown')} aria-label="Add markdown cell">
           + Text
         </button>
+        <button onClick={() => nb.insert('below', 'sql')} aria-label="Add SQL cell" title="SQL on DuckDB (Q makes the selected cell SQL)">
+          + SQL
+        </button>
         <span class="sep" />
         <button onClick={() => nb.run('next')} aria-label="Run selected cell and advance">
           ▶ Run

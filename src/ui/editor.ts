@@ -34,6 +34,8 @@ export interface KernelAssist {
 }
 
 const language = new Compartment();
+/** Completion: Python's (the kernel's) in code cells, keywords and queryable tables in SQL cells. */
+const completion = new Compartment();
 /** Image paste and drop: on in markdown cells only (see editor-images.ts). */
 const attachments = new Compartment();
 
@@ -51,7 +53,33 @@ function loadMarkdown(): Promise<Extension> {
   return markdownSupport;
 }
 
-function applyLanguage(view: EditorView, type: CellType): void {
+/** SQL mode and completion (./sql-editor.ts), loaded with the first SQL cell's editor. */
+let sqlSupport: Promise<typeof import('./sql-editor')> | null = null;
+function loadSql(): Promise<typeof import('./sql-editor')> {
+  sqlSupport ??= import('./sql-editor');
+  return sqlSupport;
+}
+
+function codeCompletion(assist: KernelAssist | null): Extension {
+  return assist ? autocompletion({ override: [kernelCompletion(assist)], activateOnTyping: false }) : [];
+}
+
+function applyLanguage(view: EditorView, type: CellType, opts: Pick<EditorOptions, 'assist' | 'sqlSchema'>): void {
+  if (type === 'sql') {
+    view.dispatch({ effects: [language.reconfigure([]), completion.reconfigure([])] });
+    void loadSql().then((m) => {
+      if (!view.dom.isConnected && !view.dom.parentNode) return;
+      const schema = opts.sqlSchema ?? (async () => ({}));
+      view.dispatch({
+        effects: [
+          language.reconfigure(m.sqlLanguage()),
+          completion.reconfigure(autocompletion({ override: [m.sqlCompletion(schema)], activateOnTyping: false })),
+        ],
+      });
+    });
+    return;
+  }
+  view.dispatch({ effects: completion.reconfigure(codeCompletion(opts.assist)) });
   if (type === 'markdown' || type === 'ai') {
     view.dispatch({ effects: language.reconfigure([]) });
     void loadMarkdown().then((ext) => {
@@ -159,6 +187,8 @@ export interface EditorOptions {
   onFocus(): void;
   /** Stores images pasted or dropped into a markdown cell as its attachments (see editor-images.ts). */
   attachImages?: AttachImages;
+  /** Tables and columns SQL can query now (completion in SQL cells). */
+  sqlSchema?: () => Promise<Record<string, string[]>>;
 }
 
 /** Creates the editor of one cell; destroy it when the cell leaves the page. */
@@ -201,9 +231,9 @@ export function createCellEditor(opts: EditorOptions): CellEditor {
     EditorView.contentAttributes.of({ 'aria-label': opts.label }),
     EditorView.domEventHandlers({ focus: () => opts.onFocus() }),
   ];
+  extensions.push(completion.of(opts.type === 'sql' ? [] : codeCompletion(assist)));
   if (assist) {
     extensions.push(
-      autocompletion({ override: [kernelCompletion(assist)], activateOnTyping: false }),
       hoverTooltip(async (view, pos) => {
         const text = await assist.inspect(view.state.doc.toString(), pos).catch(() => null);
         if (!text) return null;
@@ -217,9 +247,9 @@ export function createCellEditor(opts: EditorOptions): CellEditor {
   }) as CellEditor;
   view.setCommentRanges = (ranges) => setCommentRanges(view, ranges);
   view.setType = (type) => {
-    applyLanguage(view, type);
+    applyLanguage(view, type, opts);
     view.dispatch({ effects: attachments.reconfigure(attachmentsFor(type, opts.attachImages)) });
   };
-  if (opts.type === 'markdown' || opts.type === 'ai') applyLanguage(view, opts.type);
+  if (opts.type === 'markdown' || opts.type === 'ai' || opts.type === 'sql') applyLanguage(view, opts.type, opts);
   return view;
 }

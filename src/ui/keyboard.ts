@@ -16,12 +16,12 @@ export const SHORTCUTS: ReadonlyArray<readonly [string, string]> = [
   ['A / B', 'Insert a cell above / below'],
   ['D, D', 'Delete the cell'],
   ['Z', 'Undo the last cell deletion'],
-  ['Y / M / R', 'Make it code / markdown / raw'],
+  ['Y / M / R / Q', 'Make it code / markdown / raw / SQL'],
   ['↑ / K, ↓ / J', 'Select the cell above / below'],
   ['Ctrl+Shift+↑ / ↓', 'Move the cell up / down'],
   ['I, I', 'Interrupt the kernel'],
   ['0, 0', 'Restart the kernel'],
-  ['Tab', 'Complete (in a code cell)'],
+  ['Tab', 'Complete (in a code or SQL cell)'],
   ['Shift+Tab', 'Show the signature and docs'],
   ['Ctrl/Cmd+Z', 'Undo your own edits in the cell'],
   ['Ctrl/Cmd+F', 'Find in the cell'],
@@ -71,6 +71,7 @@ export function installCommandKeys(root: HTMLElement, nb: NotebookController): (
     else if (e.key === 'm') nb.changeType('markdown');
     else if (e.key === 'y') nb.changeType('code');
     else if (e.key === 'r') nb.changeType('raw');
+    else if (e.key === 'q') nb.changeType('sql');
     else if (e.key === 'h') nb.setShowShortcuts(true);
     else if (e.key === 'i') {
       if (chord('i')) void nb.interrupt();

@@ -149,6 +149,19 @@ export class NotebookSession {
     return { sql: sqlCellHandler(deps), code: withSqlMagic(runCode, deps) };
   }
 
+  /**
+   * What SQL can query now, for completion: Python's tables and DuckDB's own tables, where this tab executes (other
+   * peers' kernels are not asked: completion would wait on the network).
+   */
+  async sqlSchema(): Promise<Record<string, string[]>> {
+    if (!this.election.role().acting) return {};
+    const out = await this.sqlEngine.catalog().catch(() => ({}) as Record<string, string[]>);
+    if (this.kernel.sql && this.kernel.getStatus().status === 'idle') {
+      for (const t of await this.kernel.sql.tables().catch(() => [])) out[t.name] = t.columns;
+    }
+    return out;
+  }
+
   /** Stop: a SQL query in progress is cancelled; Python is interrupted. */
   private interruptHere(): Promise<void> {
     this.sqlEngine.cancel();
