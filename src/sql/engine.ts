@@ -10,7 +10,7 @@
  * next run, and tables created in SQL are gone (the output says so).
  */
 import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
-import type { RecordBatch, Schema, Table } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import wasmURL from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import workerURL from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { paramVariable } from './scan';
@@ -24,7 +24,8 @@ interface Started {
 
 /** What a query read: its schema, its batches up to the cap, and whether rows were left unread. */
 export interface QueryBatches {
-  schema: Schema;
+  /** Null for a statement that returns nothing. */
+  schema: Schema | null;
   batches: RecordBatch[];
   more: boolean;
 }
@@ -53,8 +54,7 @@ export class SqlEngine {
       const worker = new Worker(new URL(workerURL, import.meta.url).href, { name: 'anode-duckdb' });
       const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
       await db.instantiate(new URL(wasmURL, import.meta.url).href);
-      // Decimals as doubles: Arrow's decimal values are 128-bit words that neither the table nor Python reads simply.
-      await db.open({ query: { castDecimalToDouble: true }, filesystem: { allowFullHTTPReads: true } });
+      await db.open({ filesystem: { allowFullHTTPReads: true } });
       const conn = await db.connect();
       const version = await db.getVersion();
       return { db, conn, worker, version };
@@ -77,11 +77,11 @@ export class SqlEngine {
     this.files.set(path, hash);
   }
 
-  /** Replaces table `name` with `table` (a Python variable's current value). */
-  async putTable(name: string, table: Table): Promise<void> {
+  /** Replaces table `name` with an Arrow IPC stream (a Python variable's current value: ./table-in.ts). */
+  async putTable(name: string, ipc: Uint8Array): Promise<void> {
     const { conn } = await this.start();
     await conn.query(`DROP TABLE IF EXISTS "${name.replace(/"/g, '""')}"`);
-    await conn.insertArrowTable(table, { name, create: true });
+    await conn.insertArrowFromIPCStream(ipc, { name, create: true });
   }
 
   /** Binds `{name}` parameters: each value set through a prepared statement, never spliced into SQL text. */
@@ -120,6 +120,8 @@ export class SqlEngine {
     stop.catch(() => undefined);
     const read = async (): Promise<QueryBatches> => {
       const reader = await started.conn.send(text, true);
+      // Read before iterating: a reader that reached its end has let go of its schema.
+      let schema: Schema | undefined = reader.schema;
       const batches: RecordBatch[] = [];
       let rows = 0;
       let more = false;
@@ -129,12 +131,13 @@ export class SqlEngine {
           more = true;
           break;
         }
+        schema ??= batch.schema;
         batches.push(batch);
         rows += batch.numRows;
       }
       // Rows left unread are DuckDB's to drop: the next query on this connection would replace them anyway.
       if (more || cancelled) await started.conn.cancelSent().catch(() => false);
-      return { schema: reader.schema, batches, more };
+      return { schema: schema ?? null, batches, more };
     };
     try {
       const out = await Promise.race([read(), stop]);

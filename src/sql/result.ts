@@ -6,7 +6,7 @@
  * Numeric columns without NULLs stay typed arrays (copied out of Arrow's buffers, so they can be transferred to the
  * Python worker); everything else becomes JSON-able values with a kind that tells Python how to rebuild them.
  */
-import { Type, type DataType, type Field, type RecordBatch, type Schema, type Vector } from 'apache-arrow';
+import { Type, util, type DataType, type Decimal, type Field, type RecordBatch, type Schema, type Vector } from 'apache-arrow';
 import type { SqlColumnOut } from '../kernel';
 
 /** Rows a result keeps: the output shows the first of them, Python gets all of them. */
@@ -60,6 +60,9 @@ function kindOf(type: DataType): SqlColumnOut['kind'] {
       return 'int';
     case Type.Float:
       return 'float';
+    case Type.Decimal:
+      // SUM over integers is a HUGEINT, which Arrow carries as DECIMAL(38, 0): still an integer to the user.
+      return (type as Decimal).scale === 0 ? 'int' : 'float';
     case Type.Bool:
       return 'bool';
     case Type.Utf8:
@@ -124,32 +127,39 @@ function typedColumn(parts: Vector[], rows: number): Typed | null {
 }
 
 /** The first `cap` rows of a streamed result; `more` says whether DuckDB had rows after the last batch given. */
-export function collectResult(schema: Schema, batches: RecordBatch[], cap: number = PYTHON_ROW_CAP, more = false): SqlResult {
+export function collectResult(schema: Schema | null, batches: RecordBatch[], cap: number = PYTHON_ROW_CAP, more = false): SqlResult {
   const total = batches.reduce((n, b) => n + b.numRows, 0);
   const rows = Math.min(total, cap);
-  const names = distinctNames(schema.fields);
-  const columns = schema.fields.map((field, j): ResultColumn => {
+  const fields = schema?.fields ?? [];
+  const names = distinctNames(fields);
+  const columns = fields.map((field, j): ResultColumn => {
     const kind = kindOf(field.type);
     const parts = batches.map((b) => b.getChildAt(j)).filter((v): v is Vector => v !== null);
     const nulls = parts.reduce((n, p) => n + p.nullCount, 0);
-    const typed = (kind === 'int' || kind === 'float') && nulls === 0 ? typedColumn(parts, rows) : null;
+    const plainNumbers = field.type.typeId === Type.Int || field.type.typeId === Type.Float;
+    const typed = plainNumbers && nulls === 0 ? typedColumn(parts, rows) : null;
     if (typed) return { name: names[j]!, type: String(field.type), kind, values: typed };
     const values: unknown[] = new Array(rows);
+    const scale = field.type.typeId === Type.Decimal ? (field.type as Decimal).scale : null;
+    // Decimals arrive as 128-bit words: an exact bigint when whole, else the nearest double.
+    const read = (v: unknown): unknown =>
+      v === null || scale === null ? convert(kind, v) : scale === 0 ? util.bigNumToBigInt(v as Parameters<typeof util.bigNumToBigInt>[0]) : util.bigNumToNumber(v as Parameters<typeof util.bigNumToNumber>[0], scale);
     let at = 0;
     for (const p of parts) {
-      for (let i = 0; i < p.length && at < rows; i++) values[at++] = convert(kind, p.get(i));
+      for (let i = 0; i < p.length && at < rows; i++) values[at++] = read(p.get(i));
     }
     return { name: names[j]!, type: String(field.type), kind, values };
   });
   return { columns, rows, truncated: more || total > cap };
 }
 
-/** The result as Python receives it: JSON-able columns, and typed ones as arrays named by index. */
+/** The result as Python receives it: JSON-able columns, and typed ones as arrays (copies) named by index. */
 export function pythonColumns(result: SqlResult): { columns: SqlColumnOut[]; arrays: ArrayBufferView[] } {
   const arrays: ArrayBufferView[] = [];
   const columns = result.columns.map((c): SqlColumnOut => {
     if (ArrayBuffer.isView(c.values)) {
-      arrays.push(c.values);
+      // A copy: the arrays are transferred to the Python worker, and the result's own are still to be shown.
+      arrays.push(c.values.slice());
       return { name: c.name, kind: c.kind, typed: arrays.length - 1 };
     }
     const values = c.kind === 'int' ? c.values.map(plain) : c.kind === 'binary' ? c.values.map((v) => (v instanceof Uint8Array ? Array.from(v) : null)) : c.values;

@@ -11,7 +11,7 @@ import type { SqlHandlerDeps } from './handler';
 import { resultBundle } from './output';
 import { collectResult, pythonColumns, PYTHON_ROW_CAP } from './result';
 import { scanSql } from './scan';
-import { arrowTable } from './table-in';
+import { arrowIPC } from './table-in';
 
 /** An error raised on the Python side of a step: its last line (`NameError: name 'x' is not defined`). */
 class PythonStepError extends Error {}
@@ -64,8 +64,8 @@ export async function runQuery(ctx: RunContext, deps: SqlHandlerDeps, query: str
       for (const t of tables) {
         if (!scan.words.has(t.name)) continue;
         const exported = await py(sql.exportTable(t.name));
-        const table = arrowTable(exported.columns);
-        if (table) await deps.engine.putTable(t.name, table);
+        const ipc = arrowIPC(exported.columns);
+        if (ipc) await deps.engine.putTable(t.name, ipc);
       }
       if (scan.params.length) await deps.engine.setParams(await py(sql.values(scan.params)));
     } else if (scan.params.length) {

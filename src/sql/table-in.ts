@@ -2,7 +2,7 @@
  * A Python table as DuckDB receives it: the columns Python exported (workers/python/anode_kernel/sql.py) built into
  * an Arrow table with one typed column each, so that DuckDB sees integers as integers and dates as dates.
  */
-import { Bool, Float64, Int32, Int64, Table, Utf8, DateMillisecond, TimestampMillisecond, vectorFromArray, type Vector } from 'apache-arrow';
+import { Bool, Float64, Int32, Int64, Table, Utf8, tableToIPC, DateMillisecond, TimestampMillisecond, vectorFromArray, type Vector } from 'apache-arrow';
 import type { SqlColumnIn } from '../kernel';
 
 const INT32_MIN = -(2 ** 31);
@@ -40,4 +40,13 @@ function column(c: SqlColumnIn): Vector {
 export function arrowTable(columns: SqlColumnIn[]): Table | null {
   if (!columns.length) return null;
   return new Table(Object.fromEntries(columns.map((c) => [c.name, column(c)])));
+}
+
+/**
+ * The same as an Arrow IPC stream, which is how DuckDB takes it (its `insertArrowTable` serialises to this anyway;
+ * bytes do not depend on both sides sharing one Arrow library instance).
+ */
+export function arrowIPC(columns: SqlColumnIn[]): Uint8Array | null {
+  const table = arrowTable(columns);
+  return table ? tableToIPC(table, 'stream') : null;
 }
