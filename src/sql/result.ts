@@ -141,9 +141,10 @@ export function collectResult(schema: Schema | null, batches: RecordBatch[], cap
     if (typed) return { name: names[j]!, type: String(field.type), kind, values: typed };
     const values: unknown[] = new Array(rows);
     const scale = field.type.typeId === Type.Decimal ? (field.type as Decimal).scale : null;
-    // Decimals arrive as 128-bit words: an exact bigint when whole, else the nearest double.
+    // Decimals arrive as 128-bit words: an exact bigint when whole (Arrow's converter may answer with a decimal
+    // string: BigInt takes either), else the nearest double.
     const read = (v: unknown): unknown =>
-      v === null || scale === null ? convert(kind, v) : scale === 0 ? util.bigNumToBigInt(v as Parameters<typeof util.bigNumToBigInt>[0]) : util.bigNumToNumber(v as Parameters<typeof util.bigNumToNumber>[0], scale);
+      v === null || scale === null ? convert(kind, v) : scale === 0 ? BigInt(String(util.bigNumToBigInt(v as Parameters<typeof util.bigNumToBigInt>[0]))) : util.bigNumToNumber(v as Parameters<typeof util.bigNumToNumber>[0], scale);
     let at = 0;
     for (const p of parts) {
       for (let i = 0; i < p.length && at < rows; i++) values[at++] = read(p.get(i));

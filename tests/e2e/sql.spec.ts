@@ -3,9 +3,13 @@
  * CSV and Parquet files and a local URL, `{var}` parameters, an error pointing at its line and column, Stop, and the
  * result variable's name surviving an .ipynb export and import.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nodeDuckDB } from '../fixtures/duckdb-node';
+import { startDataServer, type DataServer } from '../fixtures/data-server.mjs';
 import { test, expect, type Page } from './fixtures';
-import { BOOT_TIMEOUT, cell, kernelStatus, openNotebook, outputs, runAndSee, setSource } from './kernel-helpers';
+import { BOOT_TIMEOUT, cell, openNotebook, outputs, runAndSee, setSource } from './kernel-helpers';
 
 /** Adds a SQL cell below the selected one with the toolbar button, types `query` and runs it. */
 async function addSql(page: Page, index: number, query: string): Promise<void> {
@@ -44,4 +48,126 @@ test('a SQL cell queries a Python dict of columns, and its result is a Python va
 
   await page.getByRole('button', { name: 'Add code cell' }).click();
   await runAndSee(page, 'print(totals["total"], len(_sql), totals[1]["region"])', '[15, 20] 2 south', 2);
+});
+
+/** Parquet bytes made by DuckDB itself (duckdb-wasm's Node build writes through Node's file system). */
+async function parquetFile(): Promise<Buffer> {
+  const { conn } = await nodeDuckDB();
+  const out = join(mkdtempSync(join(tmpdir(), 'anode-sql-')), 'orders.parquet');
+  conn.query(`COPY (SELECT i AS id, 'item' || i AS item, i * 1.5 AS price FROM range(1000) t(i)) TO '${out}' (FORMAT parquet)`);
+  return readFileSync(out);
+}
+
+async function upload(page: Page, files: Array<{ name: string; buffer: Buffer }>): Promise<void> {
+  const panel = page.getByRole('region', { name: 'Files' });
+  if (!(await panel.isVisible())) await page.getByRole('button', { name: 'Files', exact: true }).click();
+  await page.getByTestId('file-picker').setInputFiles(files.map((f) => ({ ...f, mimeType: 'application/octet-stream' })));
+  for (const f of files) await expect(panel.locator(`li[data-path="${f.name}"]`)).toBeVisible();
+}
+
+let data: DataServer;
+test.beforeAll(async () => {
+  data = await startDataServer({ files: { 'remote.csv': 'city,temp\nOslo,4\nLima,19\nRome,15\n' } });
+});
+test.afterAll(async () => {
+  await data?.close();
+});
+
+test('uploaded CSV and Parquet files and a local URL are tables by name', async ({ page }) => {
+  test.setTimeout(3 * BOOT_TIMEOUT);
+  await openNotebook(page);
+  await upload(page, [
+    { name: 'sales.csv', buffer: Buffer.from('region,amount\nnorth,10\nsouth,20\nnorth,5\n') },
+    { name: 'orders.parquet', buffer: await parquetFile() },
+  ]);
+  await page.getByRole('button', { name: 'Add SQL cell' }).click();
+  await runSql(page, 1, "SELECT count(*) AS n, sum(amount) AS total FROM 'sales.csv'");
+  await expect(resultFrame(page, 1).locator('table.sql tbody tr')).toHaveText('335', { timeout: BOOT_TIMEOUT });
+
+  await runSql(page, 1, "SELECT count(*) AS n, max(item) AS last FROM read_parquet('orders.parquet') WHERE price > 100");
+  await expect(resultFrame(page, 1).locator('table.sql tbody tr')).toHaveText('933item999');
+
+  await runSql(page, 1, `SELECT city FROM '${data.url}/cors/remote.csv' WHERE temp > 10 ORDER BY city`);
+  await expect(resultFrame(page, 1).locator('table.sql tbody')).toHaveText('LimaRome');
+});
+
+test('{var} parameters are bound as values: a quote in a string cannot change the query', async ({ page }) => {
+  test.setTimeout(3 * BOOT_TIMEOUT);
+  await openNotebook(page);
+  await runAndSee(page, `sales = [{"region": "north", "amount": 10}, {"region": "south", "amount": 20}]\nlow = 12\nwho = "north' OR '1'='1"\nprint("ok")`, 'ok');
+  await addSql(page, 1, 'SELECT region FROM sales WHERE amount > {low}');
+  await expect(resultFrame(page, 1).locator('table.sql tbody')).toHaveText('south', { timeout: BOOT_TIMEOUT });
+  await runSql(page, 1, 'SELECT {who} AS asked, count(*) AS n FROM sales WHERE region = {who}');
+  await expect(resultFrame(page, 1).locator('table.sql tbody')).toHaveText("north' OR '1'='1" + '0');
+
+  // %%sql in a code cell is a query too; the name after it receives the result.
+  await page.getByRole('button', { name: 'Add code cell' }).click();
+  await setSource(page, '%%sql top\nSELECT * FROM sales ORDER BY amount DESC LIMIT 1', 2);
+  await page.keyboard.press('Control+Enter');
+  await expect(resultFrame(page, 2).locator('.sql-summary')).toContainText('in top (SqlTable)', { timeout: BOOT_TIMEOUT });
+  await page.getByRole('button', { name: 'Add code cell' }).click();
+  await runAndSee(page, 'print(top[0])', "{'region': 'south', 'amount': 20}", 3);
+
+  // A name Python does not have is said plainly.
+  await runSql(page, 1, 'SELECT {nobody}');
+  await expect(outputs(page, 1)).toContainText("NameError: name 'nobody' is not defined");
+});
+
+test('an error shows DuckDB’s message at the line and column of the cell, without a stack trace', async ({ page }) => {
+  test.setTimeout(3 * BOOT_TIMEOUT);
+  await openNotebook(page);
+  await addSql(page, 1, 'SELECT *\nFROM nope');
+  await expect(outputs(page, 1)).toContainText('Catalog Error: Table with name nope does not exist!', { timeout: BOOT_TIMEOUT });
+  await expect(outputs(page, 1)).toContainText('(line 2, column 6)');
+  await expect(outputs(page, 1)).toContainText('2 | FROM nope');
+  await expect(outputs(page, 1)).not.toContainText(/\.js:\d|at async|at Object/);
+  await expect(cell(page, 1).getByTestId('run-info')).toContainText('Failed');
+
+  await runSql(page, 1, 'SELECT 1 +\n  FROM x WHERE');
+  await expect(outputs(page, 1)).toContainText('Parser Error: syntax error at or near "FROM" (line 2, column 3)');
+});
+
+test('Stop cancels a long query, and the next query runs', async ({ page }) => {
+  test.setTimeout(3 * BOOT_TIMEOUT);
+  await openNotebook(page);
+  await addSql(page, 1, 'SELECT 1 AS warm');
+  await expect(resultFrame(page, 1).locator('table.sql tbody')).toHaveText('1', { timeout: BOOT_TIMEOUT });
+  await runSql(page, 1, 'SELECT count(*) FROM range(1000000000000) t(i) WHERE i % 7 = 3');
+  await expect(cell(page, 1)).toHaveAttribute('data-run-state', 'running');
+  await page.getByRole('button', { name: 'Interrupt kernel' }).click();
+  await expect(outputs(page, 1)).toContainText('Interrupted: The query was stopped', { timeout: 30_000 });
+  await expect(cell(page, 1).getByTestId('run-info')).toContainText('Interrupted');
+  await runSql(page, 1, 'SELECT 42 AS answer');
+  await expect(resultFrame(page, 1).locator('table.sql tbody')).toHaveText('42');
+});
+
+/** Chooses "Export .ipynb" in the Export menu; the downloaded file's text. */
+async function exportIpynb(page: Page): Promise<{ name: string; text: string }> {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Export .ipynb' }).click();
+  const d = await download;
+  return { name: d.suggestedFilename(), text: readFileSync(await d.path(), 'utf8') };
+}
+
+test('a SQL cell and its result variable’s name go through an .ipynb export and import', async ({ page }) => {
+  test.setTimeout(2 * BOOT_TIMEOUT);
+  await openNotebook(page);
+  await page.getByRole('button', { name: 'Add SQL cell' }).click();
+  await setSource(page, 'SELECT 1 AS one', 1);
+  await page.getByLabel('Result variable').fill('df_one');
+  await page.getByLabel('Result variable').press('Enter');
+  const file = await exportIpynb(page);
+  const nb = JSON.parse(file.text) as { cells: Array<{ cell_type: string; source: string[]; metadata: Record<string, unknown> }> };
+  expect(nb.cells[1]).toMatchObject({ cell_type: 'code', source: ['%%sql\n', 'SELECT 1 AS one'], metadata: { anode: { cell_type: 'sql', sql_result: 'df_one' } } });
+
+  await page.getByRole('link', { name: 'All notebooks' }).click();
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await (await chooser).setFiles({ name: 'sql-cells.ipynb', mimeType: 'application/x-ipynb+json', buffer: Buffer.from(file.text) });
+  await expect(page.getByLabel('Notebook title')).toHaveValue('sql-cells');
+  await expect(cell(page, 1)).toHaveAttribute('data-cell-type', 'sql');
+  await cell(page, 1).click();
+  await expect(cell(page, 1).getByLabel('Result variable')).toHaveValue('df_one');
+  await expect(cell(page, 1).locator('.cm-content')).toHaveText('SELECT 1 AS one');
 });

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { collectResult, displayValue, pythonColumns } from '../../src/sql/result';
 import { DISPLAY_ROWS, PAGE_ROWS, resultBundle, summary } from '../../src/sql/output';
 import { arrowIPC } from '../../src/sql/table-in';
-import { nodeDuckDB, type NodeConnection } from './helpers/duckdb';
+import { nodeDuckDB, type NodeConnection } from '../fixtures/duckdb-node';
 
 let conn: NodeConnection;
 beforeAll(async () => {
@@ -59,6 +59,8 @@ describe('what Python receives', () => {
     expect(Array.from(arrays[0] as BigInt64Array)).toEqual([0n, 1n, 2n]);
     expect(arrays[0]).not.toBe(column(r, 'i').values);
     expect(columns[2]!.values).toEqual([0, 1, null]);
+    // A sum over integers (a HUGEINT, a DECIMAL(38, 0) in Arrow) reaches Python as numbers.
+    expect(pythonColumns(query('SELECT SUM(x) AS s FROM (VALUES (10), (5)) v(x)')).columns[0]!.values).toEqual([15]);
     expect(columns[4]!.values).toEqual(['2024-01-01', '2024-01-02', '2024-01-03']);
   });
 
