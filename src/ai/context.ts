@@ -9,7 +9,7 @@
  */
 import type * as Y from 'yjs';
 import type Anthropic from '@anthropic-ai/sdk';
-import { cellOrder, listFiles, mimeDataBytes, readMeta, snapshotCell, stringifyJson, type CellSnapshot, type Output } from '../model';
+import { cellOrder, listFiles, mimeDataBytes, readMeta, snapshotCell, sqlResultName, stringifyJson, type CellSnapshot, type Output } from '../model';
 import { parsePrompt } from './prompt';
 import { isHiddenFromAi, readAiState } from './transcript';
 
@@ -185,10 +185,12 @@ function describeAttachments(attachments: CellSnapshot['attachments']): string {
 /** One cell as the model sees it (also what the read_cell tool returns). */
 export function renderCell(cell: CellSnapshot, index: number, budget: ContextBudget = DEFAULT_BUDGET): string {
   const count = cell.executionCount !== null ? ` execution_count="${cell.executionCount}"` : '';
+  // A SQL cell's result is a Python variable: the model must know its name to use it in code.
+  const result = cell.type === 'sql' ? ` result_variable="${attr(sqlResultName(cell.metadata))}"` : '';
   const src = truncateMiddle(cell.source, budget.sourceChars);
   const outs = cell.outputs.length ? `\n<outputs>\n${summarizeOutputs(cell.outputs, budget.outputChars)}\n</outputs>` : '';
   const att = describeAttachments(cell.attachments);
-  return `<cell id="${attr(cell.id)}" type="${cell.type}" index="${index}"${count}>\n<source>\n${src}\n</source>${att}${outs}\n</cell>`;
+  return `<cell id="${attr(cell.id)}" type="${cell.type}" index="${index}"${count}${result}>\n<source>\n${src}\n</source>${att}${outs}\n</cell>`;
 }
 
 const INSTRUCTIONS = `You are the AI assistant inside Anode, a collaborative Python notebook. Python runs in the user's browser (Pyodide: the standard library and common scientific packages such as numpy, pandas and matplotlib; no raw network sockets).
@@ -196,6 +198,8 @@ const INSTRUCTIONS = `You are the AI assistant inside Anode, a collaborative Pyt
 Answer in Markdown. Put code in fenced \`\`\`python blocks: the user can insert a block as a new code cell with one click.
 
 You can act on the notebook with tools: list_cells and read_cell to inspect it; create_cell, modify_cell, delete_cell and run_cell to change and run it. run_cell queues the cell on the notebook's kernel and returns its outputs or its error, so you can fix your code and run it again. The user may have to approve changes and runs; when a call is rejected, do not repeat it: continue without it or ask the user. Refer to cells by their id.
+
+SQL cells (type "sql") are DuckDB queries run in the browser: they query Python tables (a dict of columns, a list of dicts, a pandas DataFrame) by their variable name, the notebook's files by name (FROM 'sales.csv', read_parquet('x.parquet')), take {name} parameters from Python variables, and put their result in the Python variable shown as result_variable (default _sql). Create them with create_cell and cell_type "sql".
 
 Cells the user hid from AI are not shown to you, and you cannot read or change them.`;
 

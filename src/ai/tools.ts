@@ -13,10 +13,12 @@ import {
   deleteCell,
   getCell,
   insertCell,
+  isResultName,
   readLastRun,
   readRun,
   requestRun,
   setSource,
+  setSqlResultName,
   snapshotCell,
   type Actor,
   type CellSnapshot,
@@ -52,7 +54,12 @@ export const TOOL_DEFINITIONS: Anthropic.Tool[] = [
     input_schema: {
       type: 'object',
       properties: {
-        cell_type: { type: 'string', enum: ['code', 'markdown'], description: 'code (Python) or markdown.' },
+        cell_type: {
+          type: 'string',
+          enum: ['code', 'markdown', 'sql'],
+          description: 'code (Python), markdown, or sql (a DuckDB query; Python tables by name, {var} parameters).',
+        },
+        result_variable: { type: 'string', description: 'sql cells only: the Python variable that receives the result (default _sql).' },
         source: { type: 'string', description: 'The full source of the new cell.' },
         after_cell_id: { type: 'string', description: 'Insert right after this cell.' },
         before_cell_id: { type: 'string', description: 'Insert right before this cell.' },
@@ -166,7 +173,7 @@ export function describeToolCall(env: ToolEnv, call: ToolUse): ToolCard {
       const source = typeof input.source === 'string' ? input.source : '';
       return {
         ...base,
-        summary: `Create a ${input.cell_type === 'markdown' ? 'markdown' : 'code'} cell ${where}`,
+        summary: `Create a ${input.cell_type === 'markdown' || input.cell_type === 'sql' ? input.cell_type : 'code'} cell ${where}`,
         diff: formatDiff(lineDiff('', source), Infinity),
       };
     }
@@ -212,7 +219,9 @@ function readCell(env: ToolEnv, input: Record<string, unknown>): ToolResult {
 
 function createCell(env: ToolEnv, input: Record<string, unknown>): ToolResult {
   const type = str(input, 'cell_type')!;
-  if (type !== 'code' && type !== 'markdown') throw new ToolInputError('"cell_type" must be "code" or "markdown".');
+  if (type !== 'code' && type !== 'markdown' && type !== 'sql') throw new ToolInputError('"cell_type" must be "code", "markdown" or "sql".');
+  const resultVariable = type === 'sql' ? str(input, 'result_variable', false) : undefined;
+  if (resultVariable !== undefined && !isResultName(resultVariable)) throw new ToolInputError(`"result_variable" must be a Python variable name, not ${JSON.stringify(resultVariable)}.`);
   const source = str(input, 'source')!;
   const after = str(input, 'after_cell_id', false);
   const before = str(input, 'before_cell_id', false);
@@ -229,6 +238,7 @@ function createCell(env: ToolEnv, input: Record<string, unknown>): ToolResult {
     index = anchor !== undefined ? order.indexOf(anchor) + 1 : order.length;
   }
   const id = insertCell(env.doc, index, { type, source }, AI);
+  if (resultVariable !== undefined) setSqlResultName(env.doc, id, resultVariable, AI);
   env.lastCreatedId = id;
   return { content: `Created ${type} cell id="${id}" at index ${cellOrder(env.doc).indexOf(id)}.`, isError: false, cellId: id };
 }
@@ -287,7 +297,7 @@ function waitForRun(env: ToolEnv, cellId: string, runId: string, timeoutMs: numb
 async function runCell(env: ToolEnv, input: Record<string, unknown>): Promise<ToolResult> {
   const id = str(input, 'cell_id')!;
   const cell = visibleCell(env, id);
-  if (cell.type !== 'code') throw new ToolInputError(`Cell ${id} is a ${cell.type} cell; only code cells run.`);
+  if (cell.type !== 'code' && cell.type !== 'sql') throw new ToolInputError(`Cell ${id} is a ${cell.type} cell; only code and sql cells run.`);
   if (isAiPrompt(cell.type, cell.source)) throw new ToolInputError(`Cell ${id} is an AI prompt (%%ai); it cannot be run as a tool.`);
   const secs = typeof input.timeout_seconds === 'number' && input.timeout_seconds > 0 ? Math.min(input.timeout_seconds, 600) : null;
   const timeoutMs = secs !== null ? secs * 1000 : env.runTimeoutMs;
