@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { collectResult, displayValue, pythonColumns } from '../../src/sql/result';
 import { DISPLAY_ROWS, PAGE_ROWS, resultBundle, summary } from '../../src/sql/output';
 import { arrowIPC } from '../../src/sql/table-in';
-import { nodeDuckDB, type NodeConnection } from '../fixtures/duckdb-node';
+import { nodeDuckDB, type NodeConnection } from './helpers/duckdb';
 
 let conn: NodeConnection;
 beforeAll(async () => {
