@@ -5,9 +5,8 @@
  * The clipboard and the OS drag are driven from the page (a ClipboardEvent or DragEvent carrying a DataTransfer
  * with a real PNG File drawn on a canvas), which is what Chromium hands the editor for a real paste or drop.
  */
-import { readFileSync } from 'node:fs';
 import { expect, test, type BrowserContext, type Locator, type Page } from './fixtures';
-import { UI_TIMEOUT, cell, cellText, editor, expectCellText, openNewNotebook, openPerson, setCellText, shareOpenNotebook } from './helpers/app';
+import { UI_TIMEOUT, cell, cellText, editor, expectCellText, exportIpynb, openNewNotebook, openPerson, setCellText, shareOpenNotebook } from './helpers/app';
 
 /** Makes the first cell a markdown cell in edit mode holding `text`, the cursor at its end. */
 async function markdownCell(page: Page, text: string): Promise<void> {
@@ -73,14 +72,6 @@ async function renderedImageWidths(md: Locator): Promise<number[]> {
       (imgs as HTMLImageElement[]).map((img) => (img.complete ? img.naturalWidth : new Promise<number>((r) => (img.onload = img.onerror = () => r(img.naturalWidth))))),
     ),
   );
-}
-
-async function exportIpynb(page: Page): Promise<{ name: string; text: string }> {
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export', exact: true }).click();
-  await page.getByRole('menuitem', { name: 'Export .ipynb' }).click();
-  const d = await download;
-  return { name: d.suggestedFilename(), text: readFileSync(await d.path(), 'utf8') };
 }
 
 test('an image pasted into a markdown cell shows when rendered, exports as its attachment and imports back', async ({ page }) => {

@@ -3,9 +3,9 @@
  * CSV and Parquet files and a local URL, `{var}` parameters, an error pointing at its line and column, Stop, and the
  * result variable's name surviving an .ipynb export and import.
  */
-import { readFileSync } from 'node:fs';
 import { startDataServer, type DataServer } from '../fixtures/data-server.mjs';
 import { test, expect, type Page } from './fixtures';
+import { exportIpynb } from './helpers/app';
 import { BOOT_TIMEOUT, cell, openNotebook, outputs, runAndSee, setSource } from './kernel-helpers';
 
 /** Adds a SQL cell below the selected one with the toolbar button, types `query` and runs it. */
@@ -127,15 +127,6 @@ test('Stop cancels a long query, and the next query runs', async ({ page }) => {
   await runSql(page, 1, 'SELECT 42 AS answer');
   await expect(resultFrame(page, 1).locator('table.sql tbody')).toHaveText('42');
 });
-
-/** Chooses "Export .ipynb" in the Export menu; the downloaded file's text. */
-async function exportIpynb(page: Page): Promise<{ name: string; text: string }> {
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Export', exact: true }).click();
-  await page.getByRole('menuitem', { name: 'Export .ipynb' }).click();
-  const d = await download;
-  return { name: d.suggestedFilename(), text: readFileSync(await d.path(), 'utf8') };
-}
 
 test('a SQL cell and its result variable’s name go through an .ipynb export and import', async ({ page }) => {
   test.setTimeout(2 * BOOT_TIMEOUT);

@@ -3,6 +3,7 @@
  * into a cell, read what a cell shows. Selectors are the UI's visible contract (data-cell-id, .cm-content,
  * aria-labels), never component internals.
  */
+import { readFileSync } from 'node:fs';
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { newContext } from '../fixtures';
 
@@ -152,4 +153,13 @@ export async function storedNotebooks(page: Page): Promise<string> {
     }
     return texts.join('\n');
   });
+}
+
+/** Chooses "Export .ipynb" in the Export menu; the downloaded file's name and text. */
+export async function exportIpynb(page: Page): Promise<{ name: string; text: string }> {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Export .ipynb' }).click();
+  const d = await download;
+  return { name: d.suggestedFilename(), text: readFileSync(await d.path(), 'utf8') };
 }
