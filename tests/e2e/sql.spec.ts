@@ -1,12 +1,12 @@
 /**
  * SQL cells as a user meets them: a query over a Python table whose result comes back into Python, over uploaded
  * CSV and Parquet files and a local URL, `{var}` parameters, an error pointing at its line and column, Stop, and the
- * result variable's name surviving an .ipynb export and import.
+ * result variable's name surviving an .ipynb export and import, and a peer's SQL cell run by the room's executor.
  */
 import { startDataServer, type DataServer } from '../fixtures/data-server.mjs';
-import { test, expect, type Page } from './fixtures';
-import { exportIpynb } from './helpers/app';
-import { BOOT_TIMEOUT, cell, openNotebook, outputs, runAndSee, setSource } from './kernel-helpers';
+import { test, expect, type BrowserContext, type Page } from './fixtures';
+import { exportIpynb, openPerson, shareOpenNotebook } from './helpers/app';
+import { BOOT_TIMEOUT, cell, kernelStatus, openNotebook, outputs, runAndSee, setSource } from './kernel-helpers';
 
 /** Adds a SQL cell below the selected one with the toolbar button, types `query` and runs it. */
 async function addSql(page: Page, index: number, query: string): Promise<void> {
@@ -148,4 +148,33 @@ test('a SQL cell and its result variable’s name go through an .ipynb export an
   await cell(page, 1).click();
   await expect(cell(page, 1).getByLabel('Result variable')).toHaveValue('df_one');
   await expect(cell(page, 1).locator('.cm-content')).toHaveText('SELECT 1 AS one');
+});
+
+const contexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+
+test('in a room, Bob’s SQL cell runs in Ada’s browser on her Python’s table, and both see the result', async ({ browser }) => {
+  test.setTimeout(4 * BOOT_TIMEOUT);
+  const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
+  const bob = await openPerson(browser, contexts, 'Bob', '#268bd2');
+  await ada.goto('./');
+  await expect(kernelStatus(ada)).toHaveText(/idle/i, { timeout: BOOT_TIMEOUT });
+  await runAndSee(ada, 'scores = {"name": ["ada", "bob"], "points": [3, 5]}\nprint("ok")', 'ok');
+  const link = await shareOpenNotebook(ada);
+  await bob.goto(link);
+  await expect(bob.getByTestId('executor')).toHaveText(/Ada’s browser/, { timeout: 30_000 });
+  await expect(cell(bob, 0).locator('.cm-content')).toBeVisible();
+  await cell(bob, 0).click();
+  await bob.getByRole('button', { name: 'Add SQL cell' }).click();
+  await runSql(bob, 1, 'SELECT name FROM scores ORDER BY points DESC LIMIT 1');
+  const consent = ada.getByRole('dialog', { name: 'Run code from Bob in your browser?' });
+  await expect(consent).toBeVisible({ timeout: BOOT_TIMEOUT });
+  await consent.getByRole('button', { name: 'Run code from others' }).click();
+  for (const page of [ada, bob]) {
+    await expect(resultFrame(page, 1).locator('table.sql tbody')).toHaveText('bob', { timeout: BOOT_TIMEOUT });
+    await expect(resultFrame(page, 1).locator('.sql-summary')).toContainText('in _sql (SqlTable)');
+  }
+  await runAndSee(ada, 'print(_sql["name"])', "['bob']", 0);
 });

@@ -62,8 +62,8 @@ class SqlTable:
         head = list(self.columns)
         body = self._cells(rows)
         widths = [max([len(h)] + [len(r[j]) for r in body]) for j, h in enumerate(head)]
-        lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths))]
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in body]
+        lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip()]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in body]
         more = f"\n… {len(self) - rows} more rows" if len(self) > rows else ""
         return "\n".join(lines) + more + f"\n[{len(self)} rows × {len(head)} columns]" + (" (truncated)" if self.truncated else "")
 
