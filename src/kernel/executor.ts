@@ -71,7 +71,7 @@ export interface ExecutorOptions {
   awareness?: Awareness;
   /** Syncs the kernel's folder with the notebook's files around each code run. */
   folder?: { beforeRun(writer: OutputWriter): Promise<void>; afterRun(writer: OutputWriter): Promise<void> };
-  /** Called after each code run ends, however it ended (the Variables panel looks again). */
+  /** Called after each code or SQL run ends, however it ended (the Variables panel looks again). */
   afterCodeRun?: () => void;
 }
 
@@ -197,7 +197,8 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
     writer.flush();
     finishRun(doc, run.id, outcome.state, EXECUTOR, outcome.executionCount);
     if (outcome.stopQueue) cancelQueued(doc, EXECUTOR);
-    if (type === 'code') options.afterCodeRun?.();
+    // A SQL cell binds its result in Python too.
+    if (type === 'code' || type === 'sql') options.afterCodeRun?.();
   };
 
   const failDead = (run: RunRecord, reason: string) => {
