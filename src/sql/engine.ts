@@ -77,6 +77,27 @@ export class SqlEngine {
     this.files.set(path, hash);
   }
 
+  /**
+   * Lets the query write `name` (duckdb-wasm writes only into a file buffer registered beforehand); the notebook's
+   * own copy, if any, is overwritten.
+   */
+  async prepareWrite(name: string): Promise<void> {
+    const { db } = await this.start();
+    this.files.delete(name);
+    await db.registerEmptyFileBuffer(name);
+  }
+
+  /** What the query wrote to `name`; null when it wrote nothing there. */
+  async written(name: string, hash: (bytes: Uint8Array) => Promise<string>): Promise<{ bytes: Uint8Array; hash: string } | null> {
+    const { db } = await this.start();
+    const bytes = await db.copyFileToBuffer(name).catch(() => null);
+    if (!bytes || !bytes.length) return null;
+    const h = await hash(bytes);
+    // DuckDB holds these very bytes: no need to register them again for the next query.
+    this.files.set(name, h);
+    return { bytes, hash: h };
+  }
+
   /** Replaces table `name` with an Arrow IPC stream (a Python variable's current value: ./table-in.ts). */
   async putTable(name: string, ipc: Uint8Array): Promise<void> {
     const { conn } = await this.start();

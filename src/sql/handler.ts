@@ -12,6 +12,8 @@ export interface SqlHandlerDeps {
   engine: SqlEngine;
   /** The bytes of a notebook file by content hash (the device's blob store). */
   fileBytes(hash: string): Promise<Blob | null>;
+  /** Stores bytes a query wrote in the blob store; their hash. */
+  storeFile(bytes: Uint8Array): Promise<string>;
 }
 
 function run(ctx: RunContext, deps: SqlHandlerDeps, query: string, resultName: string, lineOffset: number) {

@@ -3,7 +3,7 @@
  * files and Python tables the query names are handed to DuckDB, `{name}` parameters are bound, the query runs (Stop
  * cancels it), and the result is shown as a table and bound to the cell's Python variable.
  */
-import { listFiles, type ErrorOutput, type Output } from '../model';
+import { EXECUTOR, MAX_FILE_BYTES, checkPath, listFiles, putFiles, type ErrorOutput, type Output } from '../model';
 import type { RunContext, RunOutcome } from '../kernel';
 import { QueryCancelled } from './engine';
 import { sqlErrorOutput } from './errors';
@@ -39,6 +39,20 @@ function filePath(literal: string): string {
   return literal.replace(/^\.\//, '');
 }
 
+/** Files the query wrote (`COPY … TO 'x.parquet'`) become notebook files: the Files panel and Python see them. */
+async function keepWrittenFiles(ctx: RunContext, deps: SqlHandlerDeps, targets: string[]): Promise<void> {
+  for (const path of targets) {
+    if (checkPath(path)) continue;
+    const file = await deps.engine.written(path, deps.storeFile);
+    if (!file) continue;
+    if (file.bytes.length > MAX_FILE_BYTES) {
+      ctx.writer.write([{ type: 'stream', name: 'stderr', text: `${path} is over the ${MAX_FILE_BYTES / 2 ** 20} MB limit for a notebook's file: it stays in SQL's memory only.\n` }]);
+      continue;
+    }
+    putFiles(ctx.doc, [{ path, hash: file.hash, size: file.bytes.length, mtime: Date.now(), by: 'SQL' }], EXECUTOR);
+  }
+}
+
 export async function runQuery(ctx: RunContext, deps: SqlHandlerDeps, query: string, resultName: string, lineOffset: number): Promise<RunOutcome> {
   const { doc, kernel, writer } = ctx;
   const started = performance.now();
@@ -58,6 +72,7 @@ export async function runQuery(ctx: RunContext, deps: SqlHandlerDeps, query: str
         return blob ? new Uint8Array(await blob.arrayBuffer()) : null;
       });
     }
+    for (const target of scan.writes) if (!checkPath(target)) await deps.engine.prepareWrite(target);
     const sql = kernel.sql;
     if (sql) {
       const tables = await py(sql.tables());
@@ -73,6 +88,7 @@ export async function runQuery(ctx: RunContext, deps: SqlHandlerDeps, query: str
       return { state: 'error', executionCount: null, stopQueue: true };
     }
     const read = await deps.engine.query(scan.text, PYTHON_ROW_CAP);
+    await keepWrittenFiles(ctx, deps, scan.writes);
     const result = collectResult(read.schema, read.batches, PYTHON_ROW_CAP, read.more);
     let variable: { name: string; type: string } | null = null;
     if (sql && result.columns.length) {

@@ -26,6 +26,8 @@ export interface SqlScan {
   words: Set<string>;
   /** Contents of single-quoted string literals: candidate file names and URLs. */
   strings: string[];
+  /** String literals right after `TO` (`COPY … TO 'out.parquet'`): files the query writes. */
+  writes: string[];
   replacements: Replacement[];
 }
 
@@ -53,7 +55,10 @@ export function scanSql(source: string): SqlScan {
   const params: string[] = [];
   const words = new Set<string>();
   const strings: string[] = [];
+  const writes: string[] = [];
   const replacements: Replacement[] = [];
+  /** The last word outside strings and comments, to tell `TO 'file'` from other literals. */
+  let lastWord = '';
   let out = '';
   let i = 0;
   while (i < source.length) {
@@ -62,7 +67,10 @@ export function scanSql(source: string): SqlScan {
     let end = i + 1;
     if (c === "'") {
       end = skipQuoted(source, i, "'");
-      strings.push(source.slice(i + 1, end - 1).replace(/''/g, "'"));
+      const text = source.slice(i + 1, end - 1).replace(/''/g, "'");
+      strings.push(text);
+      if (lastWord.toUpperCase() === 'TO') writes.push(text);
+      lastWord = '';
     } else if (c === '"') {
       end = skipQuoted(source, i, '"');
       words.add(source.slice(i + 1, end - 1).replace(/""/g, '"'));
@@ -91,12 +99,13 @@ export function scanSql(source: string): SqlScan {
       IDENT.lastIndex = i;
       const m = IDENT.exec(source)!;
       words.add(m[0]);
+      lastWord = m[0];
       end = i + m[0].length;
     }
     out += source.slice(i, end);
     i = end;
   }
-  return { text: out, params, words, strings, replacements };
+  return { text: out, params, words, strings, writes, replacements };
 }
 
 /** The offset in the user's source of an offset in the text sent to DuckDB. */

@@ -145,7 +145,11 @@ export class NotebookSession {
 
   /** SQL cells, and code cells that start with `%%sql`, run on this tab's DuckDB (src/sql). */
   private sqlHandlers(): ExecutorOptions['handlers'] {
-    const deps = { engine: this.sqlEngine, fileBytes: (hash: string) => this.files.get(hash) };
+    const deps = {
+      engine: this.sqlEngine,
+      fileBytes: (hash: string) => this.files.get(hash),
+      storeFile: (bytes: Uint8Array) => this.files.putBytes(bytes),
+    };
     return { sql: sqlCellHandler(deps), code: withSqlMagic(runCode, deps) };
   }
 

@@ -62,7 +62,7 @@ test.afterAll(async () => {
   await data?.close();
 });
 
-test('an uploaded CSV file, Parquet and a local URL are tables by name', async ({ page }) => {
+test('an uploaded CSV, a Parquet file SQL wrote and a local URL are tables by name', async ({ page }) => {
   test.setTimeout(3 * BOOT_TIMEOUT);
   await openNotebook(page);
   await upload(page, [{ name: 'sales.csv', buffer: Buffer.from('region,amount\nnorth,10\nsouth,20\nnorth,5\n') }]);
@@ -70,9 +70,12 @@ test('an uploaded CSV file, Parquet and a local URL are tables by name', async (
   await runSql(page, 1, "SELECT count(*) AS n, sum(amount) AS total FROM 'sales.csv'");
   await expect(resultFrame(page, 1).locator('table.sql tbody tr')).toHaveText('335', { timeout: BOOT_TIMEOUT });
 
-  // Parquet as DuckDB itself writes it (in its own file system: files SQL writes do not reach the Files panel).
-  await runSql(page, 1, "COPY (SELECT i AS id, 'item' || i AS item, i * 1.5 AS price FROM range(1000) t(i)) TO 'orders.parquet' (FORMAT parquet);\nSELECT count(*) AS n, max(item) AS last FROM read_parquet('orders.parquet') WHERE price > 100");
+  // A Parquet file DuckDB writes becomes a notebook file: listed in the Files panel, read by SQL and by Python.
+  await runSql(page, 1, "COPY (SELECT i AS id, 'item' || i AS item, i * 1.5 AS price FROM range(1000) t(i)) TO 'orders.parquet' (FORMAT parquet)");
+  await expect(page.getByRole('region', { name: 'Files' }).locator('li[data-path="orders.parquet"]')).toBeVisible({ timeout: BOOT_TIMEOUT });
+  await runSql(page, 1, "SELECT count(*) AS n, max(item) AS last FROM read_parquet('orders.parquet') WHERE price > 100");
   await expect(resultFrame(page, 1).locator('table.sql tbody tr')).toHaveText('933item999');
+  await runAndSee(page, 'print(open("orders.parquet", "rb").read(4))', "b'PAR1'", 0);
 
   await runSql(page, 1, `SELECT city FROM '${data.url}/cors/remote.csv' WHERE temp > 10 ORDER BY city`);
   await expect(resultFrame(page, 1).locator('table.sql tbody')).toHaveText('LimaRome');

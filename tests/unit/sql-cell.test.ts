@@ -35,6 +35,12 @@ describe('parameters', () => {
     expect(s.strings).toEqual(['data/b.csv', "it's"]);
   });
 
+  test('files a query writes are the literals after TO', () => {
+    const s = scanSql("COPY (SELECT 'a' AS x) TO 'out/x.parquet' (FORMAT parquet); SELECT * FROM 'in.csv'");
+    expect(s.writes).toEqual(['out/x.parquet']);
+    expect(s.strings).toEqual(['a', 'out/x.parquet', 'in.csv']);
+  });
+
   test('an offset in the sent text maps back to the user’s text', () => {
     const s = scanSql('SELECT {a} + nope');
     const sent = s.text.indexOf('nope');
