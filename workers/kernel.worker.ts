@@ -271,9 +271,19 @@ interface PySql {
   import_result(name: string, meta: string, arrays: ArrayBufferView[]): string;
 }
 
-function sqlModule(): PySql {
+/**
+ * Calls SQL's Python half. A Python exception reaches the page as a plain Error whose message is its last line
+ * (`NameError: name 'x' is not defined`): Pyodide's PythonError did not keep its message across the boundary.
+ */
+function sqlCall<T>(call: (m: PySql) => T): T {
   if (!pyodide || !py) throw new Error('The kernel has not booted');
-  return pyodide.pyimport('anode_kernel.sql') as unknown as PySql;
+  try {
+    return call(pyodide.pyimport('anode_kernel.sql') as unknown as PySql);
+  } catch (e) {
+    const text = e instanceof Error ? e.message : String(e);
+    const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    throw new Error(lines[lines.length - 1] ?? 'Python failed');
+  }
 }
 
 function importKernel(p: PyodideInterface): PyKernel {
@@ -493,19 +503,19 @@ const api: KernelWorkerApi = {
   },
 
   async sqlTables(): Promise<string> {
-    return sqlModule().tables_json();
+    return sqlCall((m) => m.tables_json());
   },
 
   async sqlExport(name: string): Promise<string> {
-    return sqlModule().export_json(name);
+    return sqlCall((m) => m.export_json(name));
   },
 
   async sqlValues(names: string[]): Promise<string> {
-    return sqlModule().values_json(JSON.stringify(names));
+    return sqlCall((m) => m.values_json(JSON.stringify(names)));
   },
 
   async sqlImport(name: string, meta: string, arrays: ArrayBufferView[]): Promise<string> {
-    return sqlModule().import_result(name, meta, arrays);
+    return sqlCall((m) => m.import_result(name, meta, arrays));
   },
 
   async writeFiles(files: FileWrite[], removed: string[], folders: string[]): Promise<void> {

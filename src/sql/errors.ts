@@ -43,6 +43,22 @@ function position(source: string, offset: number): SqlErrorPosition {
   return { line, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
 }
 
+/**
+ * duckdb-wasm hands some errors over as DuckDB's JSON (`{"exception_type":"Parser","exception_message":"…"}`):
+ * the same as the plain text form (`Parser Error: …`).
+ */
+function plainText(message: string): string {
+  const start = message.indexOf('{"exception_type"');
+  if (start < 0) return message;
+  try {
+    const o = JSON.parse(message.slice(start)) as { exception_type?: unknown; exception_message?: unknown };
+    if (typeof o.exception_type === 'string' && typeof o.exception_message === 'string') return `${o.exception_type} Error: ${o.exception_message}`;
+  } catch {
+    // Not JSON after all: shown as it came.
+  }
+  return message;
+}
+
 /** The message without DuckDB's excerpts (we show our own, from the user's text) and without an `Error:` prefix. */
 function cleanMessage(message: string): string {
   const cut = message.search(/\n*LINE \d+: /);
@@ -53,7 +69,8 @@ function cleanMessage(message: string): string {
  * A DuckDB error as an output. `lineOffset` counts lines of the cell before the query (a `%%sql` line).
  * Returns the output and the position it names, if any.
  */
-export function sqlErrorOutput(message: string, scan: SqlScan, source: string, lineOffset = 0): { output: ErrorOutput; position: SqlErrorPosition | null } {
+export function sqlErrorOutput(raw: string, scan: SqlScan, source: string, lineOffset = 0): { output: ErrorOutput; position: SqlErrorPosition | null } {
+  const message = plainText(raw);
   const text = cleanMessage(message);
   const m = /^([A-Z][A-Za-z ]*Error): ([\s\S]*)$/.exec(text);
   const ename = m ? m[1]! : 'SQL Error';

@@ -83,6 +83,15 @@ describe('errors', () => {
     expect(sqlErrorOutput(msg, s, source, 1).position).toEqual({ line: 2, column: source.indexOf('nope') + 1 });
   });
 
+  test("DuckDB's JSON form of an error reads like its text form", () => {
+    const source = 'SELECT 1 +\n  FROM x WHERE';
+    const json = JSON.stringify({ exception_type: 'Parser', exception_message: 'syntax error at or near "FROM"\n\nLINE 2:   FROM x WHERE\n          ^' });
+    const { output, position } = err(json, source);
+    expect(output.ename).toBe('Parser Error');
+    expect(output.evalue).toBe('syntax error at or near "FROM" (line 2, column 3)');
+    expect(position).toEqual({ line: 2, column: 3 });
+  });
+
   test('a message without a position is shown as is', () => {
     const { output, position } = err('Error: Invalid Input Error: No files found that match the pattern "x.csv"', "FROM 'x.csv'");
     expect(position).toBeNull();
