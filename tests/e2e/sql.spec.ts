@@ -131,6 +131,23 @@ test('Stop cancels a long query, and the next query runs', async ({ page }) => {
   await expect(resultFrame(page, 1).locator('table.sql tbody')).toHaveText('42');
 });
 
+test('a ten-million-row result: the page shows 500 rows, Python gets the first million, and both say so', async ({ page }) => {
+  test.setTimeout(3 * BOOT_TIMEOUT);
+  await openNotebook(page);
+  await addSql(page, 1, 'SELECT i, i % 7 AS r FROM range(10000000) t(i)');
+  await expect(resultFrame(page, 1).locator('.sql-summary')).toContainText('more than 1,000,000 rows (only the first 1,000,000 were read', {
+    timeout: BOOT_TIMEOUT,
+  });
+  await expect(resultFrame(page, 1).locator('.sql-summary')).toContainText('showing the first 500');
+  await expect(resultFrame(page, 1).locator('table.sql tbody tr')).toHaveCount(500);
+  await expect(resultFrame(page, 1).locator('.pager .pos')).toHaveText('Rows 1–50 of 500');
+  await resultFrame(page, 1).getByRole('button', { name: 'Next page' }).click();
+  await expect(resultFrame(page, 1).locator('.pager .pos')).toHaveText('Rows 51–100 of 500');
+  await expect(resultFrame(page, 1).locator('table.sql tbody tr:visible').first()).toHaveText('501');
+  await page.getByRole('button', { name: 'Add code cell' }).click();
+  await runAndSee(page, 'print(len(_sql), _sql.truncated, _sql["i"][-1])', '1000000 True 999999', 2);
+});
+
 test('a SQL cell and its result variable’s name go through an .ipynb export and import', async ({ page }) => {
   test.setTimeout(2 * BOOT_TIMEOUT);
   await openNotebook(page);
