@@ -184,7 +184,8 @@ export class SqlEngine {
 
   /** Tables and views DuckDB holds now, with their columns (for completion). */
   async catalog(): Promise<Record<string, string[]>> {
-    if (!this.started) return {};
+    // Not while a query runs: a second query on its connection would end the first one.
+    if (!this.started || this.cancelling) return {};
     const { conn } = await this.start();
     const t = await conn.query(
       "SELECT table_name AS t, list(column_name ORDER BY ordinal_position) AS c FROM information_schema.columns WHERE table_schema NOT IN ('information_schema', 'pg_catalog') GROUP BY table_name",
