@@ -84,8 +84,12 @@ function isMirrorLock(url: URL): boolean {
   return url.pathname.endsWith('/pyodide-lock.json') && url.href !== new URL('pyodide/pyodide-lock.json', scope).href;
 }
 
-/** This build's DuckDB files (Vite assets named `duckdb-…` with a content hash). */
+/**
+ * This build's DuckDB files (Vite assets named `duckdb-…` with a content hash), and the DuckDB extensions (parquet,
+ * json) duckdb-wasm downloads on first use: their URLs carry DuckDB's version, so a cached one is never stale.
+ */
 function isDuckdb(url: URL): boolean {
+  if (url.origin === 'https://extensions.duckdb.org') return true;
   return url.origin === scope.origin && url.pathname.startsWith(`${scope.pathname}assets/duckdb-`);
 }
 

@@ -10,7 +10,7 @@ import { sqlErrorOutput } from './errors';
 import type { SqlHandlerDeps } from './handler';
 import { resultBundle } from './output';
 import { collectResult, pythonColumns, PYTHON_ROW_CAP } from './result';
-import { scanSql } from './scan';
+import { scanSql, type SqlScan } from './scan';
 import { arrowIPC } from './table-in';
 
 /** An error raised on the Python side of a step: its last line (`NameError: name 'x' is not defined`). */
@@ -37,6 +37,19 @@ function plainError(ename: string, evalue: string): ErrorOutput {
 /** `./sales.csv` and `sales.csv` name the same notebook file. */
 function filePath(literal: string): string {
   return literal.replace(/^\.\//, '');
+}
+
+/**
+ * duckdb-wasm builds in neither Parquet nor JSON: they are DuckDB extensions it downloads from extensions.duckdb.org
+ * the first time a query needs them. Offline, or where that site is blocked, the query fails with an engine error
+ * that does not say so; the hint does.
+ */
+const EXTENSION_HINT =
+  "Reading or writing Parquet or JSON needs DuckDB's parquet or json extension, which the SQL engine downloads from extensions.duckdb.org on first use: check the connection (it is kept for offline use once loaded).";
+
+function usesExtension(scan: SqlScan): boolean {
+  const words = [...scan.words].map((w) => w.toLowerCase());
+  return words.some((w) => /^(read_parquet|parquet_scan|read_json|read_json_auto|read_ndjson|parquet|json)$/.test(w)) || scan.strings.some((s) => /\.(parquet|json|ndjson|jsonl)$/i.test(s));
 }
 
 /** Files the query wrote (`COPY … TO 'x.parquet'`) become notebook files: the Files panel and Python see them. */
@@ -108,7 +121,8 @@ export async function runQuery(ctx: RunContext, deps: SqlHandlerDeps, query: str
       return { state: 'error', executionCount: null, stopQueue: true };
     }
     const message = e instanceof Error ? e.message : String(e);
-    append(sqlErrorOutput(message, scan, query, lineOffset).output);
+    const out = sqlErrorOutput(message, scan, query, lineOffset).output;
+    append(usesExtension(scan) ? { ...out, traceback: [...out.traceback, '', EXTENSION_HINT] } : out);
     return { state: 'error', executionCount: null, stopQueue: true };
   }
 }
