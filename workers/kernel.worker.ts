@@ -271,19 +271,15 @@ interface PySql {
   import_result(name: string, meta: string, arrays: ArrayBufferView[]): string;
 }
 
-/**
- * Calls SQL's Python half. A Python exception reaches the page as a plain Error whose message is its last line
- * (`NameError: name 'x' is not defined`): Pyodide's PythonError did not keep its message across the boundary.
- */
-function sqlCall<T>(call: (m: PySql) => T): T {
+/** What sql.py answers instead of raising (Pyodide's exceptions lost their message on the way to the page). */
+const SQL_ERROR_MARK = '\x00error:';
+
+/** Calls SQL's Python half; a Python exception becomes an Error whose message is its type and text. */
+function sqlCall(call: (m: PySql) => string): string {
   if (!pyodide || !py) throw new Error('The kernel has not booted');
-  try {
-    return call(pyodide.pyimport('anode_kernel.sql') as unknown as PySql);
-  } catch (e) {
-    const text = e instanceof Error ? e.message : String(e);
-    const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-    throw new Error(lines[lines.length - 1] ?? 'Python failed');
-  }
+  const answer = call(pyodide.pyimport('anode_kernel.sql') as unknown as PySql);
+  if (answer.startsWith(SQL_ERROR_MARK)) throw new Error(answer.slice(SQL_ERROR_MARK.length));
+  return answer;
 }
 
 function importKernel(p: PyodideInterface): PyKernel {

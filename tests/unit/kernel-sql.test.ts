@@ -52,8 +52,8 @@ describe('tables Python offers to SQL', () => {
 
   it('parameters are scalars; a missing name or a list is refused with a message naming it', () => {
     expect(py('low = 3\nwho = "x\' OR 1=1"', 'json.loads(_s.values_json(json.dumps(["low", "who"])))')).toEqual({ low: 3, who: "x' OR 1=1" });
-    expect(() => py('', '_s.values_json(json.dumps(["nobody"]))')).toThrow(/NameError: name 'nobody' is not defined/);
-    expect(() => py('lst = [1]', '_s.values_json(json.dumps(["lst"]))')).toThrow(/\{lst\} is a list/);
+    expect(py('', '_s.values_json(json.dumps(["nobody"]))')).toBe("\u0000error:NameError: name 'nobody' is not defined (used as {nobody} in the query)");
+    expect(py('lst = [1]', '_s.values_json(json.dumps(["lst"]))')).toMatch(/^\u0000error:TypeError: \{lst\} is a list/);
   });
 });
 

@@ -14,6 +14,24 @@ import sys
 
 from .variables import namespace
 
+# Marks an answer that is an error message: Pyodide's exceptions lose their message on the way to the page.
+ERROR_MARK = "\x00error:"
+
+
+def _answers(fn):
+    """The page's entry points answer an exception as ERROR_MARK + "NameError: name 'x' is not defined"."""
+
+    def call(*args):
+        try:
+            return fn(*args)
+        except Exception as e:  # noqa: BLE001 - every failure is the user's to read
+            return f"{ERROR_MARK}{type(e).__name__}: {e}"
+
+    call.__name__ = fn.__name__
+    call.__doc__ = fn.__doc__
+    return call
+
+
 # How many rows of a list of dicts are looked at for column names (later rows with new keys add nothing).
 _KEY_SCAN_ROWS = 100
 # Rows shown by a SqlTable's repr.
@@ -118,6 +136,7 @@ def column_names(value):
     return None
 
 
+@_answers
 def tables_json():
     """Every user variable SQL can query: [{"name", "columns"}]."""
     out = []
@@ -185,6 +204,7 @@ def _encode(values, kind):
     return values
 
 
+@_answers
 def export_json(name):
     """The table `name` as columns for the page: {"rows", "columns": [{"name", "kind", "values"}]}."""
     ns = namespace()
@@ -207,6 +227,7 @@ def export_json(name):
 _SCALARS = (bool, int, float, str, type(None))
 
 
+@_answers
 def values_json(names_json):
     """Parameter values for `{name}` in a query: {"name": value}. Only scalars: a parameter is one value."""
     ns = namespace()
@@ -249,6 +270,7 @@ def _use_pandas():
     return pandas
 
 
+@_answers
 def import_result(name, meta_json, arrays):
     """Binds a query's result to `name`: a DataFrame when pandas is importable, else a SqlTable. Returns its type."""
     meta = json.loads(meta_json)
