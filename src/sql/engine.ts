@@ -46,6 +46,8 @@ export class SqlEngine {
   /** Notebook files as registered: path → content hash, so unchanged files are not copied again. */
   private files = new Map<string, string>();
   private cancelling: (() => void) | null = null;
+  /** A SQL run is in progress (from its first step, before its query is sent), and whether Stop was asked meanwhile. */
+  private run: { stopped: boolean } | null = null;
 
   /** Starts the engine if it is not running (the first SQL cell pays for this: see `npm run bench`). */
   start(): Promise<Started> {
@@ -122,8 +124,18 @@ export class SqlEngine {
    * Runs `text` (one or more statements; the last one's rows are returned), reading at most `cap` rows. Rejects with
    * DuckDB's error, or with {@link QueryCancelled} after {@link cancel}.
    */
+  /** Marks a SQL run's start: a Stop before its query is sent still stops it. Call the returned function at its end. */
+  beginRun(): () => void {
+    const run = { stopped: false };
+    this.run = run;
+    return () => {
+      if (this.run === run) this.run = null;
+    };
+  }
+
   async query(text: string, cap: number): Promise<QueryBatches> {
     const started = await this.start();
+    if (this.run?.stopped) throw new QueryCancelled(false);
     let cancelled = false;
     let restarted = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -173,10 +185,14 @@ export class SqlEngine {
     }
   }
 
-  /** Stops the query in progress, if any; true when there was one. */
+  /** Stops the query in progress, or the run about to send one; true when there was one. */
   cancel(): boolean {
     const c = this.cancelling;
-    if (!c) return false;
+    if (!c) {
+      if (!this.run) return false;
+      this.run.stopped = true;
+      return true;
+    }
     this.cancelling = null;
     c();
     return true;

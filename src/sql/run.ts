@@ -72,6 +72,7 @@ export async function runQuery(ctx: RunContext, deps: SqlHandlerDeps, query: str
   const scan = scanSql(query);
   if (!scan.text.trim()) return { state: 'done', executionCount: null };
   const append = (o: Output) => writer.append(o);
+  const endRun = deps.engine.beginRun();
   try {
     await deps.engine.start();
     const files = listFiles(doc);
@@ -124,6 +125,8 @@ export async function runQuery(ctx: RunContext, deps: SqlHandlerDeps, query: str
     const out = sqlErrorOutput(message, scan, query, lineOffset).output;
     append(usesExtension(scan) ? { ...out, traceback: [...out.traceback, '', EXTENSION_HINT] } : out);
     return { state: 'error', executionCount: null, stopQueue: true };
+  } finally {
+    endRun();
   }
 }
 
