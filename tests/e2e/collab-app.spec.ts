@@ -76,8 +76,9 @@ async function bobRunsInAdasBrowser(browser: Browser, code: string): Promise<{ a
 
 test('Bob opens Ada’s share link: edits flow both ways, each sees the other and their cursor', async ({ browser }) => {
   test.setTimeout(120_000); // two people's pages and kernels: over a minute on a loaded 2-core machine
-  const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
-  const bob = await openPerson(browser, contexts, 'Bob', '#268bd2');
+  // Nothing configured: they meet through the signaling the app's own server offers (ws://<app>/signal).
+  const ada = await openPerson(browser, contexts, 'Ada', '#d33682', null);
+  const bob = await openPerson(browser, contexts, 'Bob', '#268bd2', null);
   const link = await shareNewNotebook(ada);
   await join(bob, link);
 
