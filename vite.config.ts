@@ -89,6 +89,8 @@ export default defineConfig({
     __ANODE_BUILD_ID__: JSON.stringify(process.env.ANODE_BUILD_ID || new Date().toISOString()),
     // Empty: the page's own origin at ./signal (src/sync/settings.ts), which `npm start` serves.
     __DEFAULT_SIGNALING__: JSON.stringify(process.env.ANODE_SIGNALING_URLS ?? ''),
+    // Empty: simple-peer's public STUN servers (src/sync/ice.ts).
+    __DEFAULT_ICE_SERVERS__: JSON.stringify(process.env.ANODE_ICE_SERVERS ?? ''),
   },
   plugins: [
     solid(),

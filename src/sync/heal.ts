@@ -57,6 +57,8 @@ export interface ProviderLike {
 export interface HealState {
   /** Peers lost without saying goodbye that have not come back yet (within {@link LOST_FOR_MS}). */
   lost: number;
+  /** Connections that never opened within {@link CONNECT_MS} since the room was joined. */
+  failed: number;
 }
 
 /**
@@ -77,6 +79,7 @@ export function startHealer(
   let announceTimer: ReturnType<typeof setTimeout> | null = null;
   let backoff = 1000;
   let stopped = false;
+  let failed = 0;
 
   const conns = (): WebrtcConnLike[] => [...(provider.room?.webrtcConns.values() ?? [])] as WebrtcConnLike[];
   const signaling = (): SignalingLike[] => provider.signalingConns as SignalingLike[];
@@ -109,6 +112,8 @@ export function startHealer(
         if (now - (heard.get(conn) ?? now) > STALE_MS) conn.peer.destroy();
         else ping(conn);
       } else if (!conn.closed && now - (born.get(conn) ?? now) > CONNECT_MS) {
+        failed++;
+        changed = true;
         conn.peer.destroy();
       }
     }
@@ -160,7 +165,7 @@ export function startHealer(
   events?.addEventListener('online', onOnline);
   const interval = setInterval(tick, PING_MS);
   return {
-    state: () => ({ lost: lost.size }),
+    state: () => ({ lost: lost.size, failed }),
     stop() {
       stopped = true;
       clearInterval(interval);

@@ -4,6 +4,8 @@ export * from './library';
 export * from './settings';
 export * from './room-index';
 export * from './room';
+export * from './links';
+export * from './ice';
 export * from './awareness';
 export * from './caret-awareness';
 export * from './election';

@@ -11,6 +11,7 @@ export const SETTINGS_KEYS = {
   signaling: 'anode.signaling',
   user: 'anode.user',
   offersExecution: 'anode.offersExecution',
+  iceServers: 'anode.iceServers',
 } as const;
 
 const memory = new Map<string, string>();
@@ -35,7 +36,7 @@ export function defaultStore(): SettingsStore {
   return memoryStore;
 }
 
-function read(store: SettingsStore, key: string): string | null {
+export function read(store: SettingsStore, key: string): string | null {
   try {
     return store.getItem(key);
   } catch {
@@ -43,7 +44,7 @@ function read(store: SettingsStore, key: string): string | null {
   }
 }
 
-function write(store: SettingsStore, key: string, value: string | null): void {
+export function write(store: SettingsStore, key: string, value: string | null): void {
   try {
     if (value === null) store.removeItem(key);
     else store.setItem(key, value);

@@ -3,6 +3,7 @@
  */
 import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
 import { shareLinkFor, type RoomStatus } from '../sync';
+import { ConnectionPanel } from './ConnectionPanel';
 import { ConsentPrompt } from './ConsentPrompt';
 import { Dialog } from './Dialog';
 import type { NotebookSession } from './session';
@@ -33,6 +34,7 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
   const [status, setStatus] = createSignal<RoomStatus | null>(session.room?.status() ?? null);
   const [link, setLink] = createSignal<string | null>(null);
   const [copied, setCopied] = createSignal(false);
+  const [showLinks, setShowLinks] = createSignal(false);
   const [shareError, setShareError] = createSignal<string | null>(null);
   let offStatus: (() => void) | null = null;
   const watch = (): void => {
@@ -75,8 +77,18 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
       <ConsentPrompt session={session} />
       <Show when={status()}>
         {(s) => (
-          <span class="room-status" data-testid="room-status" data-signaling={s().signaling}>
-            {roomText(s())}
+          <span class="room-status-wrap">
+            <button
+              class="room-status link-btn"
+              data-testid="room-status"
+              data-signaling={s().signaling}
+              aria-expanded={showLinks()}
+              title="Connections"
+              onClick={() => setShowLinks(!showLinks())}
+            >
+              {roomText(s())}
+            </button>
+            <Show when={showLinks() && room()}>{(r) => <ConnectionPanel room={r()} status={s()} />}</Show>
           </span>
         )}
       </Show>
