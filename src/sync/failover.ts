@@ -1,0 +1,154 @@
+/**
+ * Failover rule: when a peer may take over execution from a silent executor, and when an executor may claim and
+ * start a run, so that a crashed executor is replaced within seconds and no run ever executes twice, even when the
+ * network splits the room. Pure: its inputs are what this peer has heard and when, and what its copy of the
+ * document records; the app (src/sync/handover.ts) and the network simulation (tests/unit/sync-failover-sim.test.ts)
+ * run exactly this code.
+ *
+ * A crash and a network cut look the same to the others, so the rule is a quorum with timing:
+ * - **Hearing.** Every peer re-publishes its presence every {@link HEARTBEAT_MS}. y-webrtc floods presence to every
+ *   peer it reaches (and relays what it receives), so within one connected part of the room everybody hears
+ *   everybody. The signaling server, when reachable, relays the same heartbeats (src/sync/witness.ts) and is the
+ *   **witness**: a peer hears it when its own heartbeat comes back.
+ * - **Quorum.** The kernel session records its members (the peers that could take over). A peer has a quorum when
+ *   it hears a strict majority of the members (itself included), or exactly half and the witness. Two parts of a
+ *   split room cannot both have one: two halves with the witness would hear each other through it.
+ * - **Fence.** The executor claims and starts runs only while it has had a quorum within {@link FENCE_MS}.
+ * - **Takeover.** A peer takes over only when the recorded executor has been silent for {@link TAKEOVER_MS} (longer
+ *   than the fence plus a heartbeat and delivery), it has a quorum, and its document holds every change of the old
+ *   executor that any peer it hears has acknowledged seeing.
+ * - **Acknowledged claims.** Before starting a claimed run, the executor waits until every peer it has heard within
+ *   the fence says (its presence field `seen`) that its document holds the claim. So whoever takes over later, with
+ *   a quorum that shares a peer with the executor's, sees the run as claimed and never claims it again.
+ * - **Membership.** The executor adds a peer it hears, or removes one that left or stayed silent for
+ *   {@link MEMBER_TIMEOUT_MS}, one at a time; until every remaining member has acknowledged the change, a quorum
+ *   must hold in both the old and the new list. An executor that has heard no other member for
+ *   {@link LONELY_FENCE_MS} (well below the member timeout) stops: it may have been removed.
+ */
+
+/** How often every peer re-publishes its presence (a tick, from a timer background tabs do not throttle). */
+export const HEARTBEAT_MS = 500;
+/**
+ * The executor claims nothing new unless it had a quorum this recently. Three heartbeats: one late or lost
+ * heartbeat, or a main thread stalled for a second, does not stop the queue.
+ */
+export const FENCE_MS = 1500;
+/**
+ * Silence after which the executor counts as gone. Must exceed FENCE_MS + HEARTBEAT_MS + delivery + timer slack
+ * (here 500 ms of margin), so the old executor has fenced itself before anybody takes over.
+ */
+export const TAKEOVER_MS = 2500;
+/** A member silent this long is removed from the session's members (y-protocols drops its presence at 30 s). */
+export const MEMBER_TIMEOUT_MS = 30_000;
+/** An executor that heard no other member this long stops claiming: it may have been removed (see above). */
+export const LONELY_FENCE_MS = 20_000;
+
+/** What one peer has heard, on its own clock. */
+export interface Hearing {
+  now: number;
+  /** This peer's client id. */
+  self: number;
+  /** When each other peer was last heard (presence over WebRTC or BroadcastChannel, or a heartbeat via the witness). */
+  heard: ReadonlyMap<number, number>;
+  /** When this peer's own heartbeat last came back from the signaling server, or null (none reachable). */
+  witness: number | null;
+}
+
+/** The session's members as this peer's document records them. */
+export interface Membership {
+  members: readonly number[];
+  /** The list before the last change, until every remaining member has acknowledged it; null otherwise. */
+  previous: readonly number[] | null;
+}
+
+/** Whether `client` was heard within `windowMs` (this peer always hears itself). */
+export function hears(h: Hearing, client: number, windowMs: number): boolean {
+  if (client === h.self) return true;
+  const at = h.heard.get(client);
+  return at !== undefined && h.now - at <= windowMs;
+}
+
+/** Strict majority of `members` heard, or exactly half and the witness. An empty list is nobody's quorum. */
+export function quorumIn(h: Hearing, members: readonly number[], windowMs: number): boolean {
+  const n = members.length;
+  if (n === 0) return false;
+  let live = 0;
+  for (const m of members) if (hears(h, m, windowMs)) live++;
+  const witness = h.witness !== null && h.now - h.witness <= windowMs;
+  return 2 * live > n || (2 * live === n && witness);
+}
+
+/** A quorum in the current list and, while a change is unacknowledged, in the previous one too. */
+export function hasQuorum(h: Hearing, m: Membership, windowMs: number): boolean {
+  return quorumIn(h, m.members, windowMs) && (m.previous === null || quorumIn(h, m.previous, windowMs));
+}
+
+/**
+ * Whether the executor may claim a new run now: it has had a quorum within FENCE_MS and, when other peers are
+ * members, heard one of them within LONELY_FENCE_MS.
+ */
+export function executorMayClaim(h: Hearing, m: Membership): boolean {
+  if (!hasQuorum(h, m, FENCE_MS)) return false;
+  const others = [...m.members, ...(m.previous ?? [])].filter((c) => c !== h.self);
+  return others.length === 0 || others.some((c) => hears(h, c, LONELY_FENCE_MS));
+}
+
+/**
+ * Whether the executor may start a run it claimed: it may still claim, and every peer heard within FENCE_MS has
+ * acknowledged holding the executor's changes up to `claimClock` (`acks`: each peer's published `seen`).
+ */
+export function executorMayStart(h: Hearing, m: Membership, acks: ReadonlyMap<number, number>, claimClock: number): boolean {
+  if (!executorMayClaim(h, m)) return false;
+  for (const [client] of h.heard) {
+    if (client === h.self || !hears(h, client, FENCE_MS)) continue;
+    if ((acks.get(client) ?? -1) < claimClock) return false;
+  }
+  return true;
+}
+
+/** Why a peer elected as the new executor waits; null when it may take over now. */
+export type TakeoverWait = 'executor-heard' | 'no-quorum' | 'catching-up' | null;
+
+/**
+ * Whether this peer may take over from `executor` (the recorded one; null: none recorded) after silence.
+ * `left`: the executor said goodbye (closed its tab): nothing to wait for. `acks` are what the peers heard within
+ * FENCE_MS published as seen of the executor's changes; `held` is how many of them this peer's document holds.
+ */
+export function takeoverWait(
+  h: Hearing,
+  m: Membership,
+  executor: number | null,
+  left: boolean,
+  acks: ReadonlyMap<number, number>,
+  held: number,
+): TakeoverWait {
+  if (executor === null || executor === h.self) return null;
+  if (!left && hears(h, executor, TAKEOVER_MS)) return 'executor-heard';
+  if (!left && !hasQuorum(h, m, FENCE_MS)) return 'no-quorum';
+  for (const [client, seen] of acks) {
+    if (client !== h.self && hears(h, client, FENCE_MS) && seen > held) return 'catching-up';
+  }
+  return null;
+}
+
+/**
+ * The next membership change the executor should make, one at a time: add a heard eligible peer, or remove a member
+ * that left or was silent for MEMBER_TIMEOUT_MS. Null when none is due, or the last change is not acknowledged yet.
+ */
+export function nextMembers(h: Hearing, m: Membership, eligible: Iterable<number>, left: ReadonlySet<number>): number[] | null {
+  if (m.previous !== null) return null;
+  const gone = m.members.find((c) => c !== h.self && (left.has(c) || !hears(h, c, MEMBER_TIMEOUT_MS)));
+  if (gone !== undefined) return m.members.filter((c) => c !== gone);
+  if (!m.members.includes(h.self)) return [...m.members, h.self].sort((a, b) => a - b);
+  for (const c of eligible) {
+    if (!m.members.includes(c) && !left.has(c) && hears(h, c, FENCE_MS)) return [...m.members, c].sort((a, b) => a - b);
+  }
+  return null;
+}
+
+/** Whether every member of both lists (but this peer and members removed) acknowledged the change at `clock`. */
+export function changeAcknowledged(h: Hearing, m: Membership, acks: ReadonlyMap<number, number>, clock: number): boolean {
+  if (m.previous === null) return true;
+  const remaining = m.previous.filter((c) => m.members.includes(c) && c !== h.self);
+  return remaining.every((c) => (acks.get(c) ?? -1) >= clock);
+}

@@ -1,0 +1,160 @@
+/**
+ * Liveness: this peer says "still here" every HEARTBEAT_MS and keeps track of when it last heard each other peer,
+ * which is what the failover rule (./failover.ts) decides from. A crashed browser sends no goodbye; without this,
+ * the others would notice only at y-protocols' 30 s awareness timeout.
+ */
+import * as Y from 'yjs';
+import { kernelMap, runsMap } from '../model';
+import type { Presence } from './awareness';
+import { HEARTBEAT_MS, type Hearing } from './failover';
+
+/** Something that also hears peers (the signaling witness, ./witness.ts). */
+export interface HeardSource {
+  /** When each peer was last heard through it (this peer's clock, ms). */
+  heard(): ReadonlyMap<number, number>;
+  /** When this peer's own heartbeat last came back through it, or null. */
+  echo(): number | null;
+  /** Sends this peer's heartbeat through it. */
+  beat(): void;
+}
+
+/** Calls `fn` every `ms`; returns a stop function. */
+export type Ticker = (ms: number, fn: () => void) => () => void;
+
+/**
+ * A ticker that background tabs do not slow down: Chromium throttles a hidden page's timers to once a second, and
+ * after five minutes to once a minute, but not a dedicated worker's. Falls back to setInterval where workers are
+ * unavailable (Node tests); the thresholds tolerate once-a-second ticks (see failover.ts).
+ */
+export const workerTicker: Ticker = (ms, fn) => {
+  if (typeof Worker === 'undefined' || typeof Blob === 'undefined' || typeof URL.createObjectURL !== 'function') {
+    const t = setInterval(fn, ms);
+    return () => clearInterval(t);
+  }
+  let worker: Worker | null = null;
+  let url: string | null = null;
+  try {
+    url = URL.createObjectURL(new Blob([`setInterval(() => postMessage(0), ${Math.max(1, Math.round(ms))});`], { type: 'text/javascript' }));
+    worker = new Worker(url);
+    worker.onmessage = () => fn();
+  } catch {
+    // A policy that forbids blob: workers: the main thread's timer still works, throttled when hidden.
+    if (url) URL.revokeObjectURL(url);
+    const t = setInterval(fn, ms);
+    return () => clearInterval(t);
+  }
+  return () => {
+    worker?.terminate();
+    if (url) URL.revokeObjectURL(url);
+  };
+};
+
+export interface LivenessOptions {
+  /** The clock (tests). Must be the clock y-protocols stamps `meta.lastUpdated` with: Date.now. */
+  now?: () => number;
+  ticker?: Ticker;
+  witness?: HeardSource | null;
+  /** The executor whose changes this peer acknowledges holding (see PeerPresence.seen). */
+  executor: () => number | null;
+}
+
+/** Heartbeats, acknowledgements and what this peer has heard, for one notebook's presence. */
+export class Liveness {
+  private readonly now: () => number;
+  private readonly stopTicker: () => void;
+  private readonly listeners = new Set<() => void>();
+  private witness: HeardSource | null;
+  private ackQueued = false;
+  private destroyed = false;
+  private readonly onDocUpdate = (): void => this.ackSoon();
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly presence: Presence,
+    private readonly opts: LivenessOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.witness = opts.witness ?? null;
+    // Claims and takeovers are acknowledged at once (the executor waits for it); everything else (outputs
+    // streaming into cells) only with the next heartbeat, so peers do not answer every output chunk.
+    runsMap(doc).observeDeep(this.onDocUpdate);
+    kernelMap(doc).observe(this.onDocUpdate);
+    this.ack();
+    this.stopTicker = (opts.ticker ?? workerTicker)(HEARTBEAT_MS, () => this.tick());
+  }
+
+  /** Uses (or stops using, null) a signaling witness: set when the notebook joins or leaves a room. */
+  setWitness(witness: HeardSource | null): void {
+    this.witness = witness;
+  }
+
+  /** What this peer has heard, now. */
+  hearing(): Hearing {
+    const now = this.now();
+    const self = this.presence.clientId;
+    const heard = new Map<number, number>();
+    const aw = this.presence.awareness;
+    aw.getStates().forEach((_s, client) => {
+      if (client === self) return;
+      const at = aw.meta.get(client)?.lastUpdated;
+      if (at !== undefined) heard.set(client, at);
+    });
+    this.witness?.heard().forEach((at, client) => {
+      if (client !== self && at > (heard.get(client) ?? -Infinity)) heard.set(client, at);
+    });
+    return { now, self, heard, witness: this.witness?.echo() ?? null };
+  }
+
+  /** The `seen` each peer publishes about `executor` (peers that speak of another executor are left out). */
+  acks(executor: number): Map<number, number> {
+    const out = new Map<number, number>();
+    this.presence.peers().forEach((p, client) => {
+      if (p.seen && p.seen.of === executor) out.set(client, p.seen.clock);
+    });
+    return out;
+  }
+
+  /** How many of `client`'s changes this peer's document holds (its Yjs clock of that client). */
+  held(client: number): number {
+    return Y.getState(this.doc.store, client);
+  }
+
+  /** Calls `fn` on every tick (a silent peer fires no event: decisions that depend on silence re-run here). */
+  onTick(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => void this.listeners.delete(fn);
+  }
+
+  /** Re-publishes the acknowledgement now (after a claim, or when the recorded executor changes). */
+  ack(): void {
+    const executor = this.opts.executor();
+    if (executor !== null && !this.destroyed) this.presence.setSeen(executor, this.held(executor));
+  }
+
+  private ackSoon(): void {
+    // Many updates arrive in a burst (a sync step, streamed outputs): acknowledge once after them.
+    if (this.ackQueued) return;
+    this.ackQueued = true;
+    queueMicrotask(() => {
+      this.ackQueued = false;
+      this.ack();
+    });
+  }
+
+  /** One heartbeat: "still here" to the room and through the witness, then re-evaluate. */
+  tick(): void {
+    if (this.destroyed) return;
+    this.ack();
+    this.presence.heartbeat();
+    this.witness?.beat();
+    for (const fn of [...this.listeners]) fn();
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.stopTicker();
+    runsMap(this.doc).unobserveDeep(this.onDocUpdate);
+    kernelMap(this.doc).unobserve(this.onDocUpdate);
+    this.listeners.clear();
+  }
+}
