@@ -25,6 +25,7 @@ import {
   setKernelCount,
   setKernelStatus,
   startSession,
+  unclaimRun,
   EXECUTOR,
   type Actor,
   type CellType,
@@ -254,7 +255,11 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
           continue;
         }
         if (!claimRun(doc, next.id, me, EXECUTOR)) continue;
-        if (options.confirmClaim && !(await options.confirmClaim(next.id))) break;
+        if (options.confirmClaim && !(await options.confirmClaim(next.id))) {
+          // Never started here: back to the queue for whoever executes next (no-op if a takeover interrupted it).
+          unclaimRun(doc, next.id, me, EXECUTOR);
+          break;
+        }
         const claimed = readRun(doc, next.id);
         if (claimed && claimed.state === 'running' && claimed.executor?.client === me.client) await execute(claimed);
       }

@@ -106,6 +106,22 @@ export function claimRun(doc: Y.Doc, runId: string, executor: Actor, origin: Ori
   return claimed;
 }
 
+/**
+ * Puts back in the queue a run this executor claimed but never started (it lost the role while waiting to start
+ * it, see src/sync/failover.ts), so whoever executes next takes it. Does nothing if the run is no longer running
+ * on `executor` (finished, interrupted by a takeover, or claimed by someone else).
+ */
+export function unclaimRun(doc: Y.Doc, runId: string, executor: Actor, origin: Origin): void {
+  doc.transact(() => {
+    const rec = runsMap(doc).get(runId);
+    const by = rec instanceof Y.Map ? (rec.get('executor') as { client?: unknown } | undefined) : undefined;
+    if (!(rec instanceof Y.Map) || rec.get('state') !== 'running' || by?.client !== executor.client) return;
+    rec.set('state', 'queued');
+    rec.delete('executor');
+    rec.delete('startedAt');
+  }, origin);
+}
+
 /** Ends a run: the cell keeps a summary (state, who, when) and the record leaves the queue. */
 export function finishRun(
   doc: Y.Doc,

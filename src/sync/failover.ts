@@ -11,14 +11,15 @@
  *   everybody. The signaling server, when reachable, relays the same heartbeats (src/sync/witness.ts) and is the
  *   **witness**: a peer hears it when its own heartbeat comes back.
  * - **Quorum.** The kernel session records its members (the peers that could take over). A peer has a quorum when
- *   it hears a strict majority of the members (itself included), or exactly half and the witness. Two parts of a
- *   split room cannot both have one: two halves with the witness would hear each other through it.
+ *   it hears over the mesh a strict majority of the members (itself included), or exactly half and the witness.
+ *   Two parts of a split room cannot both have one: two majorities share a member, which relays the presence of
+ *   each side to the other; two halves with the witness hear each other through it.
  * - **Fence.** The executor claims and starts runs only while it has had a quorum within {@link FENCE_MS}.
  * - **Takeover.** A peer takes over only when the recorded executor has been silent for {@link TAKEOVER_MS} (longer
  *   than the fence plus a heartbeat and delivery), it has a quorum, and its document holds every change of the old
  *   executor that any peer it hears has acknowledged seeing.
- * - **Acknowledged claims.** Before starting a claimed run, the executor waits until every peer it has heard within
- *   the fence says (its presence field `seen`) that its document holds the claim. So whoever takes over later, with
+ * - **Acknowledged claims.** Before starting a claimed run, the executor waits until every peer it has heard (by any
+ *   path) within the fence says (its presence field `seen`) that its document holds the claim. So whoever takes over later, with
  *   a quorum that shares a peer with the executor's, sees the run as claimed and never claims it again.
  * - **Membership.** The executor adds a peer it hears, or removes one that left or stayed silent for
  *   {@link MEMBER_TIMEOUT_MS}, one at a time; until every remaining member has acknowledged the change, a quorum
@@ -48,8 +49,14 @@ export interface Hearing {
   now: number;
   /** This peer's client id. */
   self: number;
-  /** When each other peer was last heard (presence over WebRTC or BroadcastChannel, or a heartbeat via the witness). */
+  /** When each other peer was last heard by any path (presence over WebRTC or BroadcastChannel, or via the witness). */
   heard: ReadonlyMap<number, number>;
+  /**
+   * When each other peer's presence last arrived over the peer-to-peer mesh (WebRTC, BroadcastChannel), which also
+   * carries its acknowledgements, the document, and, relayed by y-webrtc, the presence of the peers it hears. Only
+   * these count for a quorum: a peer heard only through the witness could not pass on what the executor did.
+   */
+  mesh: ReadonlyMap<number, number>;
   /** When this peer's own heartbeat last came back from the signaling server, or null (none reachable). */
   witness: number | null;
 }
@@ -61,10 +68,17 @@ export interface Membership {
   previous: readonly number[] | null;
 }
 
-/** Whether `client` was heard within `windowMs` (this peer always hears itself). */
+/** Whether `client` was heard within `windowMs` by any path (this peer always hears itself). */
 export function hears(h: Hearing, client: number, windowMs: number): boolean {
   if (client === h.self) return true;
   const at = h.heard.get(client);
+  return at !== undefined && h.now - at <= windowMs;
+}
+
+/** Whether `client`'s presence arrived over the mesh within `windowMs` (this peer always hears itself). */
+export function meshHears(h: Hearing, client: number, windowMs: number): boolean {
+  if (client === h.self) return true;
+  const at = h.mesh.get(client);
   return at !== undefined && h.now - at <= windowMs;
 }
 
@@ -73,7 +87,7 @@ export function quorumIn(h: Hearing, members: readonly number[], windowMs: numbe
   const n = members.length;
   if (n === 0) return false;
   let live = 0;
-  for (const m of members) if (hears(h, m, windowMs)) live++;
+  for (const m of members) if (meshHears(h, m, windowMs)) live++;
   const witness = h.witness !== null && h.now - h.witness <= windowMs;
   return 2 * live > n || (2 * live === n && witness);
 }
@@ -126,7 +140,7 @@ export function takeoverWait(
   if (!left && hears(h, executor, TAKEOVER_MS)) return 'executor-heard';
   if (!left && !hasQuorum(h, m, FENCE_MS)) return 'no-quorum';
   for (const [client, seen] of acks) {
-    if (client !== h.self && hears(h, client, FENCE_MS) && seen > held) return 'catching-up';
+    if (client !== h.self && meshHears(h, client, FENCE_MS) && seen > held) return 'catching-up';
   }
   return null;
 }
@@ -141,7 +155,7 @@ export function nextMembers(h: Hearing, m: Membership, eligible: Iterable<number
   if (gone !== undefined) return m.members.filter((c) => c !== gone);
   if (!m.members.includes(h.self)) return [...m.members, h.self].sort((a, b) => a - b);
   for (const c of eligible) {
-    if (!m.members.includes(c) && !left.has(c) && hears(h, c, FENCE_MS)) return [...m.members, c].sort((a, b) => a - b);
+    if (!m.members.includes(c) && !left.has(c) && meshHears(h, c, FENCE_MS)) return [...m.members, c].sort((a, b) => a - b);
   }
   return null;
 }

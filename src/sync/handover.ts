@@ -17,6 +17,7 @@ import {
   executorMayClaim,
   executorMayStart,
   hears,
+  meshHears,
   nextMembers,
   takeoverWait,
   type Hearing,
@@ -293,7 +294,7 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
       const how = h ? takeoverPlan(rec, h) : null;
       // The new members: the peers heard that could take over in turn (eligible and not silent).
       const members = h
-        ? [...presence.peers()].filter(([c, p]) => c !== me.client && isEligible(p) && hears(h, c, TAKEOVER_MS)).map(([c]) => c)
+        ? [...presence.peers()].filter(([c, p]) => c !== me.client && isEligible(p) && meshHears(h, c, TAKEOVER_MS)).map(([c]) => c)
         : [];
       const note = takeOverSession(doc, sessionId, me, origin, {
         members,
@@ -383,7 +384,7 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
     return new Promise((resolve) => {
       const stops: Array<() => void> = [];
       const finish = (ok: boolean): void => {
-        for (const stop of stops) stop();
+        for (const stop of stops.splice(0)) stop();
         resolve(ok);
       };
       const check = (): void => {

@@ -50,7 +50,7 @@ export const workerTicker: Ticker = (ms, fn) => {
 };
 
 export interface LivenessOptions {
-  /** The clock (tests). Must be the clock y-protocols stamps `meta.lastUpdated` with: Date.now. */
+  /** The clock (tests). */
   now?: () => number;
   ticker?: Ticker;
   witness?: HeardSource | null;
@@ -67,6 +67,19 @@ export class Liveness {
   private ackQueued = false;
   private destroyed = false;
   private readonly onDocUpdate = (): void => this.ackSoon();
+  /** When each other peer's presence last arrived (its heartbeat, or any change), on this peer's clock. */
+  private readonly heardAt = new Map<number, number>();
+  /**
+   * Every presence message that advances a peer's clock (a heartbeat too, which changes nothing and fires no
+   * 'change') is an 'update'. Noted here rather than read from y-protocols' `meta.lastUpdated`, so that the clock is
+   * this module's (tests run it simulated) and relayed presence counts as hearing the peer.
+   */
+  private readonly onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
+    if (origin === 'local') return;
+    const now = this.now();
+    for (const c of [...added, ...updated]) this.heardAt.set(c, now);
+    for (const c of removed) this.heardAt.delete(c);
+  };
 
   constructor(
     private readonly doc: Y.Doc,
@@ -75,6 +88,10 @@ export class Liveness {
   ) {
     this.now = opts.now ?? Date.now;
     this.witness = opts.witness ?? null;
+    // Peers already present were just heard (their presence arrived before this started).
+    const start = this.now();
+    presence.awareness.getStates().forEach((_s, c) => c !== presence.clientId && this.heardAt.set(c, start));
+    presence.awareness.on('update', this.onAwarenessUpdate);
     // Claims and takeovers are acknowledged at once (the executor waits for it); everything else (outputs
     // streaming into cells) only with the next heartbeat, so peers do not answer every output chunk.
     runsMap(doc).observeDeep(this.onDocUpdate);
@@ -92,17 +109,16 @@ export class Liveness {
   hearing(): Hearing {
     const now = this.now();
     const self = this.presence.clientId;
-    const heard = new Map<number, number>();
-    const aw = this.presence.awareness;
-    aw.getStates().forEach((_s, client) => {
-      if (client === self) return;
-      const at = aw.meta.get(client)?.lastUpdated;
-      if (at !== undefined) heard.set(client, at);
+    const mesh = new Map<number, number>();
+    this.presence.awareness.getStates().forEach((_s, client) => {
+      const at = this.heardAt.get(client);
+      if (client !== self && at !== undefined) mesh.set(client, at);
     });
+    const heard = new Map(mesh);
     this.witness?.heard().forEach((at, client) => {
       if (client !== self && at > (heard.get(client) ?? -Infinity)) heard.set(client, at);
     });
-    return { now, self, heard, witness: this.witness?.echo() ?? null };
+    return { now, self, heard, mesh, witness: this.witness?.echo() ?? null };
   }
 
   /** The `seen` each peer publishes about `executor` (peers that speak of another executor are left out). */
@@ -153,6 +169,7 @@ export class Liveness {
   destroy(): void {
     this.destroyed = true;
     this.stopTicker();
+    this.presence.awareness.off('update', this.onAwarenessUpdate);
     runsMap(this.doc).unobserveDeep(this.onDocUpdate);
     kernelMap(this.doc).unobserve(this.onDocUpdate);
     this.listeners.clear();
