@@ -233,12 +233,12 @@ export class Presence {
   }
 
   /**
-   * Says "still here" without changing anything: y-protocols sends the same state with a new clock (an 'update',
-   * which y-webrtc sends to every peer, but no 'change'), and peers note when they heard it (`meta.lastUpdated`).
+   * Says "still here" (src/sync/liveness.ts): `n` counts this peer's heartbeats, `echo` is the last heartbeat number
+   * it received from each other peer. A peer that sees its own recent number echoed knows the state is fresh, even
+   * when it arrives relayed or in a reconnecting peer's dump of old states.
    */
-  heartbeat(): void {
-    const state = this.awareness.getLocalState();
-    if (state !== null) this.awareness.setLocalState(state);
+  setBeat(n: number, echo: Array<[number, number]>): void {
+    this.awareness.setLocalStateField('beat', { n, echo });
   }
 
   /** Every valid peer present, this one included. */

@@ -19,12 +19,15 @@
  *   than the fence plus a heartbeat and delivery), it has a quorum, and its document holds every change of the old
  *   executor that any peer it hears has acknowledged seeing.
  * - **Acknowledged claims.** Before starting a claimed run, the executor waits until every peer it has heard (by any
- *   path) within the fence says (its presence field `seen`) that its document holds the claim. So whoever takes over later, with
- *   a quorum that shares a peer with the executor's, sees the run as claimed and never claims it again.
+ *   path) within the fence, and a strict majority of the members (itself included, the witness not counted), say
+ *   (their presence field `seen`) that their document holds the claim. Any later quorum (a majority, or half and
+ *   the witness) shares a member with that majority, and a taker first catches up with what the members it hears
+ *   hold: it sees the run as claimed and never claims it again.
  * - **Membership.** The executor adds a peer it hears, or removes one that left or stayed silent for
  *   {@link MEMBER_TIMEOUT_MS}, one at a time; until every remaining member has acknowledged the change, a quorum
- *   must hold in both the old and the new list. An executor that has heard no other member for
- *   {@link LONELY_FENCE_MS} (well below the member timeout) stops: it may have been removed.
+ *   must hold in both the old and the new list. A peer that takes over with half the members and the witness, but
+ *   has heard no other member for {@link INHERIT_MS} (it may have been removed meanwhile), does not inherit the
+ *   queue: it cancels the runs queued before, visibly (an orphan takeover, model/handover.ts).
  */
 
 /** How often every peer re-publishes its presence (a tick, from a timer background tabs do not throttle). */
@@ -39,10 +42,14 @@ export const FENCE_MS = 1500;
  * (here 500 ms of margin), so the old executor has fenced itself before anybody takes over.
  */
 export const TAKEOVER_MS = 2500;
-/** A member silent this long is removed from the session's members (y-protocols drops its presence at 30 s). */
+/**
+ * A member silent this long is removed from the session's members (y-protocols drops its presence at 30 s). Until
+ * then, in a room of two, the executor starts no run without the other's acknowledgement: a crashed follower
+ * pauses the queue this long.
+ */
 export const MEMBER_TIMEOUT_MS = 30_000;
-/** An executor that heard no other member this long stops claiming: it may have been removed (see above). */
-export const LONELY_FENCE_MS = 20_000;
+/** A taker relying on the witness inherits the queue only if it heard another member this recently (see above). */
+export const INHERIT_MS = 20_000;
 
 /** What one peer has heard, on its own clock. */
 export interface Hearing {
@@ -52,13 +59,17 @@ export interface Hearing {
   /** When each other peer was last heard by any path (presence over WebRTC or BroadcastChannel, or via the witness). */
   heard: ReadonlyMap<number, number>;
   /**
-   * When each other peer's presence last arrived over the peer-to-peer mesh (WebRTC, BroadcastChannel), which also
-   * carries its acknowledgements, the document, and, relayed by y-webrtc, the presence of the peers it hears. Only
-   * these count for a quorum: a peer heard only through the witness could not pass on what the executor did.
+   * Since when each other peer is known alive and connected over the peer-to-peer mesh (WebRTC, BroadcastChannel),
+   * which also carries its acknowledgements, the document, and, relayed by y-webrtc, the presence of the peers it
+   * hears: the send time of this peer's heartbeat that the other's latest presence echoes (so an old state relayed
+   * by a reconnecting peer does not count as fresh). Only these count for a quorum: a peer heard only through the
+   * witness could not pass on what the executor did.
    */
   mesh: ReadonlyMap<number, number>;
   /** When this peer's own heartbeat last came back from the signaling server, or null (none reachable). */
   witness: number | null;
+  /** Since when it has come back without a break (a gap over FENCE_MS starts a new run), or null. */
+  witnessSince: number | null;
 }
 
 /** The session's members as this peer's document records them. */
@@ -97,19 +108,24 @@ export function hasQuorum(h: Hearing, m: Membership, windowMs: number): boolean 
   return quorumIn(h, m.members, windowMs) && (m.previous === null || quorumIn(h, m.previous, windowMs));
 }
 
-/**
- * Whether the executor may claim a new run now: it has had a quorum within FENCE_MS and, when other peers are
- * members, heard one of them within LONELY_FENCE_MS.
- */
+/** Whether the executor may claim a new run now: it has had a quorum within FENCE_MS. */
 export function executorMayClaim(h: Hearing, m: Membership): boolean {
-  if (!hasQuorum(h, m, FENCE_MS)) return false;
-  const others = [...m.members, ...(m.previous ?? [])].filter((c) => c !== h.self);
-  return others.length === 0 || others.some((c) => hears(h, c, LONELY_FENCE_MS));
+  return hasQuorum(h, m, FENCE_MS);
+}
+
+/** A strict majority of `members` (this peer included) heard over the mesh within FENCE_MS hold `clock`. */
+function majorityHolds(h: Hearing, members: readonly number[], acks: ReadonlyMap<number, number>, clock: number): boolean {
+  let holding = 0;
+  for (const c of members) {
+    if (c === h.self || (meshHears(h, c, FENCE_MS) && (acks.get(c) ?? -1) >= clock)) holding++;
+  }
+  return 2 * holding > members.length;
 }
 
 /**
- * Whether the executor may start a run it claimed: it may still claim, and every peer heard within FENCE_MS has
- * acknowledged holding the executor's changes up to `claimClock` (`acks`: each peer's published `seen`).
+ * Whether the executor may start a run it claimed: it may still claim, every peer heard within FENCE_MS has
+ * acknowledged holding the executor's changes up to `claimClock` (`acks`: each peer's published `seen`), and so has
+ * a strict majority of the members (of both lists during a change).
  */
 export function executorMayStart(h: Hearing, m: Membership, acks: ReadonlyMap<number, number>, claimClock: number): boolean {
   if (!executorMayClaim(h, m)) return false;
@@ -117,7 +133,17 @@ export function executorMayStart(h: Hearing, m: Membership, acks: ReadonlyMap<nu
     if (client === h.self || !hears(h, client, FENCE_MS)) continue;
     if ((acks.get(client) ?? -1) < claimClock) return false;
   }
-  return true;
+  return majorityHolds(h, m.members, acks, claimClock) && (m.previous === null || majorityHolds(h, m.previous, acks, claimClock));
+}
+
+/**
+ * Whether a takeover that `takeoverWait` allows may inherit the queue: the taker hears a mesh majority, or heard
+ * another member within INHERIT_MS. Otherwise it is an orphan takeover (see above).
+ */
+export function takeoverInherits(h: Hearing, m: Membership): boolean {
+  const noWitness = { ...h, witness: null };
+  if (hasQuorum(noWitness, m, FENCE_MS)) return true;
+  return [...m.members, ...(m.previous ?? [])].some((c) => c !== h.self && meshHears(h, c, INHERIT_MS));
 }
 
 /** Why a peer elected as the new executor waits; null when it may take over now. */
@@ -138,7 +164,11 @@ export function takeoverWait(
 ): TakeoverWait {
   if (executor === null || executor === h.self) return null;
   if (!left && hears(h, executor, TAKEOVER_MS)) return 'executor-heard';
-  if (!left && !hasQuorum(h, m, FENCE_MS)) return 'no-quorum';
+  // The witness counts for a takeover only once this peer has reached it without a break for TAKEOVER_MS: an
+  // executor that reached it meanwhile would have been heard through it, so it cannot still count it (its fence
+  // outlives its last echo by FENCE_MS < TAKEOVER_MS).
+  const steady = h.witnessSince !== null && h.now - h.witnessSince >= TAKEOVER_MS;
+  if (!left && !hasQuorum(steady ? h : { ...h, witness: null }, m, FENCE_MS)) return 'no-quorum';
   for (const [client, seen] of acks) {
     if (client !== h.self && meshHears(h, client, FENCE_MS) && seen > held) return 'catching-up';
   }
@@ -160,9 +190,13 @@ export function nextMembers(h: Hearing, m: Membership, eligible: Iterable<number
   return null;
 }
 
-/** Whether every member of both lists (but this peer and members removed) acknowledged the change at `clock`. */
+/**
+ * Whether every member of both lists (but this peer and members removed) acknowledged the change at `clock`. A member
+ * silent for MEMBER_TIMEOUT_MS is not waited for (the next change removes it): if it is alive, it has not heard a
+ * member for longer than INHERIT_MS and cannot take the queue over with its old list.
+ */
 export function changeAcknowledged(h: Hearing, m: Membership, acks: ReadonlyMap<number, number>, clock: number): boolean {
   if (m.previous === null) return true;
-  const remaining = m.previous.filter((c) => m.members.includes(c) && c !== h.self);
+  const remaining = m.previous.filter((c) => m.members.includes(c) && c !== h.self && hears(h, c, MEMBER_TIMEOUT_MS));
   return remaining.every((c) => (acks.get(c) ?? -1) >= clock);
 }

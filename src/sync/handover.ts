@@ -19,6 +19,7 @@ import {
   hears,
   meshHears,
   nextMembers,
+  takeoverInherits,
   takeoverWait,
   type Hearing,
   type Membership,
@@ -203,7 +204,8 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
     const m = membership();
     const wait = takeoverWait(h, m, rec.client, left || down, live!.acks(rec.client), live!.held(rec.client));
     if (wait === 'catching-up') return { hold: 'catching-up', orphan: false, reason };
-    if (wait === null) return { hold: null, orphan: false, reason };
+    // After a goodbye or a step-down nothing ran unseen: the queue is inherited whoever is heard.
+    if (wait === null) return { hold: null, orphan: !(left || down) && !takeoverInherits(h, m), reason };
     const all = [...m.members, ...(m.previous ?? [])].filter((c) => c !== h.self);
     const gone = (c: number): boolean =>
       everHeard.has(c) ? !hears(h, c, MEMBER_TIMEOUT_MS) : h.now - startedAt >= TAKEOVER_MS && !hears(h, c, TAKEOVER_MS);

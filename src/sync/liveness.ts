@@ -14,8 +14,21 @@ export interface HeardSource {
   heard(): ReadonlyMap<number, number>;
   /** When this peer's own heartbeat last came back through it, or null. */
   echo(): number | null;
+  /** Since when its heartbeats have come back without a break (see Hearing.witnessSince), or null. */
+  echoSince(): number | null;
   /** Sends this peer's heartbeat through it. */
   beat(): void;
+}
+
+/** A peer's heartbeat field (see Presence.setBeat), validated: it comes from another browser. */
+function readBeat(state: unknown): { n: number; echo: Map<number, number> } | null {
+  const beat = (state as { beat?: unknown } | null)?.beat as { n?: unknown; echo?: unknown } | undefined;
+  if (!beat || !Number.isInteger(beat.n) || !Array.isArray(beat.echo)) return null;
+  const echo = new Map<number, number>();
+  for (const e of beat.echo.slice(0, 256)) {
+    if (Array.isArray(e) && Number.isInteger(e[0]) && Number.isInteger(e[1])) echo.set(e[0] as number, e[1] as number);
+  }
+  return { n: beat.n as number, echo };
 }
 
 /** Calls `fn` every `ms`; returns a stop function. */
@@ -67,18 +80,44 @@ export class Liveness {
   private ackQueued = false;
   private destroyed = false;
   private readonly onDocUpdate = (): void => this.ackSoon();
-  /** When each other peer's presence last arrived (its heartbeat, or any change), on this peer's clock. */
+  /**
+   * When each other peer's presence last arrived (its heartbeat, or any change), on this peer's clock. Optimistic: a
+   * peer reconnecting sends every state it knows, old ones included. Good enough to say a peer is not silent.
+   */
   private readonly heardAt = new Map<number, number>();
   /**
-   * Every presence message that advances a peer's clock (a heartbeat too, which changes nothing and fires no
-   * 'change') is an 'update'. Noted here rather than read from y-protocols' `meta.lastUpdated`, so that the clock is
-   * this module's (tests run it simulated) and relayed presence counts as hearing the peer.
+   * When this peer sent the heartbeat that each other peer's latest state echoes: the state was made after that, so
+   * the peer was alive and connected to this one since (conservative). What quorums count.
+   */
+  private readonly freshAt = new Map<number, number>();
+  /** This peer's heartbeat count, and when each recent one was sent. */
+  private beat = 0;
+  private readonly sentAt = new Map<number, number>();
+  /** The last heartbeat number received from each peer (echoed back in this peer's next heartbeat). */
+  private readonly lastBeat = new Map<number, number>();
+  /**
+   * Every presence message that advances a peer's clock is an 'update' (a heartbeat changes a counter). Noted here
+   * rather than read from y-protocols' `meta.lastUpdated`, so that the clock is this module's (tests simulate it).
    */
   private readonly onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     if (origin === 'local') return;
     const now = this.now();
-    for (const c of [...added, ...updated]) this.heardAt.set(c, now);
-    for (const c of removed) this.heardAt.delete(c);
+    const self = this.presence.clientId;
+    for (const c of [...added, ...updated]) {
+      if (c === self) continue;
+      this.heardAt.set(c, now);
+      const beat = readBeat(this.presence.awareness.getStates().get(c));
+      if (!beat) continue;
+      if (beat.n > (this.lastBeat.get(c) ?? -1)) this.lastBeat.set(c, beat.n);
+      const mine = beat.echo.get(self);
+      const sent = mine === undefined ? undefined : this.sentAt.get(mine);
+      if (sent !== undefined && sent > (this.freshAt.get(c) ?? -Infinity)) this.freshAt.set(c, sent);
+    }
+    for (const c of removed) {
+      this.heardAt.delete(c);
+      this.freshAt.delete(c);
+      this.lastBeat.delete(c);
+    }
   };
 
   constructor(
@@ -110,15 +149,18 @@ export class Liveness {
     const now = this.now();
     const self = this.presence.clientId;
     const mesh = new Map<number, number>();
+    const heard = new Map<number, number>();
     this.presence.awareness.getStates().forEach((_s, client) => {
+      if (client === self) return;
       const at = this.heardAt.get(client);
-      if (client !== self && at !== undefined) mesh.set(client, at);
+      if (at !== undefined) heard.set(client, at);
+      const fresh = this.freshAt.get(client);
+      if (fresh !== undefined) mesh.set(client, fresh);
     });
-    const heard = new Map(mesh);
     this.witness?.heard().forEach((at, client) => {
       if (client !== self && at > (heard.get(client) ?? -Infinity)) heard.set(client, at);
     });
-    return { now, self, heard, mesh, witness: this.witness?.echo() ?? null };
+    return { now, self, heard, mesh, witness: this.witness?.echo() ?? null, witnessSince: this.witness?.echoSince() ?? null };
   }
 
   /** The `seen` each peer publishes about `executor` (peers that speak of another executor are left out). */
@@ -161,7 +203,11 @@ export class Liveness {
   tick(): void {
     if (this.destroyed) return;
     this.ack();
-    this.presence.heartbeat();
+    this.beat++;
+    this.sentAt.set(this.beat, this.now());
+    // Echoes are answered within a heartbeat or two: older numbers are not needed.
+    this.sentAt.delete(this.beat - 64);
+    this.presence.setBeat(this.beat, [...this.lastBeat]);
     this.witness?.beat();
     for (const fn of [...this.listeners]) fn();
   }

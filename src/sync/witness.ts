@@ -10,6 +10,7 @@
 import type { WebrtcProvider } from 'y-webrtc';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import type { HeardSource } from './liveness';
+import { FENCE_MS } from './failover';
 
 /** The part of lib0's WebsocketClient (y-webrtc's signaling connection) this module uses. */
 interface SignalingConn {
@@ -29,6 +30,7 @@ export class SignalingWitness implements HeardSource {
   /** Highest heartbeat number seen per peer: an older one is a replay. */
   private readonly seq = new Map<number, number>();
   private echoAt: number | null = null;
+  private echoFrom: number | null = null;
   private key: CryptoKey | null = null;
   private n = 0;
   private destroyed = false;
@@ -63,6 +65,10 @@ export class SignalingWitness implements HeardSource {
 
   echo(): number | null {
     return this.echoAt;
+  }
+
+  echoSince(): number | null {
+    return this.echoFrom;
   }
 
   beat(): void {
@@ -100,7 +106,11 @@ export class SignalingWitness implements HeardSource {
     const client = c as number;
     if ((this.seq.get(client) ?? 0) >= (n as number)) return;
     this.seq.set(client, n as number);
-    if (client === this.clientId) this.echoAt = this.now();
+    if (client === this.clientId) {
+      const now = this.now();
+      if (this.echoAt === null || now - this.echoAt > FENCE_MS) this.echoFrom = now;
+      this.echoAt = now;
+    }
     else this.heardAt.set(client, this.now());
   }
 
