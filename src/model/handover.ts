@@ -14,9 +14,10 @@ import type { Actor } from './schema';
 
 /**
  * Why the executor changed: it closed its tab or left the room (`left`), stopped answering (`silent`: its browser
- * crashed, slept or lost the network), stopped offering or its kernel failed (`stepped-down`), or there was none.
+ * crashed, slept or lost the network), its Python kernel died (`kernel-died`), stopped offering (`stepped-down`), or
+ * there was none.
  */
-export type HandoverReason = 'left' | 'silent' | 'stepped-down' | 'first';
+export type HandoverReason = 'left' | 'silent' | 'stepped-down' | 'kernel-died' | 'first';
 
 /** How many earlier tenures a lineage remembers (older runs than that are long finished or cancelled). */
 const LINEAGE_MAX = 32;
@@ -110,7 +111,9 @@ export function executorLostOutput(
       ? 'stopped answering (closed, crashed or offline)'
       : reason === 'left'
         ? 'left the room'
-        : 'stopped running code';
+        : reason === 'kernel-died'
+          ? 'lost its Python kernel'
+          : 'stopped running code';
   return {
     output_type: 'error',
     ename: 'ExecutorLost',
@@ -197,14 +200,15 @@ export interface TakeoverOptions {
 /** What the room is told about a handover: who took over from whom, and why. */
 export function describeHandover(note: HandoverNote): string {
   const from = note.from ? `${note.from.name}’s browser` : 'the previous kernel';
-  const why =
-    note.reason === 'silent'
-      ? ` (${note.from?.name ?? 'it'} stopped answering: browser closed, crashed or offline)`
-      : note.reason === 'stepped-down'
-        ? ` (${note.from?.name ?? 'it'} stopped running code for the room)`
-        : note.reason === 'left'
-          ? ` (${note.from?.name ?? 'it'} left)`
-          : '';
+  const who = note.from?.name ?? 'it';
+  const WHY: Record<HandoverReason, string> = {
+    silent: ` (${who} stopped answering: browser closed, crashed or offline)`,
+    'kernel-died': ' (its Python kernel died)',
+    'stepped-down': ` (${who} stopped running code for the room)`,
+    left: ` (${who} left)`,
+    first: '',
+  };
+  const why = note.reason ? WHY[note.reason] : '';
   const lost = note.interrupted.length ? ` ${note.interrupted.length} running cell${note.interrupted.length > 1 ? 's were' : ' was'} interrupted.` : '';
   const cancelled = note.cancelled?.length
     ? ` ${note.cancelled.length} queued cell${note.cancelled.length > 1 ? 's were' : ' was'} not run (they may have run there).`
@@ -224,7 +228,7 @@ export function readHandover(doc: Y.Doc): HandoverNote | null {
     to: o.to,
     at: o.at,
     interrupted: Array.isArray(o.interrupted) ? o.interrupted.filter((x): x is string => typeof x === 'string') : [],
-    ...(o.reason === 'left' || o.reason === 'silent' || o.reason === 'stepped-down' || o.reason === 'first' ? { reason: o.reason } : {}),
+    ...(o.reason === 'left' || o.reason === 'silent' || o.reason === 'stepped-down' || o.reason === 'kernel-died' || o.reason === 'first' ? { reason: o.reason } : {}),
     ...(o.orphan === true ? { orphan: true } : {}),
     ...(Array.isArray(o.cancelled) ? { cancelled: o.cancelled.filter((x): x is string => typeof x === 'string') } : {}),
   };

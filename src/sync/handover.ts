@@ -191,6 +191,13 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
     return peer !== null && (!isEligible(peer) || !confirmsRecord(peer, rec));
   }
 
+  /** Why the recorded executor no longer executes (for the handover note). */
+  function why(rec: RecordedExecutor, h: Hearing | null): HandoverReason {
+    if (goodbyes.has(rec.client)) return 'left';
+    if (!steppedDown(rec, h)) return 'silent';
+    return readPeer(presence.awareness.getStates().get(rec.client))?.kernel === 'failed' ? 'kernel-died' : 'stepped-down';
+  }
+
   /**
    * Why (and whether) this peer takes over now from the recorded executor, by the failover rule. `orphan`: without
    * a quorum, because no member of the session has been heard for long (everybody left or crashed): the takeover
@@ -198,9 +205,9 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
    */
   function takeoverPlan(rec: RecordedExecutor | null, h: Hearing): { hold: 'quorum' | 'catching-up' | null; orphan: boolean; reason: HandoverReason } {
     if (rec === null) return { hold: null, orphan: false, reason: 'first' };
-    const left = goodbyes.has(rec.client);
-    const down = !left && steppedDown(rec, h);
-    const reason: HandoverReason = left ? 'left' : down ? 'stepped-down' : 'silent';
+    const reason = why(rec, h);
+    const left = reason === 'left';
+    const down = reason === 'stepped-down' || reason === 'kernel-died';
     const m = membership();
     const wait = takeoverWait(h, m, rec.client, left || down, live!.acks(rec.client), live!.held(rec.client));
     if (wait === 'catching-up') return { hold: 'catching-up', orphan: false, reason };
@@ -300,7 +307,7 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
         : [];
       const note = takeOverSession(doc, sessionId, me, origin, {
         members,
-        ...(how ? { reason: how.reason, orphan: how.orphan } : rec ? { reason: goodbyes.has(rec.client) ? 'left' : 'silent' } : {}),
+        ...(how ? { reason: how.reason, orphan: how.orphan } : rec ? { reason: why(rec, null) } : {}),
       });
       takeover = { sessionId: note.sessionId, me, note, mayExecute, onRoleChange, confirmClaim };
     }

@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 import { LOCAL, authorOf, kernelMap, newId, readKernelControl, readMeta, requestKernelControl, schemaProblem, type Actor, type NotebookMeta } from '../model';
-import { KernelFolderSync, VariablesWatcher, startExecutor, type Kernel } from '../kernel';
+import { KernelFolderSync, VariablesWatcher, reviveDeadKernel, startExecutor, type Kernel } from '../kernel';
 import {
   ExecutionConsent,
   FileTransfer,
@@ -91,6 +91,8 @@ export class NotebookSession {
     };
     syncKernel();
     const offKernel = kernel.onStatus(syncKernel);
+    // A kernel that died on its own starts again after a few seconds: meanwhile another peer takes the queue.
+    const offRevive = reviveDeadKernel(kernel);
     this.liveness = new Liveness(doc, presence, { executor: () => recordedExecutor(doc) });
     this.election = this.startElection(room);
     const touch = throttle(() => {
@@ -104,6 +106,7 @@ export class NotebookSession {
       // Now, while the doc is alive: a late write would put back a title renamed from the home view.
       touch.flush();
       offKernel();
+      offRevive();
       offControl();
     };
   }
