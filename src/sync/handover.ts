@@ -178,7 +178,6 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
   let memberChangeClock = 0;
   let current: ExecutorRole = compute();
 
-
   function membership(): Membership {
     const t = readTenure(doc);
     return { members: t.members, previous: t.previous };
