@@ -10,12 +10,11 @@
  *
  * Usage: node tests/bench/crash.mjs [--trials 5] [--dist dist]. Needs a build (dist/) and Chromium (CHROMIUM_PATH).
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, freePort } from '../e2e/collab-harness.mjs';
-import { option, root } from './lib/app.mjs';
+import { option, root, serveRoomApp } from './lib/app.mjs';
 
 const TRIALS = Number(option('trials', 5));
 const DIST = option('dist', join(root, 'dist'));
@@ -24,21 +23,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(join(DIST, 'index.html'))) {
   console.log(`(no build in ${DIST}: run "npm run build" first)`);
   process.exit(0);
-}
-
-/** The built app and its signaling server, as `npm start` serves them. */
-async function serve() {
-  const port = await freePort();
-  const signalingPort = await freePort();
-  const child = spawn(process.execPath, [join(root, 'scripts/serve.mjs')], {
-    env: { ...process.env, DIST, PORT: String(port), SIGNALING_PORT: String(signalingPort) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => String(d).includes('running at') && resolve());
-    child.once('exit', (code) => reject(new Error(`serve.mjs exited (${code})`)));
-  });
-  return { url: `http://127.0.0.1:${port}/`, signaling: `ws://127.0.0.1:${signalingPort}`, stop: () => child.kill() };
 }
 
 async function person(browser, app, name) {
@@ -123,7 +107,7 @@ async function trial(app, bobBrowser) {
   }
 }
 
-const app = await serve();
+const app = await serveRoomApp(DIST, freePort);
 const bobBrowser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 const trials = [];
 try {
