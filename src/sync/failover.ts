@@ -33,15 +33,15 @@
 /** How often every peer re-publishes its presence (a tick, from a timer background tabs do not throttle). */
 export const HEARTBEAT_MS = 500;
 /**
- * The executor claims nothing new unless it had a quorum this recently. Three heartbeats: one late or lost
- * heartbeat, or a main thread stalled for a second, does not stop the queue.
+ * The executor claims nothing new unless it had a quorum this recently: two heartbeats, so one late or lost heartbeat
+ * does not stop the queue (a follower's main thread stalled for more than about a second pauses new runs briefly).
  */
-export const FENCE_MS = 1500;
+export const FENCE_MS = 1000;
 /**
  * Silence after which the executor counts as gone. Must exceed FENCE_MS + HEARTBEAT_MS + delivery + timer slack
  * (here 500 ms of margin), so the old executor has fenced itself before anybody takes over.
  */
-export const TAKEOVER_MS = 2500;
+export const TAKEOVER_MS = 2000;
 /**
  * A member silent this long is removed from the session's members (y-protocols drops its presence at 30 s). Until
  * then, in a room of two, the executor starts no run without the other's acknowledgement: a crashed follower

@@ -64,6 +64,8 @@ export interface HearingSource {
   onTick(fn: () => void): () => void;
   /** Re-publishes this peer's acknowledgement now. */
   ack(): void;
+  /** This page was just frozen: silence proves nothing for a moment. */
+  recovering(): boolean;
 }
 
 /** What the election needs from a room (a `NotebookRoom` is one): whether taking over is safe yet. */
@@ -208,6 +210,8 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
     const left = reason === 'left';
     const down = reason === 'stepped-down' || reason === 'kernel-died';
     const m = membership();
+    // Just unfrozen: the executor's heartbeats may be waiting in this page's queue.
+    if (!left && !down && live!.recovering()) return { hold: 'catching-up', orphan: false, reason };
     const wait = takeoverWait(h, m, rec.client, left || down, live!.acks(rec.client), live!.held(rec.client));
     if (wait === 'catching-up') return { hold: 'catching-up', orphan: false, reason };
     // After a goodbye or a step-down nothing ran unseen: the queue is inherited whoever is heard.

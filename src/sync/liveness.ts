@@ -90,6 +90,9 @@ export class Liveness {
    * the peer was alive and connected to this one since (conservative). What quorums count.
    */
   private readonly freshAt = new Map<number, number>();
+  /** When the last tick ran, and until when this peer is catching up after its own main thread stalled. */
+  private lastTick: number | null = null;
+  private recoverUntil = 0;
   /** This peer's heartbeat count, and when each recent one was sent. */
   private beat = 0;
   private readonly sentAt = new Map<number, number>();
@@ -142,6 +145,14 @@ export class Liveness {
   /** Uses (or stops using, null) a signaling witness: set when the notebook joins or leaves a room. */
   setWitness(witness: HeardSource | null): void {
     this.witness = witness;
+  }
+
+  /**
+   * This page was frozen (its ticks came late) within the last two heartbeats: what it has not heard yet may still be
+   * waiting in its queue. No takeover is decided meanwhile (src/sync/handover.ts).
+   */
+  recovering(): boolean {
+    return this.now() < this.recoverUntil;
   }
 
   /** What this peer has heard, now. */
@@ -202,7 +213,17 @@ export class Liveness {
   /** One heartbeat: "still here" to the room and through the witness, then re-evaluate. */
   tick(): void {
     if (this.destroyed) return;
+    const now = this.now();
+    // A late tick means this page was frozen: the messages that arrived meanwhile may not be processed yet, so for a
+    // moment silence proves nothing (see `recovering`).
+    if (this.lastTick !== null && now - this.lastTick > 2 * HEARTBEAT_MS) this.recoverUntil = now + 2 * HEARTBEAT_MS;
+    this.lastTick = now;
     this.ack();
+    // Alone (a notebook not shared, or nobody else here yet): nobody to tell, and every beat would re-render presence.
+    if (this.presence.awareness.getStates().size < 2 && !this.witness) {
+      for (const fn of [...this.listeners]) fn();
+      return;
+    }
     this.beat++;
     this.sentAt.set(this.beat, this.now());
     // Echoes are answered within a heartbeat or two: older numbers are not needed.

@@ -72,7 +72,21 @@ async function trial(app, bobBrowser) {
     for (const p of [ada.page, bob.page]) await p.locator('[data-testid="kernel-status"]').filter({ hasText: /idle/i }).waitFor({ timeout: 180_000 });
     await ada.page.locator('[data-cell-id]').nth(0).locator('.cm-content').click();
     await ada.page.keyboard.press('Control+Enter');
-    await bob.page.locator('[data-cell-id]').nth(0).locator('.outputs').filter({ hasText: 'started' }).waitFor({ timeout: 120_000 });
+    await bob.page
+      .locator('[data-cell-id]')
+      .nth(0)
+      .locator('.outputs')
+      .filter({ hasText: 'started' })
+      .waitFor({ timeout: 120_000 })
+      .catch(async (e) => {
+        // What each side shows, to tell a stuck queue from a slow machine.
+        for (const [who, p] of [['Ada', ada.page], ['Bob', bob.page]]) {
+          const bar = await p.locator('.collab-bar').innerText().catch(() => '?');
+          const c0 = await p.locator('[data-cell-id]').nth(0).innerText().catch(() => '?');
+          console.log(`${who}: bar=${JSON.stringify(bar)} cell0=${JSON.stringify(c0.slice(0, 300))}`);
+        }
+        throw e;
+      });
     await bob.page.locator('[data-cell-id]').nth(1).locator('.cm-content').click();
     await bob.page.keyboard.press('Control+Enter');
     await ada.page.locator('[data-cell-id]').nth(1).filter({ hasText: 'Queued by Bob' }).waitFor({ timeout: 30_000 });
@@ -88,6 +102,15 @@ async function trial(app, bobBrowser) {
           obs.observe(document.body, { subtree: true, childList: true, characterData: true });
         });
       window.benchHandover = painted(() => document.querySelector('[data-testid="handover"]'));
+      // BENCH_TRACE=1: what Bob's queued cell and the room bar show after the kill, to tell where time goes.
+      window.benchTrace = [];
+      const cell = document.querySelectorAll('[data-cell-id]')[1];
+      const bar = document.querySelector('.collab-bar');
+      let last = '';
+      new MutationObserver(() => {
+        const text = `${cell?.querySelector('.prompt, .cell-prompt')?.textContent ?? ''} | ${cell?.innerText.split('\n').slice(0, 3).join(' / ') ?? ''} | ${bar?.innerText.replace(/\s+/g, ' ') ?? ''}`;
+        if (text !== last) window.benchTrace.push([now(), (last = text)]);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
       window.benchAfter = painted(() => document.querySelectorAll('[data-cell-id]')[1]?.querySelector('.outputs')?.textContent.includes('after-crash'));
     });
     const killedAt = await bob.page.evaluate(() => performance.timeOrigin + performance.now());
@@ -100,6 +123,9 @@ async function trial(app, bobBrowser) {
     const within = (p) => Promise.race([p, new Promise((_, reject) => setTimeout(() => reject(new Error('nothing within 60 s')), 60_000))]);
     const handoverAt = await within(bob.page.evaluate(() => window.benchHandover));
     const afterAt = await within(bob.page.evaluate(() => window.benchAfter));
+    if (process.env.BENCH_TRACE) {
+      for (const [at, text] of await bob.page.evaluate(() => window.benchTrace)) console.log(`  +${Math.round(at - killedAt)} ms ${text}`);
+    }
     return { takeoverMs: Math.round(handoverAt - killedAt), firstOutputMs: Math.round(afterAt - killedAt) };
   } finally {
     await bob.context.close().catch(() => undefined);

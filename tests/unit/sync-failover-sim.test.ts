@@ -352,6 +352,6 @@ describe('failover under a simulated network (seeded)', () => {
           vi.useRealTimers();
         }
       }
-    }, 120_000);
+    }, 300_000);
   }
 });
