@@ -13,6 +13,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type { RoomKey } from './room-index';
 import { signalingUrls } from './settings';
 import { framedWrtc } from './framed-rtc';
+import { startHealer, type ProviderLike } from './heal';
 
 /**
  * How the room's signaling is doing. `unreachable`: every server failed (or none is configured: `none`); the
@@ -46,6 +47,11 @@ export interface RoomStatus {
    * run their queue twice, so it waits.
    */
   isolated: boolean;
+  /**
+   * Peers this one lost without a goodbye are still known to be in the room (their presence has not timed out)
+   * and are not connected again yet: it is reconnecting to them (./heal.ts).
+   */
+  reconnecting: boolean;
 }
 
 export interface RoomOptions {
@@ -113,6 +119,7 @@ export class NotebookRoom {
   };
   private destroyed = false;
   private hadNetwork = false;
+  private readonly healer: ReturnType<typeof startHealer>;
 
   /** `Provider` is y-webrtc's class, passed in because `openRoom` loads y-webrtc only when a room is joined. */
   constructor(doc: Y.Doc, key: RoomKey, opts: RoomOptions, Provider: typeof WebrtcProvider) {
@@ -128,6 +135,8 @@ export class NotebookRoom {
       peerOpts: { ...(wrtc ? { wrtc } : {}), ...opts.peerOpts },
     });
     this.awareness = this.provider.awareness;
+    // y-webrtc's provider is typed loosely where the healer reads it (its room and sockets are `any`).
+    this.healer = startHealer(this.provider as unknown as ProviderLike, this.refresh);
     void this.provider.key.then(() => {
       this.connectedAt = Date.now();
       this.timers.push(setTimeout(this.refresh, ALONE_GRACE_MS));
@@ -193,6 +202,7 @@ export class NotebookRoom {
       // Connected to peers without knowing who they are yet (their presence is on its way): not settled.
       settled: this.settledFlag && !(webrtcPeers + bcPeers > 0 && this.awareness.getStates().size < 2),
       isolated,
+      reconnecting: this.healer.state().lost > 0 && this.awareness.getStates().size - 1 > webrtcPeers + bcPeers,
     };
   }
 
@@ -242,6 +252,7 @@ export class NotebookRoom {
     if (this.destroyed) return;
     this.destroyed = true;
     clearInterval(this.poll);
+    this.healer.stop();
     globalThis.removeEventListener?.('online', this.refresh);
     globalThis.removeEventListener?.('offline', this.refresh);
     for (const t of this.timers) clearTimeout(t);

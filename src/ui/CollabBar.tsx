@@ -20,6 +20,7 @@ function initials(name: string): string {
 function roomText(s: RoomStatus): string {
   if (s.signaling === 'unreachable' && s.webrtcPeers === 0) return 'No signaling server reachable: working alone';
   if (s.isolated) return 'Offline: your edits are kept and will merge when you reconnect';
+  if (s.reconnecting) return 'Reconnecting: your edits are kept and will merge when the others are back';
   if (s.webrtcPeers + s.bcPeers === 0) return 'Shared · waiting for others';
   return `Shared · ${s.webrtcPeers + s.bcPeers} connected`;
 }
