@@ -61,6 +61,10 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
 
   const executorText = (): string => {
     const r = role();
+    // The failover rule (src/sync/failover.ts) says why code does not start: shown rather than a silent queue.
+    if (r.acting && r.fenced) return 'Code runs in your browser · paused: no answer from the others (a network split?)';
+    if (r.waiting && r.hold === 'quorum') return 'The executor stopped answering · waiting to hear from enough of the room';
+    if (r.waiting && r.hold === 'catching-up') return 'Taking over · receiving the latest changes first';
     if (r.acting) return peers().length > 1 ? 'Code runs in your browser' : '';
     if (r.executorPeer) return `Code runs in ${r.executorPeer.user.name}’s browser`;
     if (r.waiting) return 'Connecting before running code…';
