@@ -87,7 +87,10 @@ export default defineConfig({
     ),
     // Tells two deployments apart (the service worker's update flow; tests); any string, e.g. a git hash.
     __ANODE_BUILD_ID__: JSON.stringify(process.env.ANODE_BUILD_ID || new Date().toISOString()),
-    __DEFAULT_SIGNALING__: JSON.stringify(process.env.ANODE_SIGNALING_URLS ?? 'ws://127.0.0.1:4444'),
+    // Empty: the page's own origin at ./signal (src/sync/settings.ts), which `npm start` serves.
+    __DEFAULT_SIGNALING__: JSON.stringify(process.env.ANODE_SIGNALING_URLS ?? ''),
+    // Empty: simple-peer's public STUN servers (src/sync/ice.ts).
+    __DEFAULT_ICE_SERVERS__: JSON.stringify(process.env.ANODE_ICE_SERVERS ?? ''),
   },
   plugins: [
     solid(),

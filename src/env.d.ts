@@ -2,3 +2,4 @@
 declare const __PYODIDE_VERSION__: string;
 declare const __DEFAULT_PACKAGE_BASE__: string;
 declare const __DEFAULT_SIGNALING__: string;
+declare const __DEFAULT_ICE_SERVERS__: string;

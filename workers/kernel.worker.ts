@@ -148,8 +148,36 @@ async function importFromHost<T>(response: Promise<Response>): Promise<T> {
   }
 }
 
+/**
+ * Python's events leave in batches: the first after a quiet spell at once, the rest of a burst at most every
+ * {@link BATCH_MS} (or {@link BATCH_MAX} at a time). A loop of a million display() calls is then a few hundred
+ * messages, not a million, and the page stays free to answer the user (Stop among them). A burst's tail waits
+ * for the next event, a sleep, input(), a pause in Python (an await) or the run's end.
+ */
+const BATCH_MS = 16;
+const BATCH_MAX = 2000;
+let outbox: KernelEvent[] = [];
+let lastPost = 0;
+let outboxTimer: ReturnType<typeof setTimeout> | null = null;
+
 function emit(events: KernelEvent[]): void {
-  if (currentRun !== null) post({ anode: 'events', runId: currentRun, events });
+  if (currentRun === null) return;
+  outbox.push(...events);
+  // The client lengthens its interrupt grace when Python says it is stopping: that one cannot wait.
+  const urgent = events.some((e) => e.type === 'stopping');
+  if (urgent || performance.now() - lastPost >= BATCH_MS || outbox.length >= BATCH_MAX) flushOutbox();
+  else outboxTimer ??= setTimeout(flushOutbox, BATCH_MS);
+}
+
+function flushOutbox(): void {
+  if (outboxTimer !== null) clearTimeout(outboxTimer);
+  outboxTimer = null;
+  const events = outbox;
+  outbox = [];
+  if (events.length && currentRun !== null) {
+    post({ anode: 'events', runId: currentRun, events });
+    lastPost = performance.now();
+  }
 }
 
 function send(json: string): void {
@@ -169,6 +197,7 @@ function readInput(prompt: string, password: boolean): string | undefined {
   const header = new Int32Array(buffer, 0, 2);
   const interrupt = init?.interruptBuffer ? new Uint8Array(init.interruptBuffer) : null;
   Atomics.store(header, 0, INPUT_WAITING);
+  flushOutbox();
   if (currentRun !== null) post({ anode: 'input', runId: currentRun, prompt, password });
   for (;;) {
     // Wake up now and then to notice an interrupt: the interrupt buffer has no notify of its own.
@@ -193,6 +222,7 @@ function readInput(prompt: string, password: boolean): string | undefined {
  * Returns true when interrupted (the flag is consumed; Python raises KeyboardInterrupt itself).
  */
 function sleep(seconds: number): boolean {
+  flushOutbox();
   const buffer = init?.interruptBuffer;
   if (!buffer) return false;
   const flag = new Uint8Array(buffer);
@@ -470,6 +500,7 @@ const api: KernelWorkerApi = {
       const out = JSON.parse(await py.run_cell(code)) as RunResult;
       return out;
     } finally {
+      flushOutbox();
       currentRun = null;
     }
   },

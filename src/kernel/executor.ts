@@ -11,7 +11,12 @@ import {
   claimRun,
   finishRun,
   getCell,
+  appendOutputs,
+  inLineage,
   liveRuns,
+  notRunOutput,
+  readTenure,
+  runTenure,
   readKernel,
   readRun,
   runSource,
@@ -20,6 +25,7 @@ import {
   setKernelCount,
   setKernelStatus,
   startSession,
+  unclaimRun,
   EXECUTOR,
   type Actor,
   type CellType,
@@ -73,6 +79,12 @@ export interface ExecutorOptions {
   folder?: { beforeRun(writer: OutputWriter): Promise<void>; afterRun(writer: OutputWriter): Promise<void> };
   /** Called after each code or SQL run ends, however it ended (the Variables panel looks again). */
   afterCodeRun?: () => void;
+  /**
+   * After claiming a run and before starting it: resolves true once it may start, false when it must not (the role
+   * or the claim was lost meanwhile; the run is then left to whoever takes over). In a room this waits until the
+   * peers this executor hears hold the claim (src/sync/failover.ts). Default: start at once.
+   */
+  confirmClaim?: (runId: string) => Promise<boolean>;
 }
 
 function notAvailable(what: string): CellHandler {
@@ -234,9 +246,23 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
           continue;
         }
         if (status.status === 'starting') break; // resumed by the status change to idle or dead
+        if (!inLineage(readTenure(doc), runTenure(next))) {
+          // Queued under an executor this one did not take over from with a quorum (the other side of a network
+          // split): it may have run there, so it is not run here, and says so.
+          doc.transact(() => {
+            appendOutputs(doc, next.cellId, [notRunOutput(next.executor ?? null)], EXECUTOR);
+            finishRun(doc, next.id, 'cancelled', EXECUTOR);
+          }, EXECUTOR);
+          continue;
+        }
         if (!claimRun(doc, next.id, me, EXECUTOR)) continue;
+        if (options.confirmClaim && !(await options.confirmClaim(next.id))) {
+          // Never started here: back to the queue for whoever executes next (no-op if a takeover interrupted it).
+          unclaimRun(doc, next.id, me, EXECUTOR);
+          break;
+        }
         const claimed = readRun(doc, next.id);
-        if (claimed) await execute(claimed);
+        if (claimed && claimed.state === 'running' && claimed.executor?.client === me.client) await execute(claimed);
       }
     } finally {
       pumping = false;

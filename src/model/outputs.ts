@@ -105,6 +105,36 @@ export function appendOutputs(doc: Y.Doc, cellId: string, outputs: Output[], ori
   }, origin);
 }
 
+/** How many outputs a cell has (0 for a missing cell). */
+export function outputCount(doc: Y.Doc, cellId: string): number {
+  return outputsOf(doc, cellId)?.length ?? 0;
+}
+
+/** A cell's output at `index`, if there is one. */
+export function outputAt(doc: Y.Doc, cellId: string, index: number): Output | undefined {
+  const arr = outputsOf(doc, cellId);
+  return arr && index >= 0 && index < arr.length ? (arr.get(index) as Output) : undefined;
+}
+
+/** Deletes `count` outputs from `index` (as many as there are). */
+export function deleteOutputs(doc: Y.Doc, cellId: string, index: number, count: number, origin: Origin): void {
+  if (count <= 0) return;
+  doc.transact(() => {
+    const arr = outputsOf(doc, cellId);
+    if (arr && index < arr.length) arr.delete(index, Math.min(count, arr.length - index));
+  }, origin);
+}
+
+/** Replaces the output at `index`, if there is one. */
+export function replaceOutput(doc: Y.Doc, cellId: string, index: number, output: Output, origin: Origin): void {
+  doc.transact(() => {
+    const arr = outputsOf(doc, cellId);
+    if (!arr || index >= arr.length) return;
+    arr.delete(index, 1);
+    arr.insert(index, [capRich(output)]);
+  }, origin);
+}
+
 export function clearOutputs(doc: Y.Doc, cellId: string, origin: Origin): void {
   doc.transact(() => {
     const cell = getCell(doc, cellId);

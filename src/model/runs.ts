@@ -5,7 +5,7 @@
  * (any peer) are separate field writes that never overwrite each other.
  */
 import * as Y from 'yjs';
-import { runsMap } from './doc';
+import { kernelMap, runsMap } from './doc';
 import { cellOutputs, cellSource, cellType, getCell } from './cells';
 import { newId } from './id';
 import type { Origin } from './origin';
@@ -25,6 +25,11 @@ export function readRun(doc: Y.Doc, runId: string): RunRecord | null {
   if (typeof o.cellId !== 'string' || typeof o.source !== 'string' || typeof o.requestedAt !== 'number') return null;
   if (!isActor(o.requestedBy) || typeof o.state !== 'string') return null;
   return { ...(o as RunRecord), id: runId };
+}
+
+/** The executor tenure a run was queued under (undefined: none recorded then, or a peer wrote nonsense). */
+export function runTenure(run: RunRecord): string | undefined {
+  return typeof run.tenure === 'string' ? run.tenure : undefined;
 }
 
 /** The text a run of this cell would execute now: the cell's source (null when the cell is gone). */
@@ -68,6 +73,9 @@ export function requestRun(doc: Y.Doc, cellId: string, by: Actor, origin: Origin
     const last = liveRuns(doc).reduce((m, r) => Math.max(m, r.requestedAt), 0);
     rec.set('requestedAt', Math.max(Date.now(), last + 1));
     rec.set('state', 'queued');
+    // The executor tenure it was queued under: only that tenure's lineage may claim it (model/handover.ts).
+    const tenure = kernelMap(doc).get('tenure');
+    if (typeof tenure === 'string') rec.set('tenure', tenure);
     runsMap(doc).set(id, rec);
   }, origin);
   return id;
@@ -96,6 +104,22 @@ export function claimRun(doc: Y.Doc, runId: string, executor: Actor, origin: Ori
     claimed = true;
   }, origin);
   return claimed;
+}
+
+/**
+ * Puts back in the queue a run this executor claimed but never started (it lost the role while waiting to start
+ * it, see src/sync/failover.ts), so whoever executes next takes it. Does nothing if the run is no longer running
+ * on `executor` (finished, interrupted by a takeover, or claimed by someone else).
+ */
+export function unclaimRun(doc: Y.Doc, runId: string, executor: Actor, origin: Origin): void {
+  doc.transact(() => {
+    const rec = runsMap(doc).get(runId);
+    const by = rec instanceof Y.Map ? (rec.get('executor') as { client?: unknown } | undefined) : undefined;
+    if (!(rec instanceof Y.Map) || rec.get('state') !== 'running' || by?.client !== executor.client) return;
+    rec.set('state', 'queued');
+    rec.delete('executor');
+    rec.delete('startedAt');
+  }, origin);
 }
 
 /** Ends a run: the cell keeps a summary (state, who, when) and the record leaves the queue. */

@@ -71,6 +71,8 @@ export interface RunRecord {
   inputRequest?: { prompt: string; password: boolean; key?: string };
   /** Written by whoever answers an input() prompt; the executor hands it to the kernel. */
   inputReply?: string;
+  /** The executor tenure it was queued under (model/handover.ts `Tenure`). */
+  tenure?: string;
 }
 
 /** What the cell remembers of its latest finished run. */

@@ -54,6 +54,11 @@ export interface PeerPresence {
    * executor counts only when the recorded peer says so too (src/sync/election.ts).
    */
   executes: string | null;
+  /**
+   * How much of the recorded executor's changes this peer's document holds: `clock` is its Yjs clock of client
+   * `of`. The executor starts a claimed run only once every peer it hears holds the claim (src/sync/failover.ts).
+   */
+  seen: { of: number; clock: number } | null;
 }
 
 /** `#rrggbb` → `#rrggbb33`: y-codemirror.next paints selections with this. */
@@ -87,11 +92,18 @@ export function readPeer(state: unknown): PeerPresence | null {
       joinedAt,
       variables: readPublishedVariables(s.variables),
       executes: typeof s.executes === 'string' ? s.executes : null,
+      seen: readSeen(s.seen),
     };
   } catch {
     // A getter or proxy planted in the state (only possible in-process, e.g. tests): treat as absent.
     return null;
   }
+}
+
+function readSeen(v: unknown): PeerPresence['seen'] {
+  if (typeof v !== 'object' || v === null) return null;
+  const { of, clock } = v as { of?: unknown; clock?: unknown };
+  return Number.isInteger(of) && Number.isInteger(clock) ? { of: of as number, clock: clock as number } : null;
 }
 
 /** Every valid peer in `states` (awareness.getStates()), keyed by client id. */
@@ -153,6 +165,7 @@ export class Presence {
       joinedAt: (opts.now ?? Date.now)(),
       variables: null,
       executes: null,
+      seen: null,
     };
     // Keep fields other modules may already have set (an editor's `cursor`).
     this.awareness.setLocalState({ ...(this.awareness.getLocalState() ?? {}), ...local });
@@ -211,6 +224,21 @@ export class Presence {
   /** Announces the kernel session this peer executes (null: none), before the document records it. */
   setExecutes(sessionId: string | null): void {
     if (this.awareness.getLocalState()?.executes !== sessionId) this.awareness.setLocalStateField('executes', sessionId);
+  }
+
+  /** Publishes how much of `of`'s changes this peer's document holds (see `PeerPresence.seen`). */
+  setSeen(of: number, clock: number): void {
+    const cur = readSeen(this.awareness.getLocalState()?.seen);
+    if (cur?.of !== of || cur.clock !== clock) this.awareness.setLocalStateField('seen', { of, clock });
+  }
+
+  /**
+   * Says "still here" (src/sync/liveness.ts): `n` counts this peer's heartbeats, `echo` is the last heartbeat number
+   * it received from each other peer. A peer that sees its own recent number echoed knows the state is fresh, even
+   * when it arrives relayed or in a reconnecting peer's dump of old states.
+   */
+  setBeat(n: number, echo: Array<[number, number]>): void {
+    this.awareness.setLocalStateField('beat', { n, echo });
   }
 
   /** Every valid peer present, this one included. */

@@ -11,10 +11,11 @@
  * 2. Otherwise the most senior eligible peer: a ready kernel first (it can take the queue at once), then the
  *    earliest `joinedAt`, then the lowest client id. Client ids are unique in a room, so the order is total.
  *
- * Eligible: a valid presence of this version, offering to execute, kernel not failed.
+ * Eligible: a valid presence of this version, offering to execute, kernel not failed, and not silent: a peer not
+ * heard for longer than the takeover threshold (src/sync/failover.ts) is treated as gone, stability included.
  */
 import type * as Y from 'yjs';
-import { readKernel } from '../model';
+import { readKernel, readTenure } from '../model';
 import { PRESENCE_VERSION, readPeer, type PeerPresence } from './awareness';
 
 /** Whether a peer may be elected. */
@@ -38,15 +39,19 @@ function compareCandidates(a: [number, PeerPresence], b: [number, PeerPresence])
  * @param states awareness states by client id (`awareness.getStates()`), the local one included; any values.
  * @param recorded the executor the document records for the current session (client id and session), or null.
  */
-export function electExecutor(states: ReadonlyMap<number, unknown>, recorded: RecordedExecutor | null): number | null {
-  if (recorded !== null) {
+export function electExecutor(
+  states: ReadonlyMap<number, unknown>,
+  recorded: RecordedExecutor | null,
+  alive: (client: number) => boolean = () => true,
+): number | null {
+  if (recorded !== null && alive(recorded.client)) {
     const peer = readPeer(states.get(recorded.client));
-    if (isEligible(peer) && peer.executes === recorded.sessionId) return recorded.client;
+    if (isEligible(peer) && confirmsRecord(peer, recorded)) return recorded.client;
   }
   let best: [number, PeerPresence] | null = null;
   states.forEach((state, client) => {
     // Client ids are uint32 in Yjs; anything else in the key is not a peer.
-    if (!Number.isInteger(client) || client < 0) return;
+    if (!Number.isInteger(client) || client < 0 || !alive(client)) return;
     const peer = readPeer(state);
     if (!isEligible(peer)) return;
     const cand: [number, PeerPresence] = [client, peer];
@@ -55,10 +60,17 @@ export function electExecutor(states: ReadonlyMap<number, unknown>, recorded: Re
   return best === null ? null : (best as [number, PeerPresence])[0];
 }
 
-/** The executor a document records: who, for which kernel session. */
+/** The executor a document records: who, for which kernel session and tenure. */
 export interface RecordedExecutor {
   client: number;
   sessionId: string;
+  /** The tenure (model/handover.ts), which outlives kernel restarts; null in documents from before tenures. */
+  tenure?: string | null;
+}
+
+/** Whether a peer's own presence announces the recorded tenure (or session): only then does the record count. */
+export function confirmsRecord(peer: PeerPresence, recorded: RecordedExecutor): boolean {
+  return peer.executes !== null && (peer.executes === recorded.sessionId || peer.executes === recorded.tenure);
 }
 
 /** The executor the document records for the current kernel session, or null. */
@@ -67,7 +79,8 @@ export function recordedSession(doc: Y.Doc): RecordedExecutor | null {
   // readKernel trusts the executor's shape; a hostile peer could have written anything there.
   const client: unknown = (kernel?.executor as { client?: unknown } | undefined)?.client;
   const sessionId: unknown = kernel?.sessionId;
-  return typeof client === 'number' && Number.isInteger(client) && typeof sessionId === 'string' ? { client, sessionId } : null;
+  const tenure = readTenure(doc).id;
+  return typeof client === 'number' && Number.isInteger(client) && typeof sessionId === 'string' ? { client, sessionId, tenure } : null;
 }
 
 /** The client id of the executor the document records for the current kernel session, or null. */

@@ -5,11 +5,25 @@
  * executor it stops the loop. Every peer runs one of these per open notebook; only the elected one acts.
  */
 import type * as Y from 'yjs';
-import { EXECUTOR, kernelMap, metaMap, newId, readKernel, readMeta, takeOverSession } from '../model';
-import type { KernelSession } from '../model';
+import { EXECUTOR, kernelMap, metaMap, newId, readKernel, readMeta, readRun, readTenure, runsMap, setMembers, takeOverSession } from '../model';
+import type { HandoverReason, KernelSession } from '../model';
 import type { Actor, HandoverNote, Origin } from '../model';
-import type { PeerPresence, Presence } from './awareness';
-import { electExecutor, recordedExecutor, recordedSession } from './election';
+import { readPeer, type PeerPresence, type Presence } from './awareness';
+import { confirmsRecord, electExecutor, isEligible, recordedExecutor, recordedSession, type RecordedExecutor } from './election';
+import {
+  MEMBER_TIMEOUT_MS,
+  TAKEOVER_MS,
+  changeAcknowledged,
+  executorMayClaim,
+  executorMayStart,
+  hears,
+  meshHears,
+  nextMembers,
+  takeoverInherits,
+  takeoverWait,
+  type Hearing,
+  type Membership,
+} from './failover';
 
 /** What this peer knows about who executes. */
 export interface ExecutorRole {
@@ -27,10 +41,31 @@ export interface ExecutorRole {
   waiting: boolean;
   /**
    * Why an elected peer is not acting yet: the notebook has not loaded (`loading`), the room has not had its
-   * first exchange with the peers already there (`settling`), or this peer lost the network (`isolated`: the
-   * others may still be running the queue). Null otherwise.
+   * first exchange with the peers already there (`settling`), this peer lost the network (`isolated`: the
+   * others may still be running the queue), the old executor went silent but this peer cannot hear a quorum of
+   * the session's members (`quorum`: it may be on the small side of a network split), or its copy of the document
+   * lacks changes of the old executor that others hold (`catching-up`). Null otherwise.
    */
-  hold: 'loading' | 'settling' | 'isolated' | null;
+  hold: 'loading' | 'settling' | 'isolated' | 'quorum' | 'catching-up' | null;
+  /**
+   * This peer is acting but claims no new run: it has not heard a quorum of the session's members lately
+   * (src/sync/failover.ts), so another peer may be taking over.
+   */
+  fenced: boolean;
+}
+
+/** What the election needs from liveness (./liveness.ts): what this peer has heard, and the ticks. */
+export interface HearingSource {
+  hearing(): Hearing;
+  /** Peers' acknowledgements of `executor`'s changes (their `seen`). */
+  acks(executor: number): Map<number, number>;
+  /** How many of `client`'s changes this document holds. */
+  held(client: number): number;
+  onTick(fn: () => void): () => void;
+  /** Re-publishes this peer's acknowledgement now. */
+  ack(): void;
+  /** This page was just frozen: silence proves nothing for a moment. */
+  recovering(): boolean;
 }
 
 /** What the election needs from a room (a `NotebookRoom` is one): whether taking over is safe yet. */
@@ -51,6 +86,8 @@ export interface Takeover {
   mayExecute: () => boolean;
   /** `ExecutorElection.onRoleChange`. */
   onRoleChange: (fn: (role: ExecutorRole) => void) => () => void;
+  /** `ExecutorElection.confirmClaim`. */
+  confirmClaim: (runId: string) => Promise<boolean>;
 }
 
 export interface ExecutorElectionOptions {
@@ -72,6 +109,13 @@ export interface ExecutorElectionOptions {
   room?: TakeoverGate;
   /** Origin of the takeover transaction (default EXECUTOR). */
   origin?: Origin;
+  /**
+   * Heartbeats and what this peer has heard (./liveness.ts). With a room, it turns on the failover rule
+   * (./failover.ts): silent peers count as gone, takeovers need a quorum, the executor fences itself and starts a
+   * claimed run only once the peers it hears hold the claim. Without it (tests of the plain election), peers count
+   * as present until their presence is removed.
+   */
+  liveness?: HearingSource;
   /**
    * How long an acting executor waits, when the document suddenly records someone else without that peer's own
    * presence confirming it, before writing its own session back (default {@link RECLAIM_AFTER_MS}).
@@ -97,6 +141,12 @@ export interface ExecutorElection {
   mayExecute(): boolean;
   /** Calls `fn` after every role change (many listeners, unlike `onChange`). Returns an unsubscribe. */
   onRoleChange(fn: (role: ExecutorRole) => void): () => void;
+  /**
+   * Resolves true once this executor may start the run it just claimed (every peer it hears holds the claim, and
+   * it still has a quorum: src/sync/failover.ts), false if it lost the role or the claim meanwhile. Without a room
+   * or liveness: true at once.
+   */
+  confirmClaim(runId: string): Promise<boolean>;
   /** Re-evaluates now (normally automatic on every presence or kernel-session change). */
   refresh(): void;
   /** Stops watching and, if acting, stops the executor loop. The recorded session stays (peers take over). */
@@ -121,13 +171,64 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
   /** This peer's own kernel record, as last seen while the document named it: what a reclaim writes back. */
   let ownRecord: KernelSession | null = null;
   let reclaimTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The failover rule applies: a room, and liveness to tell who is silent. */
+  const live = opts.room && opts.liveness ? opts.liveness : null;
+  /** Members this peer has heard since the election started (a member never heard may be long gone). */
+  const everHeard = new Set<number>();
+  const startedAt = Date.now();
+  /** The clock of this executor's last membership change, until acknowledged. */
+  let memberChangeClock = 0;
   let current: ExecutorRole = compute();
+
+  function membership(): Membership {
+    const t = readTenure(doc);
+    return { members: t.members, previous: t.previous };
+  }
+
+  /** The recorded executor is heard but no longer executes (it opted out, its kernel failed, it stepped down). */
+  function steppedDown(rec: RecordedExecutor, h: Hearing | null): boolean {
+    if (h && !hears(h, rec.client, TAKEOVER_MS)) return false;
+    const peer = readPeer(presence.awareness.getStates().get(rec.client));
+    return peer !== null && (!isEligible(peer) || !confirmsRecord(peer, rec));
+  }
+
+  /** Why the recorded executor no longer executes (for the handover note). */
+  function why(rec: RecordedExecutor, h: Hearing | null): HandoverReason {
+    if (goodbyes.has(rec.client)) return 'left';
+    if (!steppedDown(rec, h)) return 'silent';
+    return readPeer(presence.awareness.getStates().get(rec.client))?.kernel === 'failed' ? 'kernel-died' : 'stepped-down';
+  }
+
+  /**
+   * Why (and whether) this peer takes over now from the recorded executor, by the failover rule. `orphan`: without
+   * a quorum, because no member of the session has been heard for long (everybody left or crashed): the takeover
+   * cancels the queued runs instead of inheriting them (model/handover.ts).
+   */
+  function takeoverPlan(rec: RecordedExecutor | null, h: Hearing): { hold: 'quorum' | 'catching-up' | null; orphan: boolean; reason: HandoverReason } {
+    if (rec === null) return { hold: null, orphan: false, reason: 'first' };
+    const reason = why(rec, h);
+    const left = reason === 'left';
+    const down = reason === 'stepped-down' || reason === 'kernel-died';
+    const m = membership();
+    // Just unfrozen: the executor's heartbeats may be waiting in this page's queue.
+    if (!left && !down && live!.recovering()) return { hold: 'catching-up', orphan: false, reason };
+    const wait = takeoverWait(h, m, rec.client, left || down, live!.acks(rec.client), live!.held(rec.client));
+    if (wait === 'catching-up') return { hold: 'catching-up', orphan: false, reason };
+    // After a goodbye or a step-down nothing ran unseen: the queue is inherited whoever is heard.
+    if (wait === null) return { hold: null, orphan: !(left || down) && !takeoverInherits(h, m), reason };
+    const all = [...m.members, ...(m.previous ?? [])].filter((c) => c !== h.self);
+    const gone = (c: number): boolean =>
+      everHeard.has(c) ? !hears(h, c, MEMBER_TIMEOUT_MS) : h.now - startedAt >= TAKEOVER_MS && !hears(h, c, TAKEOVER_MS);
+    return all.every(gone) ? { hold: null, orphan: true, reason } : { hold: 'quorum', orphan: false, reason };
+  }
 
   function compute(): ExecutorRole {
     const states = presence.awareness.getStates();
     const recordedRec = recordedSession(doc);
     const recorded = recordedRec?.client ?? null;
-    const executor = electExecutor(states, recordedRec);
+    const h = live?.hearing() ?? null;
+    if (h) for (const c of membership().members) if (hears(h, c, TAKEOVER_MS)) everHeard.add(c);
+    const executor = electExecutor(states, recordedRec, h ? (c) => hears(h, c, TAKEOVER_MS) : undefined);
     const me = presence.clientId;
     const elected = executor !== null && executor === me;
     const executorPeer = executor === null ? null : (presence.peers().get(executor) ?? null);
@@ -148,8 +249,34 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
               ? 'settling'
               : isolated
                 ? 'isolated'
-                : null;
-    return { executor, executorPeer, recorded, elected, acting, waiting: elected && !acting, hold };
+                : h
+                  ? takeoverPlan(recordedRec, h).hold
+                  : null;
+    const fenced = acting && h !== null && !executorMayClaim(h, membership());
+    return { executor, executorPeer, recorded, elected, acting, waiting: elected && !acting, hold, fenced };
+  }
+
+  /**
+   * The acting executor keeps the members current: adds a peer it hears that could take over, removes one that
+   * left or stayed silent, one at a time, and clears the previous list once the remaining members hold the change.
+   */
+  function maintainMembers(): void {
+    if (!live || !acting || recordedExecutor(doc) !== presence.clientId) return;
+    const tenure = readTenure(doc).id;
+    if (tenure === null) return;
+    const h = live.hearing();
+    const m = membership();
+    const me = presence.clientId;
+    if (m.previous !== null) {
+      if (changeAcknowledged(h, m, live.acks(me), memberChangeClock)) setMembers(doc, tenure, [...m.members], null, origin);
+      return;
+    }
+    if (!executorMayClaim(h, m)) return;
+    const eligible = [...presence.peers()].filter(([c, p]) => isEligible(p) && hears(h, c, TAKEOVER_MS)).map(([c]) => c);
+    const next = nextMembers(h, m, eligible, goodbyes);
+    if (next === null) return;
+    setMembers(doc, tenure, next, [...m.members], origin);
+    memberChangeClock = live.held(me);
   }
 
   function demote(): void {
@@ -169,13 +296,23 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
     if (kernel && recordedExecutor(doc) === me.client) {
       // Same client id: this page already held the session (e.g. the view was rebuilt); nothing was lost.
       presence.setExecutes(kernel.sessionId);
-      takeover = { sessionId: kernel.sessionId, me, note: null, mayExecute, onRoleChange };
+      takeover = { sessionId: kernel.sessionId, me, note: null, mayExecute, onRoleChange, confirmClaim };
     } else {
       // Announced before it is recorded: peers that see the record then already see it confirmed.
       const sessionId = newId();
       presence.setExecutes(sessionId);
-      const note = takeOverSession(doc, sessionId, me, origin);
-      takeover = { sessionId: note.sessionId, me, note, mayExecute, onRoleChange };
+      const h = live?.hearing() ?? null;
+      const rec = recordedSession(doc);
+      const how = h ? takeoverPlan(rec, h) : null;
+      // The new members: the peers heard that could take over in turn (eligible and not silent).
+      const members = h
+        ? [...presence.peers()].filter(([c, p]) => c !== me.client && isEligible(p) && meshHears(h, c, TAKEOVER_MS)).map(([c]) => c)
+        : [];
+      const note = takeOverSession(doc, sessionId, me, origin, {
+        members,
+        ...(how ? { reason: how.reason, orphan: how.orphan } : rec ? { reason: why(rec, null) } : {}),
+      });
+      takeover = { sessionId: note.sessionId, me, note, mayExecute, onRoleChange, confirmClaim };
     }
     acting = true;
     try {
@@ -205,6 +342,7 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
         if (role.elected && !acting && role.hold === null) promote();
         else if (!role.elected && acting) demote();
         watchRecord();
+        maintainMembers();
         const next = compute();
         if (JSON.stringify(next) !== JSON.stringify(current)) {
           current = next;
@@ -245,7 +383,37 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
   }
 
   function mayExecute(): boolean {
-    return !destroyed && acting && recordedExecutor(doc) === presence.clientId;
+    if (destroyed || !acting || recordedExecutor(doc) !== presence.clientId) return false;
+    return !live || executorMayClaim(live.hearing(), membership());
+  }
+
+  function confirmClaim(runId: string): Promise<boolean> {
+    const me = presence.clientId;
+    if (!live) return Promise.resolve(mayExecute());
+    // The claim is in this document now: every change up to this clock must be held by the peers heard.
+    const clock = live.held(me);
+    live.ack();
+    return new Promise((resolve) => {
+      const stops: Array<() => void> = [];
+      const finish = (ok: boolean): void => {
+        for (const stop of stops.splice(0)) stop();
+        resolve(ok);
+      };
+      const check = (): void => {
+        const run = readRun(doc, runId);
+        const mine = run !== null && run.state === 'running' && (run.executor as { client?: unknown } | undefined)?.client === me;
+        if (destroyed || !acting || recordedExecutor(doc) !== me || !mine) return finish(false);
+        if (executorMayStart(live.hearing(), membership(), live.acks(me), clock)) finish(true);
+      };
+      const onAw = (): void => check();
+      presence.awareness.on('change', onAw);
+      stops.push(() => presence.awareness.off('change', onAw));
+      stops.push(live.onTick(check));
+      const runs = runsMap(doc);
+      runs.observeDeep(onAw);
+      stops.push(() => runs.unobserveDeep(onAw));
+      check();
+    });
   }
 
   function onRoleChange(fn: (role: ExecutorRole) => void): () => void {
@@ -267,12 +435,15 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
   // The notebook may still be loading (IndexedDB, first sync): no takeover until it has its metadata.
   metaMap(doc).observe(onDoc);
   const unsubscribeRoom = opts.room?.onStatus(onDoc);
+  // A silent peer fires no event: the rule is applied again on every heartbeat tick.
+  const unsubscribeTick = live?.onTick(() => evaluate());
   evaluate();
 
   return {
     role: () => current,
     mayExecute,
     onRoleChange,
+    confirmClaim,
     refresh: evaluate,
     destroy() {
       if (destroyed) return;
@@ -280,6 +451,7 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
       unsubscribe();
       presence.awareness.off('change', onAwareness);
       unsubscribeRoom?.();
+      unsubscribeTick?.();
       kernelMap(doc).unobserve(onDoc);
       metaMap(doc).unobserve(onDoc);
       if (reclaimTimer !== null) clearTimeout(reclaimTimer);

@@ -13,6 +13,9 @@ import type { Awareness } from 'y-protocols/awareness';
 import type { RoomKey } from './room-index';
 import { signalingUrls } from './settings';
 import { framedWrtc } from './framed-rtc';
+import { startHealer, type ProviderLike } from './heal';
+import { hasTurn, iceServers } from './ice';
+import { linkOf, type ConnLike, type PeerLink } from './links';
 
 /**
  * How the room's signaling is doing. `unreachable`: every server failed (or none is configured: `none`); the
@@ -46,6 +49,15 @@ export interface RoomStatus {
    * run their queue twice, so it waits.
    */
   isolated: boolean;
+  /**
+   * Peers this one lost without a goodbye are still known to be in the room (their presence has not timed out)
+   * and are not connected again yet: it is reconnecting to them (./heal.ts).
+   */
+  reconnecting: boolean;
+  /** WebRTC connections that never opened (see ./links.ts for what the panel says about them). */
+  failedLinks: number;
+  /** A TURN relay is configured (Settings or the build). */
+  turn: boolean;
 }
 
 export interface RoomOptions {
@@ -113,21 +125,27 @@ export class NotebookRoom {
   };
   private destroyed = false;
   private hadNetwork = false;
+  private readonly healer: ReturnType<typeof startHealer>;
+  private readonly turn: boolean;
 
   /** `Provider` is y-webrtc's class, passed in because `openRoom` loads y-webrtc only when a room is joined. */
   constructor(doc: Y.Doc, key: RoomKey, opts: RoomOptions, Provider: typeof WebrtcProvider) {
     this.name = key.room;
     this.settleMs = opts.settleMs ?? 3000;
     const wrtc = framedWrtc();
+    const ice = iceServers();
+    this.turn = hasTurn(ice);
     this.provider = new Provider(roomTopic(key.room), doc, {
       signaling: opts.signaling ?? signalingUrls(),
       password: key.secret,
       ...(opts.awareness ? { awareness: opts.awareness } : {}),
       ...(opts.filterBcConns !== undefined ? { filterBcConns: opts.filterBcConns } : {}),
       // Framed data channels, so updates over the browser's message cap arrive (./framed-rtc.ts).
-      peerOpts: { ...(wrtc ? { wrtc } : {}), ...opts.peerOpts },
+      peerOpts: { ...(wrtc ? { wrtc } : {}), ...(ice ? { config: { iceServers: ice } } : {}), ...opts.peerOpts },
     });
     this.awareness = this.provider.awareness;
+    // y-webrtc's provider is typed loosely where the healer reads it (its room and sockets are `any`).
+    this.healer = startHealer(this.provider as unknown as ProviderLike, this.refresh);
     void this.provider.key.then(() => {
       this.connectedAt = Date.now();
       this.timers.push(setTimeout(this.refresh, ALONE_GRACE_MS));
@@ -193,6 +211,9 @@ export class NotebookRoom {
       // Connected to peers without knowing who they are yet (their presence is on its way): not settled.
       settled: this.settledFlag && !(webrtcPeers + bcPeers > 0 && this.awareness.getStates().size < 2),
       isolated,
+      reconnecting: this.healer.state().lost > 0 && this.awareness.getStates().size - 1 > webrtcPeers + bcPeers,
+      failedLinks: this.healer.state().failed,
+      turn: this.turn,
     };
   }
 
@@ -222,6 +243,13 @@ export class NotebookRoom {
     return this.last ?? (this.last = this.compute());
   }
 
+  /** How each WebRTC peer is reached right now (direct, relayed by TURN, connecting, failed). */
+  async links(): Promise<PeerLink[]> {
+    // y-webrtc types its connections as any; they are WebrtcConns around simple-peer.
+    const conns = [...(this.provider.room?.webrtcConns.values() ?? [])] as ConnLike[];
+    return Promise.all(conns.map(linkOf));
+  }
+
   /** Calls `fn` with every new status. Returns an unsubscribe. */
   onStatus(fn: (s: RoomStatus) => void): () => void {
     this.listeners.add(fn);
@@ -242,6 +270,7 @@ export class NotebookRoom {
     if (this.destroyed) return;
     this.destroyed = true;
     clearInterval(this.poll);
+    this.healer.stop();
     globalThis.removeEventListener?.('online', this.refresh);
     globalThis.removeEventListener?.('offline', this.refresh);
     for (const t of this.timers) clearTimeout(t);

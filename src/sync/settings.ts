@@ -11,6 +11,7 @@ export const SETTINGS_KEYS = {
   signaling: 'anode.signaling',
   user: 'anode.user',
   offersExecution: 'anode.offersExecution',
+  iceServers: 'anode.iceServers',
 } as const;
 
 const memory = new Map<string, string>();
@@ -35,7 +36,7 @@ export function defaultStore(): SettingsStore {
   return memoryStore;
 }
 
-function read(store: SettingsStore, key: string): string | null {
+export function read(store: SettingsStore, key: string): string | null {
   try {
     return store.getItem(key);
   } catch {
@@ -43,7 +44,7 @@ function read(store: SettingsStore, key: string): string | null {
   }
 }
 
-function write(store: SettingsStore, key: string, value: string | null): void {
+export function write(store: SettingsStore, key: string, value: string | null): void {
   try {
     if (value === null) store.removeItem(key);
     else store.setItem(key, value);
@@ -82,10 +83,37 @@ export function parseSignalingUrls(text: string): string[] {
   return out;
 }
 
-/** The build's default signaling URLs (`ANODE_SIGNALING_URLS` at build time). */
+/**
+ * The signaling endpoint on the app's own origin: `signal` beside the app (`ws://host:port/sub/path/signal`), as
+ * `npm start` serves it. Null where there is no page (Node).
+ */
+export function sameOriginSignalingUrl(base: string | undefined = appBase()): string | null {
+  if (!base) return null;
+  const url = new URL('signal', base);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}
+
+/** The folder the app is served from (the page's URL without its route), or undefined outside a page. */
+function appBase(): string | undefined {
+  const href = (globalThis as { location?: { href?: string } }).location?.href;
+  return href ? new URL('./', href.replace(/[?#].*$/, '')).href : undefined;
+}
+
+/**
+ * The build's default signaling URLs: `ANODE_SIGNALING_URLS` at build time, else the app's own origin (see
+ * {@link sameOriginSignalingUrl}; where no server answers there, the room says signaling is unreachable and the
+ * notebook works alone).
+ */
 export function defaultSignalingUrls(): string[] {
   // Guarded: the constant exists only where Vite's `define` ran (the app and Vitest), not in plain Node scripts.
-  return typeof __DEFAULT_SIGNALING__ === 'string' ? parseSignalingUrls(__DEFAULT_SIGNALING__) : [];
+  const built = typeof __DEFAULT_SIGNALING__ === 'string' ? parseSignalingUrls(__DEFAULT_SIGNALING__) : [];
+  if (built.length) return built;
+  const own = sameOriginSignalingUrl();
+  return own ? [own] : [];
 }
 
 /**

@@ -3,6 +3,7 @@
  */
 import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
 import { shareLinkFor, type RoomStatus } from '../sync';
+import { ConnectionPanel } from './ConnectionPanel';
 import { ConsentPrompt } from './ConsentPrompt';
 import { Dialog } from './Dialog';
 import type { NotebookSession } from './session';
@@ -20,6 +21,7 @@ function initials(name: string): string {
 function roomText(s: RoomStatus): string {
   if (s.signaling === 'unreachable' && s.webrtcPeers === 0) return 'No signaling server reachable: working alone';
   if (s.isolated) return 'Offline: your edits are kept and will merge when you reconnect';
+  if (s.reconnecting) return 'Reconnecting: your edits are kept and will merge when the others are back';
   if (s.webrtcPeers + s.bcPeers === 0) return 'Shared · waiting for others';
   return `Shared · ${s.webrtcPeers + s.bcPeers} connected`;
 }
@@ -32,6 +34,7 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
   const [status, setStatus] = createSignal<RoomStatus | null>(session.room?.status() ?? null);
   const [link, setLink] = createSignal<string | null>(null);
   const [copied, setCopied] = createSignal(false);
+  const [showLinks, setShowLinks] = createSignal(false);
   const [shareError, setShareError] = createSignal<string | null>(null);
   let offStatus: (() => void) | null = null;
   const watch = (): void => {
@@ -58,6 +61,10 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
 
   const executorText = (): string => {
     const r = role();
+    // The failover rule (src/sync/failover.ts) says why code does not start: shown rather than a silent queue.
+    if (r.acting && r.fenced) return 'Code runs in your browser · paused: no answer from the others (a network split?)';
+    if (r.waiting && r.hold === 'quorum') return 'The executor stopped answering · waiting to hear from enough of the room';
+    if (r.waiting && r.hold === 'catching-up') return 'Taking over · receiving the latest changes first';
     if (r.acting) return peers().length > 1 ? 'Code runs in your browser' : '';
     if (r.executorPeer) return `Code runs in ${r.executorPeer.user.name}’s browser`;
     if (r.waiting) return 'Connecting before running code…';
@@ -74,8 +81,18 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
       <ConsentPrompt session={session} />
       <Show when={status()}>
         {(s) => (
-          <span class="room-status" data-testid="room-status" data-signaling={s().signaling}>
-            {roomText(s())}
+          <span class="room-status-wrap">
+            <button
+              class="room-status link-btn"
+              data-testid="room-status"
+              data-signaling={s().signaling}
+              aria-expanded={showLinks()}
+              title="Connections"
+              onClick={() => setShowLinks(!showLinks())}
+            >
+              {roomText(s())}
+            </button>
+            <Show when={showLinks() && room()}>{(r) => <ConnectionPanel room={r()} status={s()} />}</Show>
           </span>
         )}
       </Show>

@@ -3,7 +3,7 @@
  */
 import * as Y from 'yjs';
 import { For, Show, createResource, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
-import { cellOrder, cellsMap, currentHandover, getCell, kernelMap, liveRuns, metaMap, runsMap, setTitle, LOCAL, type RunRecord } from '../model';
+import { cellOrder, cellsMap, currentHandover, describeHandover, getCell, kernelMap, liveRuns, metaMap, runsMap, setTitle, LOCAL, type RunRecord } from '../model';
 import { NotebookSession } from './session';
 import { NotebookController } from './controller';
 import { CellView } from './CellView';
@@ -53,8 +53,7 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
     const note = currentHandover(doc);
     // Opening a notebook always starts a kernel; what must be said is a handover while the user is here.
     if (!note || !note.from || note.at < openedAt + 3000) return null;
-    const from = note.from ? `${note.from.name}’s browser` : 'the previous kernel';
-    return `Python moved from ${from} to ${note.to.name}’s: it is a new kernel, variables from before are gone.`;
+    return describeHandover(note);
   }, false);
 
   onMount(() => {

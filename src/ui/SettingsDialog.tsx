@@ -8,7 +8,18 @@ import { AiSettingsSection } from './ai';
 import { StorageInfo } from '../pwa';
 import { PACKAGE_BASE_KEY, packageBaseURL } from './services';
 import { DEFAULT_PACKAGE_BASE_URL } from '../kernel';
-import { defaultSignalingUrls, loadIdentity, parseSignalingUrls, setSignalingUrls, signalingUrls, type Presence } from '../sync';
+import {
+  defaultIceServers,
+  defaultSignalingUrls,
+  iceServers,
+  loadIdentity,
+  parseIceServers,
+  parseSignalingUrls,
+  setIceServers,
+  setSignalingUrls,
+  signalingUrls,
+  type Presence,
+} from '../sync';
 
 export function SettingsDialog(props: { presence: Presence | null; onClose: () => void }): JSX.Element {
   const identity = loadIdentity();
@@ -17,6 +28,8 @@ export function SettingsDialog(props: { presence: Presence | null; onClose: () =
   const [offers, setOffers] = createSignal(props.presence?.local().offersExecution ?? true);
   const [pkgBase, setPkgBase] = createSignal(localStorage.getItem(PACKAGE_BASE_KEY) ?? '');
   const [signaling, setSignaling] = createSignal(signalingUrls().join(', '));
+  const savedIce = iceServers();
+  const [ice, setIce] = createSignal(savedIce?.length ? JSON.stringify(savedIce) : '');
   const [saved, setSaved] = createSignal(false);
   const pkgChanged = (): boolean => (pkgBase().trim() || DEFAULT_PACKAGE_BASE_URL) !== packageBaseURL();
 
@@ -30,6 +43,8 @@ export function SettingsDialog(props: { presence: Presence | null; onClose: () =
     const urls = parseSignalingUrls(signaling());
     const isDefault = urls.join(',') === defaultSignalingUrls().join(',');
     setSignalingUrls(urls.length && !isDefault ? urls : null);
+    const servers = parseIceServers(ice());
+    setIceServers(servers === null || JSON.stringify(servers) === JSON.stringify(defaultIceServers()) ? null : servers);
     setSaved(true);
   };
 
@@ -78,6 +93,18 @@ export function SettingsDialog(props: { presence: Presence | null; onClose: () =
             Signaling servers (comma-separated)
             <input aria-label="Signaling servers" value={signaling()} onInput={(e) => setSignaling(e.currentTarget.value)} />
           </label>
+          <label>
+            STUN/TURN servers (stun:/turn: URLs, or JSON with username and credential; kept on this device only)
+            <textarea
+              aria-label="STUN/TURN servers"
+              rows={2}
+              spellcheck={false}
+              placeholder='[{"urls": "turn:turn.example.org:3478", "username": "…", "credential": "…"}]'
+              value={ice()}
+              onInput={(e) => setIce(e.currentTarget.value)}
+            />
+          </label>
+          <p class="hint">New rooms use them; reload to apply to a room already open.</p>
         </fieldset>
         <AiSettingsSection />
         <fieldset>

@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 import { LOCAL, authorOf, kernelMap, newId, readKernelControl, readMeta, requestKernelControl, schemaProblem, type Actor, type NotebookMeta } from '../model';
-import { KernelFolderSync, VariablesWatcher, runCode, startExecutor, type ExecutorOptions, type Kernel } from '../kernel';
+import { KernelFolderSync, VariablesWatcher, reviveDeadKernel, runCode, startExecutor, type ExecutorOptions, type Kernel } from '../kernel';
 import { SqlEngine, sqlCellHandler, withSqlMagic } from '../sql';
 import {
   ExecutionConsent,
@@ -16,6 +16,9 @@ import {
   openLocalStore,
   NotebookHistory,
   Presence,
+  Liveness,
+  SignalingWitness,
+  recordedExecutor,
   startExecutorElection,
   openRoom,
   roomOf,
@@ -57,6 +60,10 @@ export class NotebookSession {
   private destroyed = false;
   private readonly offLibrary: () => void;
   private readonly onRole = new Set<(role: ExecutorRole) => void>();
+  /** Heartbeats and who was heard when: how a crashed executor is noticed in seconds (src/sync/liveness.ts). */
+  private readonly liveness: Liveness;
+  /** The room's signaling server as the failover witness (src/sync/witness.ts); null outside a room. */
+  private witness: SignalingWitness | null = null;
 
   private constructor(
     readonly id: string,
@@ -87,6 +94,9 @@ export class NotebookSession {
     };
     syncKernel();
     const offKernel = kernel.onStatus(syncKernel);
+    // A kernel that died on its own starts again after a few seconds: meanwhile another peer takes the queue.
+    const offRevive = reviveDeadKernel(kernel);
+    this.liveness = new Liveness(doc, presence, { executor: () => recordedExecutor(doc) });
     this.election = this.startElection(room);
     const touch = throttle(() => {
       const meta = readMeta(doc);
@@ -99,6 +109,7 @@ export class NotebookSession {
       // Now, while the doc is alive: a late write would put back a title renamed from the home view.
       touch.flush();
       offKernel();
+      offRevive();
       offControl();
     };
   }
@@ -111,7 +122,11 @@ export class NotebookSession {
       this.consentListeners.forEach((fn) => fn(this.consent));
     }
     const consent = this.consent;
+    this.witness?.destroy();
+    this.witness = room ? new SignalingWitness(room.provider, this.presence.clientId) : null;
+    this.liveness.setWitness(this.witness);
     return startExecutorElection({
+      liveness: this.liveness,
       doc,
       presence: this.presence,
       onElected: (t) => {
@@ -125,6 +140,7 @@ export class NotebookSession {
         );
         const stop = startExecutor(doc, kernel, t.me, {
           isExecutor: t.mayExecute,
+          confirmClaim: t.confirmClaim,
           ...(consent ? { mayRun: (run) => consent.mayRun(run) } : {}),
           folder: this.folder,
           awareness: this.presence.awareness,
@@ -287,6 +303,8 @@ export class NotebookSession {
     this.history?.destroy();
     this.offLibrary();
     this.election.destroy();
+    this.liveness.destroy();
+    this.witness?.destroy();
     this.consent?.destroy();
     this.localRuns.destroy();
     this.sqlEngine.restart();

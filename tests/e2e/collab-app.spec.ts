@@ -76,8 +76,9 @@ async function bobRunsInAdasBrowser(browser: Browser, code: string): Promise<{ a
 
 test('Bob opens Ada’s share link: edits flow both ways, each sees the other and their cursor', async ({ browser }) => {
   test.setTimeout(120_000); // two people's pages and kernels: over a minute on a loaded 2-core machine
-  const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
-  const bob = await openPerson(browser, contexts, 'Bob', '#268bd2');
+  // Nothing configured: they meet through the signaling the app's own server offers (ws://<app>/signal).
+  const ada = await openPerson(browser, contexts, 'Ada', '#d33682', null);
+  const bob = await openPerson(browser, contexts, 'Bob', '#268bd2', null);
   const link = await shareNewNotebook(ada);
   await join(bob, link);
 
@@ -92,6 +93,13 @@ test('Bob opens Ada’s share link: edits flow both ways, each sees the other an
   await expect(bob.locator('[data-peer="Ada"]')).toBeVisible({ timeout: UI_TIMEOUT });
   // Bob's caret, labelled with his name, inside Ada's editor.
   await expect(cell(ada).locator('.cm-ySelectionInfo', { hasText: 'Bob' })).toHaveCount(1, { timeout: UI_TIMEOUT });
+
+  // The room status opens the connections: the app's own signaling answers, and Ada is reached directly.
+  await bob.getByTestId('room-status').click();
+  const panel = bob.getByTestId('connections');
+  await expect(panel.locator('[data-signaling-url$="/signal"]')).toContainText('connected');
+  await expect(panel.locator('[data-link]')).toHaveText(['Peer 1: direct'], { timeout: UI_TIMEOUT });
+  await expect(panel).toContainText('No TURN relay configured');
 });
 
 test('Bob runs a cell and sees the output computed in Ada’s browser; when Ada leaves, Bob’s browser takes over', async ({ browser }) => {

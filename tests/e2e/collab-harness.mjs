@@ -83,6 +83,7 @@ export async function startCollabHarness() {
     define: {
       __DEFAULT_SIGNALING__: JSON.stringify(signaling.url),
       __DEFAULT_PACKAGE_BASE__: JSON.stringify(''),
+      __DEFAULT_ICE_SERVERS__: JSON.stringify(''),
       __PYODIDE_VERSION__: JSON.stringify(''),
     },
     // Listed up front so the optimizer never reloads the page mid-test on discovering them.

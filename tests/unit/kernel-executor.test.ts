@@ -190,7 +190,7 @@ describe('executor', () => {
       emit(h, { type: 'display', data: { 'text/plain': 'v1' }, metadata: {}, displayId: 'd1' });
       emit(h, { type: 'update_display', data: { 'text/plain': 'v2' }, metadata: {}, displayId: 'd1' });
       emit(h, { type: 'clear_output', wait: true });
-      await tick();
+      await new Promise((r) => setTimeout(r, 30)); // past a flush (flushMs 5)
       // Nothing cleared yet: an animation never flashes empty.
       expect(snapshotCell(doc, ids[0]!)!.outputs).toHaveLength(2);
       emit(h, { type: 'stream', name: 'stdout', text: 'frame 1\n' });

@@ -12,6 +12,8 @@ import {
   setSignalingUrls,
   signalingUrls,
   SETTINGS_KEYS,
+  defaultSignalingUrls,
+  sameOriginSignalingUrl,
 } from '../../src/sync/settings';
 import { createShareLink, forgetRoom, parseShareLink, rememberRoom, roomOf, shareLinkFor } from '../../src/sync/room-index';
 import { memoryStore, SimNet } from './sync-net';
@@ -19,13 +21,22 @@ import { memoryStore, SimNet } from './sync-net';
 describe('settings', () => {
   it('reads signaling URLs from the device setting over the build default', () => {
     const store = memoryStore();
-    expect(signalingUrls(store)).toEqual(['ws://127.0.0.1:4444']); // vite.config.ts default
+    // The build default (vite.config.ts: the page's own origin; Node has no page).
+    const fallback = defaultSignalingUrls();
+    expect(signalingUrls(store)).toEqual(fallback);
     setSignalingUrls(['ws://127.0.0.1:4450', 'wss://signal.example.org'], store);
     expect(signalingUrls(store)).toEqual(['ws://127.0.0.1:4450', 'wss://signal.example.org']);
     setSignalingUrls([], store);
     expect(signalingUrls(store)).toEqual([]);
     setSignalingUrls(null, store);
-    expect(signalingUrls(store)).toEqual(['ws://127.0.0.1:4444']);
+    expect(signalingUrls(store)).toEqual(fallback);
+  });
+
+  it("defaults to signaling on the app's own origin, beside the app, at any sub-path", () => {
+    expect(sameOriginSignalingUrl('http://127.0.0.1:4173/')).toBe('ws://127.0.0.1:4173/signal');
+    expect(sameOriginSignalingUrl('https://notebooks.example.org/tools/anode/')).toBe('wss://notebooks.example.org/tools/anode/signal');
+    expect(sameOriginSignalingUrl('file:///home/ada/anode/')).toBeNull();
+    expect(sameOriginSignalingUrl(undefined)).toBeNull();
   });
 
   it('accepts comma, space or JSON lists and drops what is not a WebSocket URL', () => {
@@ -74,7 +85,7 @@ describe('settings', () => {
         throw new Error('denied');
       },
     };
-    expect(signalingUrls(store)).toEqual(['ws://127.0.0.1:4444']);
+    expect(signalingUrls(store)).toEqual(defaultSignalingUrls());
     expect(loadIdentity(store).name).toMatch(/^Guest /);
     expect(() => setSignalingUrls(['ws://x:1'], store)).not.toThrow();
   });

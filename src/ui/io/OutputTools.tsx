@@ -10,7 +10,7 @@ import { fromY } from '../reactive';
 import { outputsCollapsed, setOutputsCollapsed } from './collapse';
 import { fileNameFor } from './files';
 import { ownKeys } from './keys';
-import { copyText, downloadImage, outputImages, outputsText } from './output-text';
+import { copyText, downloadImage, hasOutputText, outputImages, outputsText } from './output-text';
 import './io.css';
 
 /** The cell's metadata as a plain object, following changes. */
@@ -66,7 +66,7 @@ export function OutputTools(props: { nb: NotebookController; id: string; outputs
         {collapsed() ? `▸ Show ${props.outputs.length} ${props.outputs.length === 1 ? 'output' : 'outputs'}` : '▾'}
       </button>
       <Show when={!collapsed()}>
-        <Show when={text()}>
+        <Show when={hasOutputText(props.outputs)}>
           <button class="icon-btn" aria-label="Copy output" title="Copy the output text" onClick={() => void copy()}>
             Copy
           </button>

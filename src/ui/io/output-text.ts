@@ -28,6 +28,11 @@ export function outputText(out: Output): string | null {
   }
 }
 
+/** Whether any output has text to copy: cheap (it stops at the first), as it is asked on every change of a flood. */
+export function hasOutputText(outputs: readonly Output[]): boolean {
+  return outputs.some((out) => !!outputText(out));
+}
+
 /** The text of all of a cell's outputs, in order, as the user reads them (streams run on, others on new lines). */
 export function outputsText(outputs: readonly Output[]): string {
   let all = '';

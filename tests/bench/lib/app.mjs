@@ -35,3 +35,21 @@ export async function setSource(page, code) {
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(code);
 }
+
+/**
+ * Serves `dist` with its own signaling server on free ports, as `npm start` does (`freePort` from the e2e collab
+ * harness); resolves once it listens. `stop()` ends both.
+ */
+export async function serveRoomApp(dist, freePort) {
+  const port = await freePort();
+  const signalingPort = await freePort();
+  const child = spawn(process.execPath, [join(root, 'scripts/serve.mjs')], {
+    env: { ...process.env, DIST: dist, PORT: String(port), SIGNALING_PORT: String(signalingPort) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => String(d).includes('running at') && resolve());
+    child.once('exit', (code) => reject(new Error(`serve.mjs exited (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port}/`, signaling: `ws://127.0.0.1:${signalingPort}`, stop: () => child.kill() };
+}

@@ -108,9 +108,16 @@ export const SIGNALING_URL = `ws://127.0.0.1:${process.env.E2E_SIGNALING_PORT ??
 
 /**
  * A person in their own browser context (own storage: only WebRTC carries the sync), named and coloured, on this
- * run's signaling server; confirmation dialogs are accepted. The context joins `contexts` for the spec to close.
+ * run's signaling server (or, with `signaling` null, the one the app serves on its own origin); confirmation dialogs are accepted. The context joins `contexts` for the spec to close.
  */
-export async function openPerson(browser: Browser, contexts: BrowserContext[], name: string, color = '#268bd2'): Promise<Page> {
+export async function openPerson(
+  browser: Browser,
+  contexts: BrowserContext[],
+  name: string,
+  color = '#268bd2',
+  /** null: no signaling setting, so the build's default (the app's own origin, /signal) is used. */
+  signaling: string | null = SIGNALING_URL,
+): Promise<Page> {
   // Media permission: without it Chromium gathers no loopback ICE candidates on a network-less machine.
   const context = await newContext(browser, { permissions: ['camera', 'microphone'] });
   contexts.push(context);
@@ -118,10 +125,10 @@ export async function openPerson(browser: Browser, contexts: BrowserContext[], n
     ({ signaling, user }) => {
       // The app's page only: sandboxed frames (the kernel's, outputs) have no storage.
       if (window !== window.top) return;
-      localStorage.setItem('anode.signaling', signaling);
+      if (signaling !== null) localStorage.setItem('anode.signaling', signaling);
       localStorage.setItem('anode.user', JSON.stringify(user));
     },
-    { signaling: SIGNALING_URL, user: { name, color } },
+    { signaling, user: { name, color } },
   );
   const page = await context.newPage();
   page.on('dialog', (d) => void d.accept());

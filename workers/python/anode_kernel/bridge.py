@@ -47,7 +47,7 @@ _streams = []
 
 def flush_streams():
     for s in _streams:
-        s.flush()
+        s.send_now()
 
 
 class OutStream(io.TextIOBase):
@@ -79,16 +79,22 @@ class OutStream(io.TextIOBase):
         # The other stream's pending text was written first: send it first, so stdout/stderr interleave right.
         for other in _streams:
             if other is not self and other._buf:
-                other.flush()
+                other.send_now()
         self._buf.append(s)
         self._size += len(s)
         now = time.monotonic()
         # Whole lines go out after a quiet spell; a partial line waits for its end (or a sleep, input, the cell's end).
         if self._size >= FLUSH_BYTES or (now - self._last >= FLUSH_INTERVAL and ("\n" in s or "\r" in s)):
-            self.flush()
+            self.send_now()
         return len(s)
 
     def flush(self):
+        # print(..., flush=True) in a tight loop calls this every time: at most one message per interval, the
+        # rest goes with the next write after it, a sleep, input() or the cell's end (flush_streams).
+        if time.monotonic() - self._last >= FLUSH_INTERVAL:
+            self.send_now()
+
+    def send_now(self):
         if not self._buf:
             return
         text = "".join(self._buf)
