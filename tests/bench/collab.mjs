@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, freePort, joinRoom, startCollabHarness } from '../e2e/collab-harness.mjs';
+import { openBenchPerson } from './lib/app.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -195,21 +196,7 @@ async function serveApp() {
 
 async function appBench() {
   const app = await serveApp();
-  const person = async (name) => {
-    const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-    await context.addInitScript(
-      ({ signaling, user }) => {
-        // The app's page only: sandboxed frames (the kernel's, outputs) have no storage.
-        if (window !== window.top) return;
-        localStorage.setItem('anode.signaling', signaling);
-        localStorage.setItem('anode.user', JSON.stringify(user));
-      },
-      { signaling: app.signaling, user: { name, color: '#3366cc' } },
-    );
-    const page = await context.newPage();
-    page.on('dialog', (d) => void d.accept());
-    return page;
-  };
+  const person = async (name) => (await openBenchPerson(browser, app.signaling, name)).page;
   const cell0 = '[data-cell-id] >> nth=0';
   const ada = await person('Ada');
   const bob = await person('Bob');

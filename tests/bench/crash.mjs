@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, freePort } from '../e2e/collab-harness.mjs';
-import { option, root, serveRoomApp } from './lib/app.mjs';
+import { openBenchPerson, option, root, serveRoomApp } from './lib/app.mjs';
 
 const TRIALS = Number(option('trials', 5));
 const DIST = option('dist', join(root, 'dist'));
@@ -25,20 +25,6 @@ if (!existsSync(join(DIST, 'index.html'))) {
   process.exit(0);
 }
 
-async function person(browser, app, name) {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-  await context.addInitScript(
-    ({ signaling, user }) => {
-      if (window !== window.top) return;
-      localStorage.setItem('anode.signaling', signaling);
-      localStorage.setItem('anode.user', JSON.stringify(user));
-    },
-    { signaling: app.signaling, user: { name, color: '#3366cc' } },
-  );
-  const page = await context.newPage();
-  page.on('dialog', (d) => void d.accept());
-  return { context, page };
-}
 
 async function setSource(page, index, text) {
   await page.locator('[data-cell-id]').nth(index).locator('.cm-content').click();
@@ -56,8 +42,8 @@ async function trial(app, bobBrowser) {
   // Ada's browser is a server of its own so that its process can be killed.
   const server = await chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const adaBrowser = await chromium.connect(server.wsEndpoint());
-  const ada = await person(adaBrowser, app, 'Ada');
-  const bob = await person(bobBrowser, app, 'Bob');
+  const ada = await openBenchPerson(adaBrowser, app.signaling, 'Ada');
+  const bob = await openBenchPerson(bobBrowser, app.signaling, 'Bob');
   try {
     await ada.page.goto(app.url);
     await ada.page.locator('[data-cell-id] .cm-content').first().waitFor({ timeout: 60_000 });

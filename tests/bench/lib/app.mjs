@@ -53,3 +53,23 @@ export async function serveRoomApp(dist, freePort) {
   });
   return { url: `http://127.0.0.1:${port}/`, signaling: `ws://127.0.0.1:${signalingPort}`, stop: () => child.kill() };
 }
+
+/**
+ * A person in their own context of `browser` (media permission: loopback ICE candidates), named, on the room's
+ * `signaling` server; dialogs accepted. Returns the context and its page.
+ */
+export async function openBenchPerson(browser, signaling, name) {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  await context.addInitScript(
+    ({ signaling, user }) => {
+      // The app's page only: sandboxed frames (the kernel's, outputs) have no storage.
+      if (window !== window.top) return;
+      localStorage.setItem('anode.signaling', signaling);
+      localStorage.setItem('anode.user', JSON.stringify(user));
+    },
+    { signaling, user: { name, color: '#3366cc' } },
+  );
+  const page = await context.newPage();
+  page.on('dialog', (d) => void d.accept());
+  return { context, page };
+}
