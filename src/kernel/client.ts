@@ -31,7 +31,7 @@ export interface KernelOptions {
 }
 
 /** After an interrupt, how long the code may take to stop before the kernel is restarted instead. */
-const INTERRUPT_GRACE_MS = 3000;
+const INTERRUPT_GRACE_MS = 5000;
 /**
  * Once Python has raised the KeyboardInterrupt (it says so with a `stopping` event), how long the run may take to end:
  * IPython formats the traceback first, which takes seconds on a loaded machine, and that must not cost the user

@@ -38,8 +38,11 @@ export function setKernelStatus(doc: Y.Doc, sessionId: string, status: KernelSta
     const k = kernelMap(doc);
     if (k.get('sessionId') !== sessionId) return;
     if (k.get('status') !== status) k.set('status', status);
-    if (reason) k.set('reason', reason);
-    else if (k.has('reason')) k.delete('reason');
+    // Only real changes are written: every write is an update the room acknowledges, and the acknowledgement
+    // re-reports this status, so an unconditional write here would loop without ever yielding to the page.
+    if (reason) {
+      if (k.get('reason') !== reason) k.set('reason', reason);
+    } else if (k.has('reason')) k.delete('reason');
   }, origin);
 }
 

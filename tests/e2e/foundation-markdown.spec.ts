@@ -4,7 +4,7 @@
  * the "Cell type" select, and what running ai and sql cells says today.
  */
 import { expect, test, type Page } from './fixtures';
-import { KERNEL_TIMEOUT, cell, cells, editor, expectCellText, openNewNotebook, setCellText } from './helpers/app';
+import { cell, cells, editor, expectCellText, openNewNotebook, setCellText } from './helpers/app';
 
 const PIXEL =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
@@ -190,7 +190,7 @@ test('the "Cell type" select offers code, markdown, raw, ai and sql', async ({ p
   await expectCellText(page, 0, 'kept as typed');
 });
 
-test('running raw does nothing; running ai and sql says plainly what is missing', async ({ page }) => {
+test('running raw does nothing; running ai without an API key says where to add one (SQL cells run: sql.spec)', async ({ page }) => {
   await openNewNotebook(page);
   // Raw: Ctrl+Enter neither runs nor changes the text.
   await cell(page, 0).getByLabel('Cell type').selectOption('raw');
@@ -199,17 +199,10 @@ test('running raw does nothing; running ai and sql says plainly what is missing'
   await expect(cell(page, 0)).toHaveAttribute('data-run-state', 'none');
   await expect(cell(page, 0).locator('.outputs')).toHaveCount(0);
 
-  // SQL is not available yet, and the cell says so.
-  await page.getByRole('button', { name: 'Add cell at end' }).click();
-  await cell(page, 1).getByLabel('Cell type').selectOption('sql');
-  await setCellText(page, 1, 'select 1');
-  await page.keyboard.press('Control+Enter');
-  await expect(cell(page, 1).locator('.outputs')).toContainText('SQL cells are not available yet', { timeout: KERNEL_TIMEOUT });
-
   // AI with no API key: says where to add one.
   await page.getByRole('button', { name: 'Add cell at end' }).click();
-  await cell(page, 2).getByLabel('Cell type').selectOption('ai');
-  await setCellText(page, 2, 'What is 2 + 2?');
+  await cell(page, 1).getByLabel('Cell type').selectOption('ai');
+  await setCellText(page, 1, 'What is 2 + 2?');
   await page.keyboard.press('Control+Enter');
-  await expect(cell(page, 2)).toContainText(/No API key\. Add your Anthropic API key in Settings/);
+  await expect(cell(page, 1)).toContainText(/No API key\. Add your Anthropic API key in Settings/);
 });

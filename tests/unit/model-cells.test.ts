@@ -200,3 +200,23 @@ describe('outputs', () => {
     expect(snapshotCell(doc, id)!.source).toBe('y = 2');
   });
 });
+
+describe('the kernel record', () => {
+  it('writes a status only when it changes: the same status and reason again make no update to sync', async () => {
+    const { startSession, setKernelStatus, readKernel } = await import('../../src/model');
+    const doc = createNotebookDoc();
+    startSession(doc, 's1', { client: 1, name: 'Ada' }, LOCAL);
+    setKernelStatus(doc, 's1', 'dead', LOCAL, 'Python could not start: offline');
+    let updates = 0;
+    doc.on('update', () => updates++);
+    // The room acknowledges every update and the acknowledgement re-reports the status: a write here would loop.
+    setKernelStatus(doc, 's1', 'dead', LOCAL, 'Python could not start: offline');
+    setKernelStatus(doc, 's1', 'dead', LOCAL, 'Python could not start: offline');
+    expect(updates).toBe(0);
+    setKernelStatus(doc, 's1', 'starting', LOCAL, 'Back online: Python started again.');
+    expect(updates).toBe(1);
+    expect(readKernel(doc)).toMatchObject({ status: 'starting', reason: 'Back online: Python started again.' });
+    setKernelStatus(doc, 's1', 'idle', LOCAL);
+    expect(readKernel(doc)?.reason).toBeUndefined();
+  });
+});
