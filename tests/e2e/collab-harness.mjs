@@ -64,7 +64,10 @@ import * as awareness from '/src/sync/awareness.ts';
 import * as election from '/src/sync/election.ts';
 import * as handover from '/src/sync/handover.ts';
 import * as settings from '/src/sync/settings.ts';
-window.anode = { Y, model, sync: { ...room, ...roomIndex, ...awareness, ...election, ...handover, ...settings } };
+import * as liveness from '/src/sync/liveness.ts';
+import * as witness from '/src/sync/witness.ts';
+import * as executor from '/src/kernel/executor.ts';
+window.anode = { Y, model, sync: { ...room, ...roomIndex, ...awareness, ...election, ...handover, ...settings, ...liveness, ...witness }, executor };
 window.anodeReady = true;
 `;
 
@@ -119,15 +122,21 @@ export async function startCollabHarness() {
 }
 
 /**
- * In a harness page: opens (or creates) the notebook `room` and joins its room with presence and election.
- * Exposes `window.s = { doc, presence, room, election, events }`; `events` logs takeovers with timestamps.
+ * In a harness page: opens (or creates, with `cells` as sources) the notebook `room` and joins its room with
+ * presence and election. Exposes `window.s = { doc, presence, room, election, events }`; `events` logs takeovers
+ * with timestamps.
+ *
+ * With `failover`, the peer is wired as the app wires a notebook (src/ui/session.ts): heartbeats and liveness, the
+ * signaling server as witness, and an executor loop whose code handler is a stand-in for Python: it records each
+ * run it executes in `window.s.executed` (run id, peer name), prints one line, and a cell whose source contains
+ * `hold` keeps running until the page sets `window.s.release = true`.
  */
-export async function joinRoom(page, { room, secret, signalingUrl, create = false, name = 'peer', settleMs }) {
+export async function joinRoom(page, { room, secret, signalingUrl, create = false, name = 'peer', settleMs, failover = false, cells = [''] }) {
   await page.waitForFunction(() => window.anodeReady === true);
   await page.evaluate(
-    async ({ room, secret, signalingUrl, create, name, settleMs }) => {
-      const { Y, model, sync } = window.anode;
-      const doc = create ? model.createNotebookDoc({ id: room, cells: [{ source: '' }] }) : new Y.Doc();
+    async ({ room, secret, signalingUrl, create, name, settleMs, failover, cells }) => {
+      const { Y, model, sync, executor } = window.anode;
+      const doc = create ? model.createNotebookDoc({ id: room, cells: cells.map((source) => ({ source })) }) : new Y.Doc();
       sync.saveIdentity({ name, color: '#3366cc' });
       const presence = new sync.Presence(doc);
       const events = [];
@@ -137,22 +146,57 @@ export async function joinRoom(page, { room, secret, signalingUrl, create = fals
         peerOpts: { config: { iceServers: [] } },
         ...(settleMs ? { settleMs } : {}),
       });
+      const executed = [];
+      const live = failover ? new sync.Liveness(doc, presence, { executor: () => sync.recordedExecutor(doc) }) : null;
+      if (live) live.setWitness(new sync.SignalingWitness(r.provider, presence.clientId));
+      /** Stands in for a Pyodide kernel: always idle, one session. */
+      const kernel = {
+        status: { status: 'idle', isolated: true, sessionId: `k-${name}` },
+        getStatus() { return this.status; },
+        onStatus: () => () => {},
+        run: () => Promise.reject(new Error('the harness runs cells with its handler')),
+        interrupt: async () => {},
+        restart: async () => {},
+        complete: async (_code, cursor) => ({ matches: [], from: cursor, to: cursor }),
+        inspect: async () => null,
+        dispose() {},
+      };
+      const code = async ({ run, writer }) => {
+        executed.push([run.id, name]);
+        writer.append({ output_type: 'stream', name: 'stdout', text: `ran at ${name}\n` });
+        if (run.source.includes('hold')) {
+          while (!window.s.release) await new Promise((done) => setTimeout(done, 50));
+        }
+        return { state: 'done', executionCount: executed.length };
+      };
       const election = sync.startExecutorElection({
         doc,
         presence,
         room: r,
+        ...(live ? { liveness: live } : {}),
         onElected: (t) => {
           events.push({ type: 'elected', at: performance.timeOrigin + performance.now(), from: t.note?.from ?? null });
           presence.setKernel('ready');
-          return () => events.push({ type: 'stopped', at: performance.timeOrigin + performance.now() });
+          const stop = failover
+            ? executor.startExecutor(doc, kernel, t.me, {
+                isExecutor: t.mayExecute,
+                confirmClaim: t.confirmClaim,
+                onExecutorChange: (recheck) => t.onRoleChange(() => recheck()),
+                handlers: { code },
+              })
+            : null;
+          return () => {
+            stop?.();
+            events.push({ type: 'stopped', at: performance.timeOrigin + performance.now() });
+          };
         },
       });
       // A trace of what this peer saw when its role changed, for diagnosing a test or bench that fails.
       election.onRoleChange((role) =>
         events.push({ type: 'role', at: performance.timeOrigin + performance.now(), role, peers: [...presence.awareness.getStates().keys()], status: r.status() }),
       );
-      window.s = { doc, presence, room: r, election, events };
+      window.s = { doc, presence, room: r, election, events, executed, release: false };
     },
-    { room, secret, signalingUrl, create, name, settleMs },
+    { room, secret, signalingUrl, create, name, settleMs, failover, cells },
   );
 }

@@ -291,3 +291,101 @@ for (const sides of ['one side', 'both sides'] as const) {
     await expect.poll(() => a.evaluate(() => (window as unknown as W).s.room.status().webrtcPeers)).toBe(1);
   });
 }
+
+/**
+ * A real partition: this page can reach nobody (offline, its WebRTC connections and its signaling socket closed),
+ * while the others still reach each other and the signaling server (the failover witness).
+ */
+async function isolate(page: Page): Promise<void> {
+  await cut(page, page.context());
+  await page.evaluate(() => {
+    type Signaling = { ws: WebSocket | null };
+    ((window as unknown as W).s.room.provider.signalingConns as Signaling[]).forEach((c) => c.ws?.close());
+  });
+}
+
+interface FailoverState {
+  s: PageState['s'] & { executed: Array<[string, string]>; release: boolean };
+}
+
+/** The runs each page's executor loop has executed, as [run id, peer name]. */
+function executed(page: Page): Promise<Array<[string, string]>> {
+  return page.evaluate(() => (window as unknown as FailoverState).s.executed);
+}
+
+function requestRunOf(page: Page, index: number, name: string): Promise<string> {
+  return page.evaluate(
+    ({ index, name }) => {
+      const { s, anode } = window as unknown as W;
+      return anode.model.requestRun(s.doc, anode.model.cellOrder(s.doc)[index]!, { client: s.doc.clientID, name }, anode.model.LOCAL)!;
+    },
+    { index, name },
+  );
+}
+
+/** Each cell's last run state and printed text, in order. */
+function cellRuns(page: Page): Promise<Array<[string | null, string]>> {
+  return page.evaluate(() => {
+    const { s, anode } = window as unknown as W;
+    return anode.model.cellOrder(s.doc).map((id) => {
+      const cell = anode.model.getCell(s.doc, id)!;
+      const text = (cell.get('outputs') as import('yjs').Array<unknown>)
+        .toJSON()
+        .map((o) => JSON.stringify(o))
+        .join('|');
+      return [anode.model.readLastRun(cell)?.state ?? null, text] as [string | null, string];
+    });
+  });
+}
+
+test('a partition with real WebRTC: the majority side takes over, the isolated executor runs nothing more, and after the heal every run ran exactly once', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const room = roomName();
+  const [a, b, c] = await Promise.all([tab(browser), tab(browser), tab(browser)]);
+  const join = (page: Page, name: string, create = false) =>
+    joinRoom(page, { room, secret: SECRET, signalingUrl: harness.signalingUrl, create, name, failover: true, cells: ['hold', 'one', 'two', 'three'] });
+  await join(a, 'Ada', true);
+  await join(b, 'Bob');
+  await join(c, 'Cy');
+  for (const p of [a, b, c]) await connected(p, 2);
+  const acting = () => Promise.all([a, b, c].map((p) => p.evaluate(() => (window as unknown as W).s.election.role().acting)));
+  await expect.poll(acting, { timeout: 20_000 }).toEqual([true, false, false]);
+
+  // Ada's browser executes: Bob's "hold" cell runs there, and his "one" waits in the queue behind it.
+  const hold = await requestRunOf(b, 0, 'Bob');
+  await expect.poll(() => executed(a)).toEqual([[hold, 'Ada']]);
+  const one = await requestRunOf(b, 1, 'Bob');
+  await a.waitForFunction((id) => (window as unknown as W).anode.model.readRun((window as unknown as W).s.doc, id)?.state === 'queued', one);
+
+  // The split: Ada alone on one side, Bob and Cy (a majority, with the witness) on the other.
+  await isolate(a);
+  // Ada's held run ends while she is cut off, and she asks for one more: a minority executor must start neither
+  // (Bob and Cy's side may already have taken "one" over; starting it here too would run it twice).
+  await a.evaluate(() => {
+    (window as unknown as FailoverState).s.release = true;
+  });
+  const two = await requestRunOf(a, 2, 'Ada');
+  // Meanwhile the majority takes over and runs the queued "one", and a "three" Cy asks for now.
+  await expect.poll(async () => (await acting()).slice(1).filter(Boolean).length, { timeout: 30_000 }).toBe(1);
+  const three = await requestRunOf(c, 3, 'Cy');
+  const majority = async () => [...(await executed(b)), ...(await executed(c))];
+  await expect.poll(async () => (await majority()).map(([id]) => id), { timeout: 30_000 }).toEqual([one, three]);
+  await a.waitForTimeout(3_000);
+  expect(await executed(a), 'the isolated executor started nothing after the split').toEqual([[hold, 'Ada']]);
+
+  // The heal: Ada's network comes back. Her "two" runs once, at the majority's executor.
+  await a.context().setOffline(false);
+  await expect.poll(async () => (await majority()).map(([id]) => id), { timeout: 60_000 }).toEqual([one, three, two]);
+  await expect.poll(async () => JSON.stringify(await cellRuns(a)) === JSON.stringify(await cellRuns(b)), { timeout: 30_000 }).toBe(true);
+  expect(JSON.stringify(await cellRuns(c))).toBe(JSON.stringify(await cellRuns(b)));
+  await a.waitForTimeout(3_000);
+  const all = [...(await executed(a)), ...(await majority())].map(([id]) => id).sort();
+  expect(all, 'every run executed exactly once across the three browsers').toEqual([hold, one, two, three].sort());
+  // Exactly one executor after the heal, and the cells say how their runs ended.
+  expect((await acting()).filter(Boolean)).toHaveLength(1);
+  // "hold" both finished at Ada's and was declared lost by the majority while apart: either record may win the
+  // merge, and every browser shows the same one.
+  const runs = await cellRuns(b);
+  expect(runs.map(([state]) => state).slice(1)).toEqual(['done', 'done', 'done']);
+  expect(['interrupted', 'done']).toContain(runs[0]![0]);
+});
