@@ -2,9 +2,12 @@
 // Vendors Pyodide packages into a build, so the site needs no CDN at all.
 //
 //   npm run build
-//   npm run vendor -- numpy pandas matplotlib
+//   npm run vendor                              the kernel's shell (IPython) and its dependencies
+//   npm run vendor -- numpy pandas matplotlib   the same, plus these
 //
-// Resolves the named packages and all their dependencies from a Pyodide lock file (default: the bundled
+// The kernel's own packages (KERNEL_PACKAGES: IPython) are always vendored, named or not: a CDN-free deployment
+// without them would boot a kernel without magics, `?` or In/Out. Resolves them, the named packages and all their
+// dependencies from a Pyodide lock file (default: the bundled
 // node_modules/pyodide/pyodide-lock.json, the one the app itself uses), downloads each wheel from the package base
 // URL, checks its sha256 against the lock, and writes into the build:
 //   <out>/<wheel files>           the packages (default out: dist/pyodide/packages)
@@ -31,7 +34,7 @@ const require = createRequire(import.meta.url);
 
 function usage(msg) {
   if (msg) console.error(`vendor: ${msg}`);
-  console.error('usage: npm run vendor -- <package>... [--base URL] [--lock PATH|URL] [--out DIR] [--dist DIR]');
+  console.error('usage: npm run vendor [-- <package>...] [--base URL] [--lock PATH|URL] [--out DIR] [--dist DIR]');
   process.exit(2);
 }
 
@@ -50,6 +53,12 @@ export function parseArgs(argv) {
   }
   return opts;
 }
+
+/**
+ * What the kernel itself loads at every start (workers/kernel.worker.ts, SHELL_PACKAGES), vendored with every
+ * call. A lock without them (a custom mirror) is not an error: the kernel then runs plain Python, and this says so.
+ */
+export const KERNEL_PACKAGES = ['ipython'];
 
 const normalize = (name) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
@@ -106,7 +115,7 @@ async function download(url, expected) {
  * The service worker precaches the app's lock by revision (md5, as Workbox computes it) and checks it against its
  * integrity (sha384, vite.config.ts): keep both true, or the worker would refuse to install.
  */
-function updatePrecacheRevision(dist, file, content) {
+export function updatePrecacheRevision(dist, file, content) {
   const sw = join(dist, 'sw.js');
   if (!existsSync(sw)) return false;
   const md5 = createHash('md5').update(content).digest('hex');
@@ -122,14 +131,16 @@ function updatePrecacheRevision(dist, file, content) {
 }
 
 export async function vendor(opts, log = console.log) {
-  if (!opts.names.length) usage('name at least one package');
   const bundledPath = require.resolve('pyodide/pyodide-lock.json');
   const version = JSON.parse(readFileSync(require.resolve('pyodide/package.json'), 'utf8')).version;
   const base = (opts.base ?? `https://cdn.jsdelivr.net/pyodide/v${version}/full/`).replace(/\/?$/, '/');
   const lock = JSON.parse(await readText(opts.lock ?? bundledPath));
   const dist = resolve(opts.dist);
   const out = resolve(opts.out ?? join(dist, 'pyodide', 'packages'));
-  const keys = resolvePackages(lock, opts.names);
+  const kernel = KERNEL_PACKAGES.filter((name) => findKey(lock.packages, name));
+  const absent = KERNEL_PACKAGES.filter((name) => !kernel.includes(name));
+  if (absent.length) log(`vendor: the lock has no ${absent.join(', ')}: the kernel will run plain Python unless the package base serves it`);
+  const keys = resolvePackages(lock, [...kernel, ...opts.names]);
   log(`vendor: ${keys.length} packages (${keys.join(', ')}) from ${base} into ${out}`);
   mkdirSync(out, { recursive: true });
 

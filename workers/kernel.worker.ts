@@ -48,6 +48,7 @@ const PY_ROOT = '/home/pyodide/anode';
  * library is): the snapshot does not hold the file system, and putting a few zip files back costs a warm start
  * next to nothing, where unpacking thousands of files took seconds. jedi is left out: it reads its stubs and
  * grammars as plain files, so it cannot run from a zip (IPython's completer works without it).
+ * `npm run vendor` (scripts/vendor-packages.mjs, KERNEL_PACKAGES) puts these into every CDN-free deployment.
  */
 const SHELL_PACKAGES = ['ipython'];
 const WHEELS_DIR = '/home/pyodide/anode-shell';

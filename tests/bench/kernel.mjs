@@ -1,19 +1,34 @@
 #!/usr/bin/env node
 // Kernel figures, in real Chromium against a built app served like `npm start` serves it:
-//   - kernel ready, cold (fresh profile: every file downloaded) and warm (persistent profile, HTTP cache primed),
-//     measured in the page from navigation start to the status element reading "idle";
+//   - kernel ready with IPython (after) and without it (before), same run, same server, same browser:
+//       after:  the app with IPython vendored, cold (fresh profile: every file downloaded) and warm (persistent
+//               profile, HTTP cache primed, the stored interpreter snapshot restored, as a returning user), and
+//               warm with the snapshot dropped (what the snapshot saves);
+//       before: the same build with IPython taken out of its lock, which the kernel boots as plain Python, cold
+//               and warm. The kernel keeps no snapshot without IPython (the next start tries IPython again), so
+//               its warm start is from scratch; a warm start from a snapshot of the plain interpreter, as the app
+//               did before IPython, is measured on Pyodide's core alone (a page that boots the same core in a
+//               worker, from scratch and from its snapshot): the app's own page, sandbox and hand-over are not in
+//               that figure;
+//     each measured in the page from navigation start until the kernel is ready (the status reads "idle");
+//   - the size of the download IPython adds to a first visit (its wheels);
 //   - round trip from the run key (Ctrl+Enter in the first cell) to the new result painted, median and p95 over
 //     100 runs;
 //   - time to show 10,000 lines of stdout (key press to the last line painted).
-// Usage: node tests/bench/kernel.mjs [--dist dir] [--runs 100]. Default dist: ./dist (the app).
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Usage: node tests/bench/kernel.mjs [--dist dir] [--runs 100] [--trials 5]. Default dist: ./dist (the app), into
+// which Debian's IPython is vendored first (the tests' mirror: no CDN here); another --dist is taken as is.
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { buildDebianMirror } from '../../scripts/debian-mirror.mjs';
+import { updatePrecacheRevision, vendor } from '../../scripts/vendor-packages.mjs';
 import { option, root, serveApp, setSource } from './lib/app.mjs';
 
 const DIST = option('dist', join(root, 'dist'));
 const RUNS = Number(option('runs', 100));
+/** Boots per warm figure (at least 3). A cold figure is always 3 boots: each downloads everything again. */
+const TRIALS = Math.max(3, Number(option('trials', 5)));
 const PORT = Number(option('port', 4190));
 const URL_ = `http://127.0.0.1:${PORT}/`;
 const LAUNCH = {
@@ -33,9 +48,10 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 
 /**
  * What IPython adds to a first visit: its wheels (ipython and its dependencies, jedi excepted as the kernel loads
- * it), as vendored into DIST (the tests vendor Debian's; a CDN deployment downloads Pyodide's, of similar size).
+ * it), as vendored into DIST (the tests vendor Debian's; a CDN deployment downloads Pyodide's, of similar size);
+ * null when they are not vendored in DIST.
  */
-function shellDownload() {
+function shellDownloadFiles() {
   const lockPath = join(DIST, 'pyodide', 'pyodide-lock.json');
   const lock = existsSync(lockPath) ? JSON.parse(readFileSync(lockPath, 'utf8')) : { packages: {} };
   const seen = new Set();
@@ -46,13 +62,19 @@ function shellDownload() {
   };
   visit('ipython');
   const files = [...seen].map((k) => join(DIST, 'pyodide', 'packages', lock.packages[k].file_name.split('/').pop()));
-  if (!files.length || !files.every((f) => existsSync(f))) return 'IPython download: not vendored in this build (it would come from the package base)';
-  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
-  return `IPython download (first visit, ${files.length} wheels vendored in this build): ${(bytes / 1024 / 1024).toFixed(2)} MB`;
+  return files.length && files.every((f) => existsSync(f)) ? files : null;
+}
+
+const shellDownloadBytes = () => shellDownloadFiles()?.reduce((n, f) => n + statSync(f).size, 0) ?? null;
+
+function shellDownload() {
+  const files = shellDownloadFiles();
+  if (!files) return 'IPython download: not vendored in this build (it would come from the package base)';
+  return `IPython download (first visit, ${files.length} wheels vendored in this build): ${(shellDownloadBytes() / 1024 / 1024).toFixed(2)} MB`;
 }
 
 /** Milliseconds from navigation start until the kernel status reads idle, measured inside the page. */
-async function readyTime(page, url = URL_) {
+async function readyTime(page, url) {
   await page.addInitScript((sel) => {
     const check = () => {
       const el = document.querySelector(sel);
@@ -65,12 +87,13 @@ async function readyTime(page, url = URL_) {
   return page.evaluate(() => window.__anodeReady);
 }
 
-async function cold(browser, n = 3) {
+/** Kernel ready in a fresh profile each time (nothing cached, no snapshot): `ready(page, url)` measures one. */
+async function cold(browser, url, ready = readyTime) {
   const times = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < 3; i++) {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
-    times.push(await readyTime(page));
+    times.push(await ready(page, url));
     await ctx.close();
   }
   return stats(times);
@@ -86,17 +109,17 @@ const dropSnapshots = (page) =>
   });
 
 /**
- * Warm starts in a persistent profile. With `snapshot` false the stored interpreter snapshot is dropped before
- * each load, which shows what the snapshot saves.
+ * Warm starts of the app at `url` in a persistent profile. With `snapshot` false the stored interpreter snapshot
+ * is dropped before each load (or there is none: the kernel without IPython stores none).
  */
-async function warm(n = 5, snapshot = true) {
+async function warm(url0, snapshot = true, n = TRIALS) {
   const dir = mkdtempSync(join(tmpdir(), 'anode-bench-'));
   const ctx = await chromium.launchPersistentContext(dir, LAUNCH);
   try {
     // Primes the HTTP cache and the wasm code cache. Later loads reopen the notebook this one landed on (a
     // returning user's start page may be a notebook list), one tab at a time.
     let prev = ctx.pages()[0] ?? (await ctx.newPage());
-    await readyTime(prev);
+    await readyTime(prev, url0);
     const url = prev.url();
     const times = [];
     const from = [];
@@ -155,7 +178,7 @@ async function interactive(browser) {
   const page = await ctx.newPage();
   page.on('crash', () => console.error('the page crashed'));
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await readyTime(page);
+  await readyTime(page, URL_);
   await setSource(page, 'n = globals().get("n", 0) + 1\nf"<<{n}>>"');
   const rt = [];
   for (let k = 1; k <= RUNS + 3; k++) {
@@ -176,30 +199,151 @@ async function interactive(browser) {
   };
 }
 
-// The app's own build gets IPython vendored as the e2e tests get it (no CDN here); another --dist is taken as is.
-if (!args.includes('--dist')) await (await import('../e2e/global-setup.mjs')).default();
+/**
+ * The "before" build: a copy of DIST whose lock has no IPython (the kernel then boots as plain Python and fetches
+ * no wheels), plus a page that boots Pyodide's core alone in a worker (bench-core.html). Removed by the caller.
+ */
+function beforeBuild() {
+  const dir = mkdtempSync(join(tmpdir(), 'anode-bench-plain-'));
+  cpSync(DIST, dir, { recursive: true });
+  const lockPath = join(dir, 'pyodide', 'pyodide-lock.json');
+  const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
+  delete lock.packages.ipython;
+  lock.info.anode_vendored = (lock.info.anode_vendored ?? []).filter((k) => k !== 'ipython');
+  const text = JSON.stringify(lock);
+  writeFileSync(lockPath, text);
+  // The service worker checks the lock against its precache integrity: kept true, or it would not install.
+  updatePrecacheRevision(dir, 'pyodide/pyodide-lock.json', text);
+  writeFileSync(
+    join(dir, 'bench-core.html'),
+    `<!doctype html><meta charset="utf-8"><script type="module">
+const w = new Worker('./bench-core-worker.mjs', { type: 'module' });
+w.onmessage = ({ data }) => {
+  if (data.ready) [window.__anodeReady, window.__coreFrom] = [performance.now(), data.from];
+  if (data.stored) window.__coreStored = true;
+  if (data.error) window.__coreError = data.error;
+};
+</script>`,
+  );
+  // As the kernel's worker does, minus IPython and the kernel's own Python: ready once loadPyodide resolves.
+  writeFileSync(
+    join(dir, 'bench-core-worker.mjs'),
+    `import { loadPyodide } from './pyodide/pyodide.mjs';
+const indexURL = new URL('./pyodide/', import.meta.url).href;
+try {
+  const cache = await caches.open('bench-core-snapshot');
+  const hit = await cache.match('snapshot');
+  if (hit) {
+    await loadPyodide({ indexURL, _loadSnapshot: new Uint8Array(await hit.arrayBuffer()) });
+    postMessage({ ready: true, from: 'snapshot' });
+  } else {
+    const py = await loadPyodide({ indexURL, _makeSnapshot: true });
+    postMessage({ ready: true, from: 'scratch' });
+    await cache.put('snapshot', new Response(py.makeMemorySnapshot()));
+    postMessage({ stored: true });
+  }
+} catch (e) {
+  postMessage({ error: String(e) });
+}`,
+  );
+  return dir;
+}
+
+/** Milliseconds from navigation start until the core page's Pyodide is ready. */
+async function coreReadyTime(page, url) {
+  await page.goto(url);
+  await page.waitForFunction(() => window.__anodeReady || window.__coreError, null, { timeout: 120_000 });
+  const error = await page.evaluate(() => window.__coreError);
+  if (error) throw new Error(`Pyodide's core did not boot: ${error}`);
+  return page.evaluate(() => window.__anodeReady);
+}
+
+/** Warm boots of the core page in a persistent profile: the first stores the snapshot, the next restore it. */
+async function coreWarm(url, n = TRIALS) {
+  const dir = mkdtempSync(join(tmpdir(), 'anode-bench-core-'));
+  const ctx = await chromium.launchPersistentContext(dir, LAUNCH);
+  try {
+    const first = ctx.pages()[0] ?? (await ctx.newPage());
+    await coreReadyTime(first, url);
+    await first.waitForFunction(() => window.__coreStored || window.__coreError, null, { timeout: 60_000 });
+    await first.close();
+    const times = [];
+    const from = new Set();
+    for (let i = 0; i < n; i++) {
+      const page = await ctx.newPage();
+      times.push(await coreReadyTime(page, url));
+      from.add(await page.evaluate(() => window.__coreFrom));
+      await page.close();
+    }
+    return { ...stats(times), from: [...from].join('/') };
+  } finally {
+    await ctx.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The kernel badge's title (what the kernel said about its boot) on a fresh load of `url`. */
+async function bootNotice(browser, url) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await readyTime(page, url);
+  const title = await page.locator('.kernel-badge').getAttribute('title');
+  await ctx.close();
+  return title ?? '';
+}
+
+if (option('dist', null) === null) {
+  const mirror = buildDebianMirror();
+  await vendor({ names: [], base: mirror.dir, lock: mirror.lock, out: null, dist: DIST }, () => undefined);
+}
+const load = () => loadavg().map((x) => x.toFixed(2)).join(', ');
+const loadBefore = load();
+const plainDir = beforeBuild();
 const server = await serveApp(DIST, PORT);
+const plainServer = await serveApp(plainDir, PORT + 1);
+const PLAIN_URL = `http://127.0.0.1:${PORT + 1}/`;
+const CORE_URL = `${PLAIN_URL}bench-core.html`;
 const browser = await chromium.launch(LAUNCH);
 try {
-  const c = await cold(browser);
-  const w = await warm();
-  const ws = await warm(5, false);
+  const notice = await bootNotice(browser, PLAIN_URL);
+  if (!/IPython is unavailable/.test(notice)) throw new Error(`the "before" build booted with IPython? Its kernel says: ${notice}`);
+  // Interleaved, before and after, so that a change in the machine's load falls on both.
+  const c = await cold(browser, URL_);
+  const cp = await cold(browser, PLAIN_URL);
+  const cc = await cold(browser, CORE_URL, coreReadyTime);
+  const w = await warm(URL_);
+  const wp = await warm(PLAIN_URL, false);
+  const wc = await coreWarm(CORE_URL);
+  const ws = await warm(URL_, false);
   const { roundTrip, roundTripDom, tenK } = await interactive(browser);
+  const line = (label, x) => `${label}: median ${ms(x.median)} (min ${ms(x.min)}, max ${ms(x.max)}, n=${x.n})`;
   console.log(`dist: ${DIST}`);
+  console.log(`load average (1, 5, 15 min) at the start: ${loadBefore}; at the end: ${load()}`);
   console.log(shellDownload());
-  console.log(`kernel ready, cold (fresh profile): median ${ms(c.median)} (min ${ms(c.min)}, max ${ms(c.max)}, n=${c.n})`);
-  console.log(`kernel ready, warm (cached profile, from ${w.from}): median ${ms(w.median)} (min ${ms(w.min)}, max ${ms(w.max)}, n=${w.n})`);
-  console.log(`kernel ready, warm without the snapshot (from ${ws.from}): median ${ms(ws.median)} (min ${ms(ws.min)}, max ${ms(ws.max)}, n=${ws.n}); ratio ${(ws.median / w.median).toFixed(1)}x`);
+  console.log(line('after:  kernel ready, cold (fresh profile), with IPython', c));
+  console.log(line(`after:  kernel ready, warm (cached profile, from ${w.from}), with IPython`, w));
+  console.log(line(`after:  kernel ready, warm with the snapshot dropped (from ${ws.from}), with IPython`, ws));
+  console.log(line('before: kernel ready, cold (fresh profile), without IPython', cp));
+  console.log(line(`before: kernel ready, warm (cached profile, from ${wp.from}: no snapshot without IPython)`, wp));
+  console.log(line('before: Pyodide core alone ready, cold (fresh profile)', cc));
+  console.log(line(`before: Pyodide core alone ready, warm (from ${wc.from})`, wc));
+  console.log(`ratios after/before: cold ${(c.median / cp.median).toFixed(2)}x, warm ${(w.median / wp.median).toFixed(2)}x (app, snapshot vs none), warm ${(w.median / wc.median).toFixed(2)}x (app with IPython from its snapshot vs the core alone from its)`);
   console.log(`run key -> result in the DOM: median ${ms(roundTripDom.median)}, p95 ${ms(roundTripDom.p95)} (n=${roundTripDom.n})`);
   console.log(`run key -> result painted: median ${ms(roundTrip.median)}, p95 ${ms(roundTrip.p95)} (n=${roundTrip.n})`);
-  console.log(`10,000 lines of stdout shown: median ${ms(tenK.median)} (min ${ms(tenK.min)}, max ${ms(tenK.max)}, n=${tenK.n})`);
+  console.log(line('10,000 lines of stdout shown', tenK));
   const r1 = (x) => Math.round(x * 10) / 10;
   console.log(
     `KERNEL_BENCH ${JSON.stringify({
+      loadAverage: loadBefore,
+      ipythonDownloadBytes: shellDownloadBytes(),
       coldReadyMs: r1(c.median),
       warmReadyMs: r1(w.median),
       warmStartedFrom: w.from,
       warmNoSnapshotReadyMs: r1(ws.median),
+      coldReadyNoIPythonMs: r1(cp.median),
+      warmReadyNoIPythonMs: r1(wp.median),
+      coldReadyCoreMs: r1(cc.median),
+      warmReadyCoreSnapshotMs: r1(wc.median),
       runToDomMs: r1(roundTripDom.median),
       runToPaintMs: r1(roundTrip.median),
       runToPaintP95Ms: r1(roundTrip.p95),
@@ -209,4 +353,6 @@ try {
 } finally {
   await browser.close();
   server.kill();
+  plainServer.kill();
+  rmSync(plainDir, { recursive: true, force: true });
 }

@@ -8,7 +8,7 @@ import { prepareSnapshot } from './helpers/python-snapshot.mjs';
 
 export default async function globalSetup(config) {
   const mirror = buildDebianMirror();
-  await vendor({ names: ['ipython'], base: mirror.dir, lock: mirror.lock, out: null, dist: 'dist' }, () => undefined);
+  await vendor({ names: [], base: mirror.dir, lock: mirror.lock, out: null, dist: 'dist' }, () => undefined);
   const use = config.projects[0].use;
   const started = Date.now();
   const snapshot = await prepareSnapshot(use.baseURL, use.launchOptions.executablePath);

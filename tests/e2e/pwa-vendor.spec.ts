@@ -31,10 +31,10 @@ test.beforeAll(() => {
   cpSync(built, dist, { recursive: true });
 });
 
-/** The kernel's own shell (IPython) vendored first, as a CDN-free deployment does: the tests have no CDN. */
+/** The kernel's own shell (IPython), which `npm run vendor` vendors with no names, as a CDN-free deployment does. */
 async function vendorIPython(): Promise<void> {
   const debian = buildDebianMirror();
-  await vendor(['ipython', '--base', debian.dir, '--lock', debian.lock, '--dist', dist]);
+  await vendor(['--base', debian.dir, '--lock', debian.lock, '--dist', dist]);
 }
 
 test('vendored packages load from the app\'s own origin, with other hosts blocked and then offline', async ({ browser }) => {

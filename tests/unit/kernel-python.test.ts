@@ -11,6 +11,11 @@ import type { PyodideInterface } from 'pyodide';
 import { pyodideWithKernelSources } from './helpers/pyodide';
 import type { KernelEvent, VariablesResult } from '../../src/kernel/protocol';
 import { buildDebianMirror } from '../../scripts/debian-mirror.mjs';
+import { cellOrder, createNotebookDoc, snapshotCell } from '../../src/model';
+import { exportIpynb, importNotebook } from '../../src/model/ipynb';
+import { OutputWriter } from '../../src/kernel/outputWriter';
+import { mustParse } from '../fixtures/notebooks/helpers';
+import { validateNbformat45 } from '../fixtures/notebooks/nbformat-schema';
 
 
 interface PyKernel {
@@ -387,6 +392,161 @@ in_notebook()`);
     const names = listed.variables.map((v) => v.name);
     expect(listed.variables.find((v) => v.name === 'scores')).toMatchObject({ type: 'list', shape: 'len 3', preview: '[1, 2, 3]' });
     for (const hidden of ['In', 'Out', '_', '_i', '_oh', '_dh', 'exit', 'quit', 'get_ipython', 'json', '_hidden', 'display']) expect(names).not.toContain(hidden);
+  });
+
+  it('%%time and %%timeit time a whole cell: its output, then the times', async () => {
+    const timed = await run('%%time\ntotal = sum(range(10))\nprint("in the cell", total)');
+    expect(timed.status).toBe('ok');
+    expect(text(timed.events)).toMatch(/^in the cell 45\nCPU times: user .*total: .*\nWall time: .*\n$/);
+    const loops = await run('%%timeit -n1 -r1\nsum(range(10))');
+    expect(text(loops.events)).toMatch(/^\S+ \S+ ± \S+ \S+ per loop \(mean ± std\. dev\. of 1 run, 1 loop each\)\n$/);
+  });
+
+  it('%whos lists the variables with their type and value', async () => {
+    await run('whos_number = 7\nwhos_text = "seven"');
+    const listed = text((await run('%whos')).events);
+    expect(listed).toMatch(/^Variable\s+Type\s+Data\/Info\n-+\n/);
+    expect(listed).toMatch(/^whos_number\s+int\s+7$/m);
+    expect(listed).toMatch(/^whos_text\s+str\s+seven$/m);
+  });
+
+  it('%cd changes the folder Python works in, and %pwd says which', async () => {
+    const home = only((await run('%pwd')).events, 'execute_result')[0]!.data['text/plain'] as string;
+    expect(text((await run('%cd /tmp')).events)).toBe('/tmp\n');
+    expect(only((await run('%pwd')).events, 'execute_result')[0]!.data['text/plain']).toBe("'/tmp'");
+    expect(only((await run('import os\nos.getcwd()')).events, 'execute_result')[0]!.data['text/plain']).toBe("'/tmp'");
+    await run(`%cd ${home.slice(1, -1)}`);
+    expect(only((await run('%pwd')).events, 'execute_result')[0]!.data['text/plain']).toBe(home);
+  });
+
+  it('%history shows the cells run so far, numbered with -n', async () => {
+    const marked = await run('history_marker = 40 + 2');
+    const all = text((await run('%history')).events);
+    expect(all).toContain('history_marker = 40 + 2\n');
+    expect(all.trimEnd().endsWith('%history')).toBe(true);
+    const numbered = text((await run(`%history -n ${marked.executionCount}`)).events);
+    expect(numbered).toMatch(new RegExp(`^\\s*${marked.executionCount}: history_marker = 40 \\+ 2\\n$`));
+  });
+
+  it('%config sets a shell option: with ast_node_interactivity "all" every expression of a cell is shown', async () => {
+    await run("%config InteractiveShell.ast_node_interactivity = 'all'");
+    try {
+      const r = await run('1 + 1\n2 + 2');
+      expect(only(r.events, 'execute_result').map((e) => e.data['text/plain'])).toEqual(['2', '4']);
+    } finally {
+      await run("%config InteractiveShell.ast_node_interactivity = 'last_expr'");
+    }
+    expect(only((await run('1 + 1\n2 + 2')).events, 'execute_result').map((e) => e.data['text/plain'])).toEqual(['4']);
+  });
+
+  it('%matplotlib inline asks for matplotlib to be loaded first; without it, the error names it', async () => {
+    // The worker loads what a cell imports before running it (workers/packages.ts): the magic counts as an import.
+    expect(py.transform_cell('%matplotlib inline')).toContain('import matplotlib');
+    // The tests' package mirror has no matplotlib (a binary package): what a user sees when it cannot be had.
+    const r = await run('%matplotlib inline');
+    expect(r.status).toBe('error');
+    expect(only(r.events, 'error')[0]).toMatchObject({ ename: 'ModuleNotFoundError', evalue: "No module named 'matplotlib'" });
+  });
+
+  it('%load_ext loads an extension written into the notebook\'s folder, and its magic works', async () => {
+    // The worker moves Python into the notebook's folder after boot (workers/files.ts): a folder of its own here too.
+    const home = only((await run('import os\nos.makedirs("/tmp/notebook_folder", exist_ok=True)\nos.getcwd()')).events, 'execute_result')[0]!.data['text/plain'] as string;
+    await run('%cd /tmp/notebook_folder');
+    try {
+      await run([
+        '%%writefile anode_tiny_ext.py',
+        'def load_ipython_extension(ip):',
+        '    ip.register_magic_function(lambda line: print("tiny says", line), "line", "tiny")',
+      ].join('\n'));
+      const loaded = await run('%load_ext anode_tiny_ext');
+      expect(only(loaded.events, 'error')).toEqual([]);
+      expect(loaded.status).toBe('ok');
+      expect(text((await run('%tiny hello')).events)).toBe('tiny says hello\n');
+    } finally {
+      await run(`%cd ${home.slice(1, -1)}`);
+    }
+  });
+
+  it('%xmode Minimal shortens tracebacks to the exception line; %xmode Context brings the frames back', async () => {
+    await run('def fails(n):\n    return 1 / n');
+    expect(text((await run('%xmode Minimal')).events)).toBe('Exception reporting mode: Minimal\n');
+    try {
+      const short = only((await run('fails(0)')).events, 'error')[0]!;
+      expect(strip(short.traceback.join('\n')).trim()).toBe('ZeroDivisionError: division by zero');
+    } finally {
+      await run('%xmode Context');
+    }
+    const full = strip(only((await run('fails(0)')).events, 'error')[0]!.traceback.join('\n'));
+    expect(full).toContain('----> 2     return 1 / n');
+    expect(full).toContain('Traceback (most recent call last)');
+  });
+
+  it('%%markdown, %%latex and %%svg show the cell as markdown, LaTeX and SVG', async () => {
+    const md = only((await run('%%markdown\n# Title\n*em*')).events, 'display');
+    expect(md).toHaveLength(1);
+    expect(md[0]!.data['text/markdown']).toBe('# Title\n*em*\n');
+    expect(only((await run('%%latex\n$$x^2$$')).events, 'display')[0]!.data['text/latex']).toBe('$$x^2$$\n');
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="5"/></svg>';
+    expect(only((await run(`%%svg\n${svg}`)).events, 'display')[0]!.data['image/svg+xml']).toBe(svg);
+  });
+
+  it('obj?? shows the source of a user function', async () => {
+    await run('def user_func(a, b=2):\n    "Adds."\n    return a + b  # the body');
+    const page = strip(only((await run('user_func??')).events, 'display')[0]!.data['text/plain'] as string);
+    expect(page).toContain('Signature: user_func(a, b=2)');
+    expect(page).toMatch(/Source:\s+def user_func\(a, b=2\):\n\s+"Adds\."\n\s+return a \+ b  # the body/);
+  });
+
+  it('___ is the third-last result', async () => {
+    await run('"first"');
+    await run('"second"');
+    await run('"third"');
+    expect(only((await run('(___, __, _)')).events, 'execute_result')[0]!.data['text/plain']).toBe("('first', 'second', 'third')");
+  });
+
+  it('a class\'s _repr_pretty_ is its text, also inside containers; _ipython_display_ shows instead of the result', async () => {
+    await run('class Pretty:\n    def _repr_pretty_(self, p, cycle):\n        p.text("pretty!")');
+    expect(only((await run('Pretty()')).events, 'execute_result')[0]!.data['text/plain']).toBe('pretty!');
+    expect(only((await run('[Pretty(), {"k": Pretty()}]')).events, 'execute_result')[0]!.data['text/plain']).toBe("[pretty!, {'k': pretty!}]");
+    const shown = await run([
+      'class Shows:',
+      '    def _ipython_display_(self):',
+      '        from IPython.display import HTML, display',
+      '        display(HTML("<i>shown</i>"))',
+      '        print("and printed")',
+      'Shows()',
+    ].join('\n'));
+    expect(only(shown.events, 'display').map((e) => e.data['text/html'])).toEqual(['<i>shown</i>']);
+    expect(text(shown.events)).toBe('and printed\n');
+    expect(only(shown.events, 'execute_result')).toEqual([]);
+  });
+
+  it('`len?` help kept as a cell output exports to .ipynb and imports back the same', async () => {
+    const help = await run('len?');
+    const doc = createNotebookDoc({ cells: [{ type: 'code', source: 'len?' }] });
+    const id = cellOrder(doc)[0]!;
+    const writer = new OutputWriter(doc, id);
+    writer.write(help.events);
+    writer.flush();
+    const outputs = snapshotCell(doc, id)!.outputs;
+    expect(outputs).toHaveLength(1);
+    const exported = exportIpynb(doc);
+    const nb = JSON.parse(exported) as { cells: Array<{ outputs: Array<{ output_type: string; data: Record<string, unknown> }> }> };
+    expect(validateNbformat45(nb)).toEqual([]);
+    expect(nb.cells[0]!.outputs[0]!.output_type).toBe('display_data');
+    expect(strip(([] as string[]).concat(nb.cells[0]!.outputs[0]!.data['text/plain'] as string | string[]).join(''))).toContain('Signature: len(obj, /)');
+    const again = importNotebook(mustParse(exported));
+    expect(snapshotCell(again, cellOrder(again)[0]!)!.outputs).toEqual(outputs);
+  });
+
+  // Last: it empties the namespace the tests above share.
+  it('%reset -f removes every variable, and the kernel goes on', async () => {
+    await run('doomed = 5');
+    expect(text((await run('%reset -f')).events)).toBe('');
+    const gone = await run('doomed');
+    expect(only(gone.events, 'error')[0]).toMatchObject({ ename: 'NameError', evalue: "name 'doomed' is not defined" });
+    expect(only((await run('get_ipython().__class__.__name__')).events, 'execute_result')[0]!.data['text/plain']).toBe("'ZMQInteractiveShell'");
+    expect(only((await run('6 * 7')).events, 'execute_result')[0]!.data['text/plain']).toBe('42');
   });
 });
 
