@@ -39,6 +39,8 @@ test('a comment reaches the other peer live, is replied to, resolved, and surviv
   // Bob sees it on the cell without opening anything, as unread.
   const badge = cell(bob, 0).getByTestId('comment-badge');
   await expect(badge).toHaveAttribute('aria-label', 'Comments on cell: 1 open, 1 unread', { timeout: UI_TIMEOUT });
+  // The toolbar's Comments button counts what Bob has not read in the whole notebook.
+  await expect(bob.getByRole('button', { name: 'Comments, 1 unread', exact: true })).toContainText('1');
   // The commented text is marked in Bob's editor.
   await expect(cell(bob, 0).locator('.cm-comment-range').first()).toBeVisible();
   await badge.click();
@@ -46,8 +48,10 @@ test('a comment reaches the other peer live, is replied to, resolved, and surviv
   await expect(thread).toContainText('Is qty ever 0? <img src=x onerror="document.title=\'pwned\'">');
   await expect(thread.locator('.comment-quote')).toHaveText('total = price * qty');
   await expect(panel(bob).locator('img')).toHaveCount(0);
-  // Shown in the panel: read.
+  // Shown in the panel: read, on the cell and in the toolbar and sidebar.
   await expect(badge).toHaveAttribute('aria-label', 'Comments on cell: 1 open');
+  await expect(bob.getByRole('button', { name: 'Comments', exact: true })).toBeVisible();
+  await expect(bob.getByRole('tab', { name: 'Comments', exact: true })).toHaveAttribute('aria-selected', 'true');
 
   await thread.getByLabel('Reply').fill('Never: checked upstream.');
   await thread.getByRole('button', { name: 'Reply' }).click();

@@ -67,6 +67,12 @@ test('edits become a checkpoint that opens with a diff against now', async ({ br
   await ada.reload();
   await waitForEditor(ada, 1);
   await expect(versions(ada).first()).toContainText('Before tuning');
+
+  // Run all keeps the notebook as it was just before, edits and all.
+  await setCellText(ada, 0, 'x = 10');
+  await ada.getByRole('button', { name: 'Run all', exact: true }).click();
+  await expect(versions(ada).first()).toContainText('Before Run all', { timeout: UI_TIMEOUT });
+  await expect(versions(ada).first()).toContainText('Ada edited 1 cell');
 });
 
 test('a whole restore and a one-cell restore reach the other peer', async ({ browser }) => {

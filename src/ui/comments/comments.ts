@@ -54,6 +54,11 @@ export class NotebookComments {
     return unreadCount(thread, this.seen(), this.me());
   }
 
+  /** Unread messages in the whole notebook: the toolbar's and the sidebar's Comments buttons show it. */
+  totalUnread(): number {
+    return this.threads().reduce((n, t) => n + this.unread(t), 0);
+  }
+
   /** Marks every message of `threads` as seen on this device. */
   markSeen(threads: readonly CommentThread[]): void {
     const cur = this.seen();

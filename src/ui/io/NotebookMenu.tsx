@@ -13,6 +13,7 @@ import { ImportNoticeView } from './ImportNoticeView';
 import { sidebarOpen, sidebarPanel, toggleSidebar, type SidebarPanel } from '../sidebar/state';
 import { installFindKey } from './reveal';
 import { ownKeys } from './keys';
+import { UnreadBadge, panelLabel } from '../comments/UnreadBadge';
 
 /** The sidebar's panels, each a toggle in the toolbar. */
 const PANEL_BUTTONS: ReadonlyArray<{ panel: SidebarPanel; label: string; text: string; title: string }> = [
@@ -32,8 +33,14 @@ export function NotebookMenu(props: { nb: NotebookController; onFiles?: (files: 
       <ExportMenu doc={props.nb.doc} onError={setProblem} />
       <For each={PANEL_BUTTONS}>
         {(b) => (
-          <button aria-label={b.label} aria-pressed={sidebarOpen() && sidebarPanel() === b.panel} title={b.title} onClick={() => toggleSidebar(b.panel)}>
+          <button
+            aria-label={panelLabel(props.nb, b.panel, b.label)}
+            aria-pressed={sidebarOpen() && sidebarPanel() === b.panel}
+            title={b.title}
+            onClick={() => toggleSidebar(b.panel)}
+          >
             {b.text}
+            <UnreadBadge nb={props.nb} panel={b.panel} />
           </button>
         )}
       </For>

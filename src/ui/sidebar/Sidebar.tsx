@@ -5,6 +5,7 @@
 import { Match, Show, Switch, type JSX } from 'solid-js';
 import type { NotebookController } from '../controller';
 import { TocPanel } from '../io/TocPanel';
+import { UnreadBadge, panelLabel } from '../comments/UnreadBadge';
 import { HistoryPanel } from '../history/HistoryPanel';
 import { CommentsPanel } from '../comments/CommentsPanel';
 import { VariablesPanel } from '../variables/VariablesPanel';
@@ -27,8 +28,14 @@ export function Sidebar(props: { nb: NotebookController; filesApi: (api: FilesAp
         <header class="sidebar-head">
           <div role="tablist" aria-label="Side panels">
             {PANELS.map((p) => (
-              <button role="tab" aria-selected={sidebarPanel() === p.id} onClick={() => sidebarPanel() !== p.id && toggleSidebar(p.id)}>
+              <button
+                role="tab"
+                aria-label={panelLabel(props.nb, p.id, p.label)}
+                aria-selected={sidebarPanel() === p.id}
+                onClick={() => sidebarPanel() !== p.id && toggleSidebar(p.id)}
+              >
                 {p.label}
+                <UnreadBadge nb={props.nb} panel={p.id} />
               </button>
             ))}
           </div>
