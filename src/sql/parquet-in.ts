@@ -27,7 +27,6 @@ import {
   makeData,
   makeVector,
   vectorFromArray,
-  type DataType,
   type Vector,
 } from 'apache-arrow';
 import type { ParquetParsers, SchemaElement, SchemaTree } from 'hyparquet';
@@ -40,15 +39,17 @@ type ColumnType = Fixed | Utf8 | Binary | Bool | 'json';
 const decoder = new TextDecoder();
 
 /**
- * Raw values instead of JavaScript Dates: days for dates, microseconds for timestamps (a Date would cut them to
- * milliseconds), and JSON columns as their text.
+ * Raw values instead of JavaScript objects: days for dates, microseconds for timestamps (a Date would cut them to
+ * milliseconds), and text as its UTF-8 bytes, which is what Arrow stores (decoding every string only to encode it
+ * again made text columns most of the time spent).
  */
 const PARSERS: Partial<ParquetParsers> = {
   dateFromDays: (days: number) => days,
   timestampFromMilliseconds: (ms: bigint) => ms * 1000n,
   timestampFromMicroseconds: (us: bigint) => us,
   timestampFromNanoseconds: (ns: bigint) => ns / 1000n,
-  jsonFromBytes: (bytes: Uint8Array) => bytes && decoder.decode(bytes),
+  stringFromBytes: (bytes: Uint8Array) => bytes,
+  jsonFromBytes: (bytes: Uint8Array) => bytes,
 };
 
 function intType(bits: number | undefined, signed: boolean): Fixed {
@@ -111,6 +112,40 @@ function fixedVector(type: Fixed, values: ArrayLike<unknown>): Vector {
   return makeVector(makeData(props)) as Vector;
 }
 
+/** A text or bytes column from UTF-8 bytes (strings, from hyparquet's UUIDs, are encoded): offsets and one buffer. */
+function bytesVector(type: Utf8 | Binary, values: unknown[]): Vector {
+  const n = values.length;
+  const encoder = new TextEncoder();
+  const parts: Array<Uint8Array | null> = values.map((v) => (v instanceof Uint8Array ? v : typeof v === 'string' ? encoder.encode(v) : null));
+  const offsets = new Int32Array(n + 1);
+  const valid = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const p = parts[i];
+    if (p) {
+      size += p.length;
+      valid[i >> 3]! |= 1 << (i & 7);
+    } else nulls++;
+    offsets[i + 1] = size;
+  }
+  const data = new Uint8Array(size);
+  for (let i = 0; i < n; i++) {
+    const p = parts[i];
+    if (p) data.set(p, offsets[i]!);
+  }
+  // As in fixedVector: Utf8's props stand for Binary's, which are the same.
+  const props = { type, length: n, nullCount: nulls, valueOffsets: offsets, data, nullBitmap: nulls ? valid : undefined } as unknown as {
+    type: Utf8;
+    length: number;
+    nullCount: number;
+    valueOffsets: Int32Array;
+    data: Uint8Array;
+    nullBitmap?: Uint8Array;
+  };
+  return makeVector(makeData(props)) as Vector;
+}
+
 /** JSON text of a nested value; 64-bit integers (bigint in hyparquet) as numbers, like DuckDB's JSON does. */
 function jsonText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
@@ -119,9 +154,8 @@ function jsonText(v: unknown): string | null {
 
 function vector(type: ColumnType, values: unknown[]): Vector {
   if (type === 'json') return vectorFromArray(values.map(jsonText), new Utf8());
-  // ENUM text comes as bytes from hyparquet (it decodes only UTF8 and STRING columns itself).
-  if (type instanceof Utf8) return vectorFromArray(values.map((v) => (v instanceof Uint8Array ? decoder.decode(v) : (v ?? null))), type) as Vector;
-  if (type instanceof Binary || type instanceof Bool) return vectorFromArray(values.map((v) => v ?? null), type as DataType) as Vector;
+  if (type instanceof Utf8 || type instanceof Binary) return bytesVector(type, values);
+  if (type instanceof Bool) return vectorFromArray(values.map((v) => v ?? null), type) as Vector;
   return fixedVector(type, values);
 }
 

@@ -4,6 +4,7 @@
  * (duckdb-wasm's Node build, which has no parquet or json extension either) queries with the right types and sums.
  */
 import { tableToIPC } from 'apache-arrow';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { fileRefs } from '../../src/sql/file-refs';
 import { FileReadError, decodeFile } from '../../src/sql/files-in';
@@ -124,6 +125,24 @@ describe('Parquet files as tables', () => {
         notes: N - Math.ceil(N / 7),
         max_note: 'n999',
       },
+    ]);
+  });
+
+  test('JSON, UUID, bytes and 32-bit float columns keep their meaning', async () => {
+    const file = parquetWriteBuffer({
+      columnData: [
+        { name: 'doc', data: [{ a: [1, 2] }, null, 'text'], type: 'JSON' },
+        { name: 'uid', data: ['00112233-4455-6677-8899-aabbccddeeff', null, '00000000-0000-0000-0000-000000000001'], type: 'UUID' },
+        { name: 'raw', data: [new Uint8Array([0, 255]), new Uint8Array([]), null], type: 'BYTE_ARRAY' },
+        { name: 'f', data: [0.5, null, -2], type: 'FLOAT' },
+      ],
+    });
+    conn.insertArrowFromIPCStream(tableToIPC(await parquetTable(new Uint8Array(file)), 'stream'), { name: 'pq_kinds', create: true });
+    expect(types('pq_kinds')).toEqual({ doc: 'VARCHAR', uid: 'VARCHAR', raw: 'BLOB', f: 'FLOAT' });
+    expect(rows("SELECT doc, uid, hex(raw) AS raw, f FROM pq_kinds")).toEqual([
+      { doc: '{"a":[1,2]}', uid: '00112233-4455-6677-8899-aabbccddeeff', raw: '00FF', f: 0.5 },
+      { doc: null, uid: null, raw: '', f: null },
+      { doc: '"text"', uid: '00000000-0000-0000-0000-000000000001', raw: null, f: -2 },
     ]);
   });
 
