@@ -38,6 +38,12 @@ export class QueryCancelled extends Error {
   }
 }
 
+/** DuckDB extensions a query may need that duckdb-wasm downloads on first use (not built in). */
+export type Extension = 'parquet' | 'json';
+
+/** The schema of tables decoded from notebook files (./files-in.ts): kept out of completion and `SHOW TABLES`. */
+const FILE_SCHEMA = 'anode_files';
+
 /** How long a cancelled query may take to end before the engine's worker is terminated instead. */
 const CANCEL_GRACE_MS = 2000;
 
@@ -45,6 +51,10 @@ export class SqlEngine {
   private started: Promise<Started> | null = null;
   /** Notebook files as registered: path → content hash, so unchanged files are not copied again. */
   private files = new Map<string, string>();
+  /** Whether each extension loaded, asked once per engine: offline, every query would otherwise ask again. */
+  private extensions = new Map<Extension, Promise<boolean>>();
+  /** Notebook files decoded into tables: path → content hash; the table is named after the hash. */
+  private fileTables = new Map<string, string>();
   private cancelling: (() => void) | null = null;
   /** A SQL run is in progress (from its first step, before its query is sent), and whether Stop was asked meanwhile. */
   private run: { stopped: boolean } | null = null;
@@ -77,6 +87,41 @@ export class SqlEngine {
     const { db } = await this.start();
     await db.registerFileBuffer(path, data);
     this.files.set(path, hash);
+  }
+
+  /**
+   * Whether DuckDB's own `name` extension is available: loaded from the app's cache or extensions.duckdb.org the
+   * first time (offline that fails within a second or two, once per engine).
+   */
+  hasExtension(name: Extension): Promise<boolean> {
+    let known = this.extensions.get(name);
+    if (!known) {
+      known = this.start().then(({ conn }) => conn.query(`LOAD ${name}`).then(() => true, () => false));
+      this.extensions.set(name, known);
+      // An engine that failed to start has answered nothing: ask again next time.
+      known.catch(() => this.extensions.delete(name));
+    }
+    return known;
+  }
+
+  /**
+   * A notebook file decoded into a table (for a format DuckDB cannot read without an extension): the name to query
+   * it by. `decode` (the file as an Arrow IPC stream) runs only when the file's content is new to this engine.
+   */
+  async putFileTable(path: string, hash: string, decode: () => Promise<Uint8Array>): Promise<string> {
+    const table = `${FILE_SCHEMA}.f_${hash.slice(0, 16)}`;
+    const old = this.fileTables.get(path);
+    if (old === hash) return table;
+    const { conn } = await this.start();
+    if (![...this.fileTables.values()].includes(hash)) {
+      const ipc = await decode();
+      await conn.query(`CREATE SCHEMA IF NOT EXISTS ${FILE_SCHEMA}; DROP TABLE IF EXISTS ${table}`);
+      await conn.insertArrowFromIPCStream(ipc, { schema: FILE_SCHEMA, name: table.slice(FILE_SCHEMA.length + 1), create: true });
+    }
+    this.fileTables.set(path, hash);
+    // The previous content of this path, unless another path still has it.
+    if (old && ![...this.fileTables.values()].includes(old)) await conn.query(`DROP TABLE IF EXISTS ${FILE_SCHEMA}.f_${old.slice(0, 16)}`);
+    return table;
   }
 
   /**
@@ -204,7 +249,7 @@ export class SqlEngine {
     if (!this.started || this.cancelling) return {};
     const { conn } = await this.start();
     const t = await conn.query(
-      "SELECT table_name AS t, list(column_name ORDER BY ordinal_position) AS c FROM information_schema.columns WHERE table_schema NOT IN ('information_schema', 'pg_catalog') GROUP BY table_name",
+      `SELECT table_name AS t, list(column_name ORDER BY ordinal_position) AS c FROM information_schema.columns WHERE table_schema NOT IN ('information_schema', 'pg_catalog', '${FILE_SCHEMA}') GROUP BY table_name`,
     );
     const out: Record<string, string[]> = {};
     for (const row of t.toArray() as Array<{ t: string; c: { toArray(): string[] } }>) out[row.t] = Array.from(row.c.toArray());
@@ -216,6 +261,8 @@ export class SqlEngine {
     const old = this.started;
     this.started = null;
     this.files = new Map();
+    this.extensions = new Map();
+    this.fileTables = new Map();
     void old?.then((s) => s.worker.terminate()).catch(() => undefined);
   }
 }

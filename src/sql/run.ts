@@ -5,9 +5,10 @@
  */
 import { EXECUTOR, MAX_FILE_BYTES, checkPath, listFiles, putFiles, type ErrorOutput, type Output } from '../model';
 import type { RunContext, RunOutcome } from '../kernel';
-import { QueryCancelled } from './engine';
+import { QueryCancelled, type Extension } from './engine';
 import { sqlErrorOutput } from './errors';
 import type { SqlHandlerDeps } from './handler';
+import { FileReadError, readFilesWithoutExtensions, type NotebookFile } from './files-in';
 import { resultBundle } from './output';
 import { collectResult, pythonColumns, PYTHON_ROW_CAP } from './result';
 import { scanSql, type SqlScan } from './scan';
@@ -41,15 +42,27 @@ function filePath(literal: string): string {
 
 /**
  * duckdb-wasm builds in neither Parquet nor JSON: they are DuckDB extensions it downloads from extensions.duckdb.org
- * the first time a query needs them. Offline, or where that site is blocked, the query fails with an engine error
- * that does not say so; the hint does.
+ * the first time a query needs them. Without them Anode reads notebook files itself (./files-in.ts), but only in
+ * the plain forms; anything else fails with an engine error that does not say why. The hint does.
  */
 const EXTENSION_HINT =
-  "Reading or writing Parquet or JSON needs DuckDB's parquet or json extension, which the SQL engine downloads from extensions.duckdb.org on first use: check the connection (it is kept for offline use once loaded).";
+  "Without DuckDB's parquet and json extensions (downloaded from extensions.duckdb.org on first use, then kept for offline use), Anode reads notebook files itself only as FROM 'x.parquet' or read_parquet('x.parquet'), read_json('x.json') and read_ndjson('x.ndjson') with no options; writing Parquet or JSON, options, globs and URLs need the extension: check the connection.";
 
-function usesExtension(scan: SqlScan): boolean {
+/** The extensions the query's words or strings suggest it needs. */
+function extensionsUsed(scan: SqlScan): Extension[] {
   const words = [...scan.words].map((w) => w.toLowerCase());
-  return words.some((w) => /^(read_parquet|parquet_scan|read_json|read_json_auto|read_ndjson|parquet|json)$/.test(w)) || scan.strings.some((s) => /\.(parquet|json|ndjson|jsonl)$/i.test(s));
+  const used: Extension[] = [];
+  if (words.some((w) => /^(read_parquet|parquet_scan|parquet)$/.test(w)) || scan.strings.some((s) => /\.parquet$/i.test(s))) used.push('parquet');
+  if (words.some((w) => /^(read_json|read_json_auto|read_ndjson|read_ndjson_auto|json)$/.test(w)) || scan.strings.some((s) => /\.(json|ndjson|jsonl)$/i.test(s))) used.push('json');
+  return used;
+}
+
+/** Whether a failed query may have failed for want of an extension (asked of the engine only then). */
+async function missingExtension(deps: SqlHandlerDeps, scan: SqlScan): Promise<boolean> {
+  // An engine that did not start has no extensions to ask about, and its error says so itself.
+  if (!deps.engine.isStarted) return false;
+  for (const ext of extensionsUsed(scan)) if (!(await deps.engine.hasExtension(ext).catch(() => false))) return true;
+  return false;
 }
 
 /** Files the query wrote (`COPY … TO 'x.parquet'`) become notebook files: the Files panel and Python see them. */
@@ -69,22 +82,31 @@ async function keepWrittenFiles(ctx: RunContext, deps: SqlHandlerDeps, targets: 
 export async function runQuery(ctx: RunContext, deps: SqlHandlerDeps, query: string, resultName: string, lineOffset: number): Promise<RunOutcome> {
   const { doc, kernel, writer } = ctx;
   const started = performance.now();
-  const scan = scanSql(query);
+  const source = scanSql(query);
+  let scan = source;
   if (!scan.text.trim()) return { state: 'done', executionCount: null };
   const append = (o: Output) => writer.append(o);
   const endRun = deps.engine.beginRun();
   try {
     await deps.engine.start();
     const files = listFiles(doc);
-    for (const literal of scan.strings) {
-      const entry = files.get(filePath(literal));
-      const hash = entry?.hash;
-      if (!hash) continue;
+    const notebookFile = (literal: string): NotebookFile | null => {
+      const hash = files.get(filePath(literal))?.hash;
+      if (!hash) return null;
+      return {
+        hash,
+        bytes: async () => {
+          const blob = await deps.fileBytes(hash);
+          return blob ? new Uint8Array(await blob.arrayBuffer()) : null;
+        },
+      };
+    };
+    const read = await readFilesWithoutExtensions(deps.engine, source, notebookFile);
+    scan = read.scan;
+    for (const literal of source.strings) {
+      const file = notebookFile(literal);
       // Registered under the name as written: that is the name DuckDB looks up.
-      await deps.engine.putFile(literal, hash, async () => {
-        const blob = await deps.fileBytes(hash);
-        return blob ? new Uint8Array(await blob.arrayBuffer()) : null;
-      });
+      if (file && !read.decoded.has(literal)) await deps.engine.putFile(literal, file.hash, file.bytes);
     }
     for (const target of scan.writes) if (!checkPath(target)) await deps.engine.prepareWrite(target);
     const sql = kernel.sql;
@@ -101,9 +123,9 @@ export async function runQuery(ctx: RunContext, deps: SqlHandlerDeps, query: str
       append(plainError('ParameterError', `{${scan.params[0]}}: parameters come from Python, and this kernel cannot provide them.`));
       return { state: 'error', executionCount: null, stopQueue: true };
     }
-    const read = await deps.engine.query(scan.text, PYTHON_ROW_CAP);
+    const rows = await deps.engine.query(scan.text, PYTHON_ROW_CAP);
     await keepWrittenFiles(ctx, deps, scan.writes);
-    const result = collectResult(read.schema, read.batches, PYTHON_ROW_CAP, read.more);
+    const result = collectResult(rows.schema, rows.batches, PYTHON_ROW_CAP, rows.more);
     let variable: { name: string; type: string } | null = null;
     if (sql && result.columns.length) {
       const { columns, arrays } = pythonColumns(result);
@@ -121,9 +143,13 @@ export async function runQuery(ctx: RunContext, deps: SqlHandlerDeps, query: str
       append(plainError(m ? m[1]! : 'PythonError', m ? m[2]! : e.message));
       return { state: 'error', executionCount: null, stopQueue: true };
     }
+    if (e instanceof FileReadError) {
+      append(plainError('FileError', e.message));
+      return { state: 'error', executionCount: null, stopQueue: true };
+    }
     const message = e instanceof Error ? e.message : String(e);
     const out = sqlErrorOutput(message, scan, query, lineOffset).output;
-    append(usesExtension(scan) ? { ...out, traceback: [...out.traceback, '', EXTENSION_HINT] } : out);
+    append((await missingExtension(deps, scan)) ? { ...out, traceback: [...out.traceback, '', EXTENSION_HINT] } : out);
     return { state: 'error', executionCount: null, stopQueue: true };
   } finally {
     endRun();

@@ -17,6 +17,19 @@ interface Replacement {
   sourceLength: number;
 }
 
+/**
+ * A token outside comments and whitespace, with its place in the sent text: what ./file-refs.ts reads to tell a file
+ * named as a table (`FROM 'x.parquet'`, `read_parquet('x.parquet')`) from the same text as a plain value.
+ */
+export interface SqlToken {
+  /** `string` is a single-quoted literal (`text` unquoted); `word` an identifier or keyword; `other` the rest. */
+  kind: 'string' | 'word' | 'other';
+  text: string;
+  /** Offsets in the sent text, end exclusive. */
+  start: number;
+  end: number;
+}
+
 export interface SqlScan {
   /** The text for DuckDB: the source with every `{name}` replaced by its variable. */
   text: string;
@@ -29,6 +42,7 @@ export interface SqlScan {
   /** String literals right after `TO` (`COPY … TO 'out.parquet'`): files the query writes. */
   writes: string[];
   replacements: Replacement[];
+  tokens: SqlToken[];
 }
 
 /** The DuckDB variable that holds the value of `{name}`. */
@@ -57,6 +71,7 @@ export function scanSql(source: string): SqlScan {
   const strings: string[] = [];
   const writes: string[] = [];
   const replacements: Replacement[] = [];
+  const tokens: SqlToken[] = [];
   /** The last word outside strings and comments, to tell `TO 'file'` from other literals. */
   let lastWord = '';
   let out = '';
@@ -69,11 +84,14 @@ export function scanSql(source: string): SqlScan {
       end = skipQuoted(source, i, "'");
       const text = source.slice(i + 1, end - 1).replace(/''/g, "'");
       strings.push(text);
+      tokens.push({ kind: 'string', text, start: out.length, end: out.length + end - i });
       if (lastWord.toUpperCase() === 'TO') writes.push(text);
       lastWord = '';
     } else if (c === '"') {
       end = skipQuoted(source, i, '"');
-      words.add(source.slice(i + 1, end - 1).replace(/""/g, '"'));
+      const name = source.slice(i + 1, end - 1).replace(/""/g, '"');
+      words.add(name);
+      tokens.push({ kind: 'other', text: name, start: out.length, end: out.length + end - i });
     } else if (c === '-' && next === '-') {
       const nl = source.indexOf('\n', i);
       end = nl < 0 ? source.length : nl;
@@ -91,6 +109,7 @@ export function scanSql(source: string): SqlScan {
         if (!params.includes(name)) params.push(name);
         const sent = `getvariable('${paramVariable(name)}')`;
         replacements.push({ at: out.length, sentLength: sent.length, sourceLength: m[0].length });
+        tokens.push({ kind: 'other', text: sent, start: out.length, end: out.length + sent.length });
         out += sent;
         i += m[0].length;
         continue;
@@ -101,11 +120,14 @@ export function scanSql(source: string): SqlScan {
       words.add(m[0]);
       lastWord = m[0];
       end = i + m[0].length;
+      tokens.push({ kind: 'word', text: m[0], start: out.length, end: out.length + m[0].length });
+    } else if (!/\s/.test(c)) {
+      tokens.push({ kind: 'other', text: c, start: out.length, end: out.length + 1 });
     }
     out += source.slice(i, end);
     i = end;
   }
-  return { text: out, params, words, strings, writes, replacements };
+  return { text: out, params, words, strings, writes, replacements, tokens };
 }
 
 /** The offset in the user's source of an offset in the text sent to DuckDB. */
@@ -118,4 +140,36 @@ export function sourceOffset(scan: SqlScan, sentOffset: number): number {
     shift += r.sourceLength - r.sentLength;
   }
   return sentOffset + shift;
+}
+
+/** A span of the sent text and what replaces it. */
+export interface SpanEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * The scan with spans of its sent text replaced (non-overlapping, none inside a `{name}`): a notebook file read as a
+ * table becomes that table's name. Each edit is recorded like a parameter, so DuckDB's error positions still map
+ * back to the user's text. Tokens are dropped: they describe the text before the edits.
+ */
+export function replaceSpans(scan: SqlScan, edits: SpanEdit[]): SqlScan {
+  if (!edits.length) return scan;
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  let text = '';
+  let from = 0;
+  let shift = 0;
+  const added: Replacement[] = [];
+  for (const e of sorted) {
+    text += scan.text.slice(from, e.start) + e.text;
+    added.push({ at: e.start + shift, sentLength: e.text.length, sourceLength: e.end - e.start });
+    shift += e.text.length - (e.end - e.start);
+    from = e.end;
+  }
+  text += scan.text.slice(from);
+  /** Where an offset of the old sent text is in the new one (edits before it moved it). */
+  const moved = (at: number) => sorted.reduce((n, e) => (e.end <= at ? n + e.text.length - (e.end - e.start) : n), at);
+  const replacements = [...scan.replacements.map((r) => ({ ...r, at: moved(r.at) })), ...added].sort((a, b) => a.at - b.at);
+  return { ...scan, text, replacements, tokens: [] };
 }

@@ -1,9 +1,11 @@
 /**
  * SQL cells as a user meets them: a query over a Python table whose result comes back into Python, over an uploaded
- * CSV file and a local URL (Parquet and JSON need DuckDB extensions this machine cannot download: see README), `{var}` parameters, an error pointing at its line and column, Stop, and the
+ * CSV file and a local URL, over uploaded Parquet and JSON files without DuckDB's extensions (this machine cannot
+ * download them: Anode decodes those files itself), `{var}` parameters, an error pointing at its line and column, Stop, and the
  * result variable's name surviving an .ipynb export and import, and a peer's SQL cell run by the room's executor.
  */
 import { startDataServer, type DataServer } from '../fixtures/data-server.mjs';
+import { salesParquet, salesTotals } from '../fixtures/parquet';
 import { test, expect, type BrowserContext, type Page } from './fixtures';
 import { exportIpynb, openPerson, shareOpenNotebook } from './helpers/app';
 import { BOOT_TIMEOUT, cell, kernelStatus, openNotebook, outputs, runAndSee, setSource } from './kernel-helpers';
@@ -77,6 +79,39 @@ test('an uploaded CSV and a local URL are tables by name, and a file SQL writes 
 
   await runSql(page, 1, `SELECT city FROM '${data.url}/cors/remote.csv' WHERE temp > 10 ORDER BY city`);
   await expect(resultFrame(page, 1).locator('table.sql tbody')).toHaveText('LimaRome');
+});
+
+test('uploaded Parquet and JSON files are tables by name with no access to DuckDB’s extensions, and a broken one says which file', async ({ page }) => {
+  test.setTimeout(3 * BOOT_TIMEOUT);
+  // As offline or in a CDN-free deployment (this machine has no internet either): DuckDB cannot load parquet or json.
+  await page.context().route(/extensions\.duckdb\.org/, (route) => route.abort('internetdisconnected'));
+  await openNotebook(page);
+  const managers = [
+    { region: 'east', manager: 'Eve', since: '2021-03-01' },
+    { region: 'north', manager: 'Ada', since: '2020-01-15' },
+    { region: 'south', manager: 'Bob', since: null },
+  ];
+  await upload(page, [
+    { name: 'sales.parquet', buffer: Buffer.from(salesParquet(5000)) },
+    { name: 'managers.json', buffer: Buffer.from(JSON.stringify(managers)) },
+    { name: 'broken.parquet', buffer: Buffer.from('region,amount\nnorth,10\n') },
+  ]);
+  await page.getByRole('button', { name: 'Add SQL cell' }).click();
+  await runSql(
+    page,
+    1,
+    "SELECT region, m.manager, count(*) AS n, CAST(sum(s.amount) * 2 AS BIGINT) AS twice\nFROM 'sales.parquet' s JOIN read_json('managers.json') m USING (region)\nGROUP BY ALL ORDER BY region",
+  );
+  const totals = salesTotals(5000);
+  const expected = managers.map((m) => `${m.region}${m.manager}${totals.get(m.region)!.n}${totals.get(m.region)!.amount * 2}`);
+  await expect(resultFrame(page, 1).locator('table.sql tbody tr')).toHaveText(expected, { timeout: BOOT_TIMEOUT });
+
+  // Dates in JSON are dates; the JSON file read again is not decoded again, and the result is Python's as usual.
+  await runSql(page, 1, "SELECT count(since) AS known, min(since) + 1 AS next_day FROM 'managers.json'");
+  await expect(resultFrame(page, 1).locator('table.sql tbody tr')).toHaveText('22020-01-16');
+
+  await runSql(page, 1, "SELECT * FROM 'broken.parquet'");
+  await expect(outputs(page, 1)).toContainText('FileError: broken.parquet could not be read as Parquet');
 });
 
 test('{var} parameters are bound as values: a quote in a string cannot change the query', async ({ page }) => {
