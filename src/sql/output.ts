@@ -1,10 +1,12 @@
 /**
  * A result as a notebook output: an HTML table (shown like every HTML output, in a sandboxed frame, where a small
- * script pages through it) and a plain-text table (what .ipynb readers without HTML, exports and the AI see).
+ * script pages through it; a quick chart is one click away when the result has numbers: ./chart.ts) and a
+ * plain-text table (what .ipynb readers without HTML, exports and the AI see).
  * What goes into the document is capped ({@link DISPLAY_ROWS} rows, long values cut): the output is for looking;
  * the whole result is in the Python variable.
  */
 import { escapeHtml } from '../model';
+import { chartSvg } from './chart';
 import { displayValue, type SqlResult } from './result';
 
 /** Rows a result's output keeps (the document is loaded whole by every peer: it must stay small). */
@@ -46,9 +48,14 @@ function show(){rows.forEach(function(r,i){r.style.display=i>=page*size&&i<(page
 pos.textContent='Rows '+(page*size+1)+'–'+Math.min(rows.length,(page+1)*size)+' of '+rows.length;prev.disabled=page===0;next.disabled=page>=n-1;}
 prev.onclick=function(){page--;show();};next.onclick=function(){page++;show();};show();})();</script>`;
 
+/** Switches between the table (with its pager) and the chart; the table is the default. */
+const CHART_SCRIPT = `<script>(function(){
+var b=document.querySelector('button.view');if(!b)return;var t=document.querySelector('.table-view'),c=document.querySelector('.chart-view');
+b.onclick=function(){var chart=c.hidden;c.hidden=!chart;t.hidden=chart;b.textContent=chart?'Table':'Chart';b.setAttribute('aria-pressed',String(chart));};})();</script>`;
+
 const STYLE = `<style>table.sql td.null{color:#9ca3af;font-style:italic}table.sql td.text{text-align:left}
 table.sql th small{display:block;font-weight:normal;color:#6b7280}.pager{margin:6px 0;display:flex;gap:8px;align-items:center}
-.sql-summary{color:#4b5563;font-size:12px;margin:4px 0}</style>`;
+.sql-summary{color:#4b5563;font-size:12px;margin:4px 0}button.view{margin:0 0 6px}</style>`;
 
 function htmlTable(result: SqlResult): string {
   const n = Math.min(result.rows, DISPLAY_ROWS);
@@ -81,7 +88,10 @@ export function resultBundle(result: SqlResult, info: ResultInfo): { data: Recor
   const text = summary(result, info);
   const table = result.columns.length ? htmlTable(result) : '';
   const pager = '<div class="pager"><button class="prev" aria-label="Previous page">‹ Prev</button><span class="pos"></span><button class="next" aria-label="Next page">Next ›</button></div>';
-  const html = `${STYLE}${table}${pager}<p class="sql-summary">${escapeHtml(text)}</p>${PAGER_SCRIPT}`;
+  const chart = result.columns.length ? chartSvg(result, Math.min(result.rows, DISPLAY_ROWS)) : null;
+  const html = chart
+    ? `${STYLE}<button class="view" aria-pressed="false">Chart</button><div class="table-view">${table}${pager}</div><div class="chart-view" hidden>${chart}</div><p class="sql-summary">${escapeHtml(text)}</p>${PAGER_SCRIPT}${CHART_SCRIPT}`
+    : `${STYLE}${table}${pager}<p class="sql-summary">${escapeHtml(text)}</p>${PAGER_SCRIPT}`;
   const plain = result.columns.length ? `${plainTable(result)}\n${text}` : text;
   return { data: { 'text/html': html, 'text/plain': plain }, metadata: {} };
 }

@@ -39,6 +39,15 @@ test('a SQL cell queries a Python dict of columns, and its result is a Python va
   await expectResult(page, 1, '2 rows × 2 columns');
   await expectResult(page, 1, 'in _sql (SqlTable)');
   await expect(resultFrame(page, 1).locator('table.sql tbody tr').first()).toContainText('north15');
+  // One click away, a quick chart of the numbers: a bar per region, the taller for the larger total.
+  await resultFrame(page, 1).getByRole('button', { name: 'Chart' }).click();
+  await expect(resultFrame(page, 1).getByRole('img', { name: 'Chart: total by region' })).toBeVisible();
+  await expect(resultFrame(page, 1).locator('table.sql')).toBeHidden();
+  const heights = await resultFrame(page, 1).locator('svg.sql-chart rect').evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().height));
+  expect(heights).toHaveLength(2);
+  expect(heights[0]! / heights[1]!).toBeCloseTo(15 / 20, 1);
+  await resultFrame(page, 1).getByRole('button', { name: 'Table' }).click();
+  await expect(resultFrame(page, 1).locator('table.sql')).toBeVisible();
 
   await page.getByLabel('Result variable').fill('totals');
   await page.getByLabel('Result variable').press('Enter');

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { collectResult, displayValue, pythonColumns } from '../../src/sql/result';
 import { DISPLAY_ROWS, PAGE_ROWS, resultBundle, summary } from '../../src/sql/output';
+import { chartSvg } from '../../src/sql/chart';
 import { arrowIPC } from '../../src/sql/table-in';
 import { nodeDuckDB, type NodeConnection } from './helpers/duckdb';
 
@@ -98,6 +99,38 @@ describe('the output', () => {
     expect(html).not.toContain('<img');
     expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
     expect(html).toContain('<th>&#60;b&#62;');
+  });
+});
+
+describe('the quick chart', () => {
+  test('few labelled rows are bars, one per row, sized by value, behind a Chart toggle', () => {
+    const r = query("SELECT * FROM (VALUES ('north', 10), ('south', 40), ('west', -5)) v(region, total)");
+    const html = resultBundle(r, info).data['text/html']!;
+    expect(html).toContain('<button class="view" aria-pressed="false">Chart</button>');
+    expect(html).toContain('<div class="chart-view" hidden>');
+    const svg = chartSvg(r, r.rows)!;
+    expect(svg).toContain('aria-label="Chart: total by region"');
+    const heights = [...svg.matchAll(/<rect [^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(heights).toHaveLength(3);
+    expect(heights[1]! / heights[0]!).toBeCloseTo(4, 1);
+    expect(heights[2]! / heights[0]!).toBeCloseTo(0.5, 1);
+    expect(svg).toContain('<title>south: 40</title>');
+  });
+
+  test('many rows, or no label column, are lines (one per numeric column, at most three)', () => {
+    const r = query('SELECT i, i * i AS sq, -i AS neg, i / 2 AS half FROM range(200) t(i)');
+    const svg = chartSvg(r, r.rows)!;
+    expect(svg.match(/<polyline /g)).toHaveLength(3);
+    expect(svg).toContain('aria-label="Chart: i, sq, neg by row"');
+    expect(svg.match(/<polyline [^>]*points="([^"]*)"/)![1]!.split(' ')).toHaveLength(200);
+  });
+
+  test('nothing to chart without a number; labels are escaped', () => {
+    expect(chartSvg(query("SELECT 'a' AS s"), 1)).toBeNull();
+    expect(resultBundle(query("SELECT 'a' AS s"), info).data['text/html']).not.toContain('Chart');
+    const svg = chartSvg(query(`SELECT '<script>x</script>' AS "<b>", 1 AS n`), 1)!;
+    expect(svg).not.toContain('<script>');
+    expect(svg).not.toContain('<b>');
   });
 });
 
