@@ -175,6 +175,13 @@ test.describe('AI cells', () => {
     const toolResult = lastUserMessage(reqs[3]!);
     expect(toolResult).toContain('tool_result');
     expect(toolResult).toContain('42');
+
+    // History kept the notebook as it was before the AI changed it: one cell, the prompt.
+    await page.getByRole('button', { name: 'History', exact: true }).click();
+    const before = page.getByRole('region', { name: 'History' }).locator('.history-row[data-kind="ai"]');
+    await expect(before).toHaveCount(1);
+    await expect(before).toContainText('Before an AI turn');
+    await expect(before).toContainText('· 1 cell');
   });
 
   test('a rejected tool call changes nothing, and the AI is told so', async ({ page }) => {

@@ -16,8 +16,12 @@ function filesPanel(page: Page) {
 }
 
 async function openFiles(page: Page): Promise<void> {
-  if (!(await filesPanel(page).isVisible())) await page.getByRole('button', { name: 'Files', exact: true }).click();
-  await expect(filesPanel(page)).toBeVisible();
+  // The button toggles, and a sidebar remembered open may still be rendering when first looked at: look again
+  // before each click rather than clicking it shut.
+  await expect(async () => {
+    if (!(await filesPanel(page).isVisible())) await page.getByRole('button', { name: 'Files', exact: true }).click();
+    await expect(filesPanel(page)).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
 }
 
 function fileRow(page: Page, path: string) {

@@ -18,6 +18,7 @@ import {
   versionFromState,
   versionOf,
 } from '../../src/model';
+import { importNotebook, parseIpynb } from '../../src/model/ipynb';
 import { HOUR, DAY, NotebookHistory, checkpointsToDrop, type Checkpoint } from '../../src/sync';
 
 function sources(doc: Y.Doc): string[] {
@@ -145,6 +146,25 @@ describe('NotebookHistory (fake IndexedDB)', () => {
     expect(sources(b)).toEqual(['a = 1', 'b = 2', 'c = 3']);
     history.undoRestore();
     expect(sources(b)).toEqual([]);
+    history.destroy();
+  });
+
+  it('an imported notebook starts its history with an "import" checkpoint, which retention always keeps', async () => {
+    const file = JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [{ cell_type: 'code', id: 'c1', metadata: {}, source: 'x = 1', outputs: [], execution_count: null }],
+    });
+    const parsed = parseIpynb(file);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const doc = importNotebook(parsed.notebook, { fileName: 'data.ipynb' });
+    const history = await NotebookHistory.open('nb-import', doc, { me: () => ada, nameOf: () => null, idb: new IDBFactory(), pauseMs: 5, now: () => 1_000 });
+    const [first] = history.list();
+    expect(first?.kind).toBe('import');
+    expect((await history.version(first!.id))?.cells.map((c) => c.source)).toEqual(['x = 1']);
+    // Years later, with a thousand edits since, the version as imported is still there.
+    expect(checkpointsToDrop([first!, ...Array.from({ length: 1000 }, (_, i) => ({ ...first!, id: `e${i}`, kind: 'edit' as const, at: 2_000 + i }))], 10 * 365 * DAY)).not.toContain(first!.id);
     history.destroy();
   });
 
