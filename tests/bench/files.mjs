@@ -9,20 +9,13 @@
  * - peer: Bob drops a 50 MB file until Ada (the executor, over WebRTC) has stored it.
  * Medians over --reps (default 3); prints a table and one `FILES_BENCH {...}` line.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, freePort } from '../e2e/collab-harness.mjs';
+import { openBenchPerson, option, root, serveRoomApp } from './lib/app.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const REPS = Number(opt('reps', 3));
-const DIST = opt('dist', join(root, 'dist'));
+const REPS = Number(option('reps', 3));
+const DIST = option('dist', join(root, 'dist'));
 const MB50 = 50 * 1024 * 1024;
 
 const median = (xs) => {
@@ -30,36 +23,12 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-async function serveApp() {
-  const port = await freePort();
-  const signalingPort = await freePort();
-  const child = spawn(process.execPath, [join(root, 'scripts/serve.mjs')], {
-    env: { ...process.env, DIST, PORT: String(port), SIGNALING_PORT: String(signalingPort) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => String(d).includes('running at') && resolve());
-    child.once('exit', (code) => reject(new Error(`serve.mjs exited (${code})`)));
-  });
-  return { url: `http://127.0.0.1:${port}/`, signaling: `ws://127.0.0.1:${signalingPort}`, stop: () => child.kill() };
-}
-
-const app = await serveApp();
+const app = await serveRoomApp(DIST, freePort);
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
+/** A person with the Files panel open (the bench reads its rows). */
 async function person(name) {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
-  await context.addInitScript(
-    ({ signaling, user }) => {
-      if (window !== window.top) return;
-      localStorage.setItem('anode.signaling', signaling);
-      localStorage.setItem('anode.user', JSON.stringify(user));
-      localStorage.setItem('anode.sidebar', JSON.stringify({ open: true, panel: 'files' }));
-    },
-    { signaling: app.signaling, user: { name, color: '#3366cc' } },
-  );
-  const page = await context.newPage();
-  page.on('dialog', (d) => void d.accept());
+  const { page } = await openBenchPerson(browser, app.signaling, name, { 'anode.sidebar': JSON.stringify({ open: true, panel: 'files' }) });
   return page;
 }
 

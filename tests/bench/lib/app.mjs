@@ -56,18 +56,20 @@ export async function serveRoomApp(dist, freePort) {
 
 /**
  * A person in their own context of `browser` (media permission: loopback ICE candidates), named, on the room's
- * `signaling` server; dialogs accepted. Returns the context and its page.
+ * `signaling` server, with any further `storage` (localStorage key → value) set; dialogs accepted. Returns the
+ * context and its page.
  */
-export async function openBenchPerson(browser, signaling, name) {
+export async function openBenchPerson(browser, signaling, name, storage = {}) {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
   await context.addInitScript(
-    ({ signaling, user }) => {
+    ({ signaling, user, storage }) => {
       // The app's page only: sandboxed frames (the kernel's, outputs) have no storage.
       if (window !== window.top) return;
       localStorage.setItem('anode.signaling', signaling);
       localStorage.setItem('anode.user', JSON.stringify(user));
+      for (const [k, v] of Object.entries(storage)) localStorage.setItem(k, v);
     },
-    { signaling, user: { name, color: '#3366cc' } },
+    { signaling, user: { name, color: '#3366cc' }, storage },
   );
   const page = await context.newPage();
   page.on('dialog', (d) => void d.accept());
