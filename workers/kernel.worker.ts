@@ -22,6 +22,7 @@ import {
   type CompletionResult,
   type FileChanges,
   type FileWrite,
+  type InspectRequest,
   type KernelEvent,
   type KernelWorkerApi,
   type RunResult,
@@ -528,6 +529,14 @@ const api: KernelWorkerApi = {
     // Its own module (imported on first use), so the kernel's run path does not change for it.
     const mod = pyodide.pyimport('anode_kernel.variables') as unknown as { list_json(limit: number): string };
     return JSON.parse(mod.list_json(limit)) as VariablesResult;
+  },
+
+  async inspectVariable(name: string, request: InspectRequest): Promise<string> {
+    if (!pyodide || !py) return JSON.stringify({ error: 'Python is not running.', missing: true });
+    const mod = pyodide.pyimport('anode_kernel.explore') as unknown as {
+      inspect_json(name: string, path: string, offset: number, limit: number, view: string): string;
+    };
+    return mod.inspect_json(name, JSON.stringify(request.path), request.offset, request.limit, request.view);
   },
 
   async sqlTables(): Promise<string> {

@@ -16,11 +16,14 @@ import {
   type RunResult,
   type SqlColumnIn,
   type SqlTableInfo,
+  type InspectRequest,
+  type InspectResult,
   type VariablesResult,
   type WorkerMessage,
 } from './protocol';
 import { createKernelSandbox, type KernelSandbox, type SandboxedWorker } from './sandbox';
 import { writeSnapshot } from './snapshot';
+import { readInspectResult } from './inspect';
 import { KernelLostError, type Kernel, type KernelFiles, type KernelSql, type KernelStatusInfo, type RunHandlers } from './types';
 
 export interface KernelOptions {
@@ -295,6 +298,11 @@ class PyodideKernel implements Kernel {
     // Asked between runs; a busy worker would answer only after the next cell.
     if (this.status.status !== 'idle') return null;
     return this.session.remote.variables(limit);
+  }
+
+  async inspectVariable(name: string, request: InspectRequest): Promise<InspectResult | null> {
+    if (this.status.status !== 'idle') return null;
+    return readInspectResult(await this.session.remote.inspectVariable(name, request));
   }
 
   readonly files: KernelFiles = {

@@ -19,6 +19,11 @@ export type {
   CompletionResult,
   FileChanges,
   FileWrite,
+  InspectCell,
+  InspectChild,
+  InspectColumnType,
+  InspectRequest,
+  InspectResult,
   KernelEvent,
   MimeData,
   RunResult,
@@ -32,6 +37,7 @@ export type {
 export { FILES_ROOT } from './protocol';
 
 export * from './variables';
+export * from './inspect';
 
 /** The package base URL to use when the user has not set one (build-time constant). */
 export const DEFAULT_PACKAGE_BASE_URL: string = __DEFAULT_PACKAGE_BASE__;

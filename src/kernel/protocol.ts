@@ -141,6 +141,60 @@ export interface VariablesResult {
 }
 
 /**
+ * The variable explorer's question (workers/python/anode_kernel/explore.py): a slice of one variable. `path` walks
+ * into it by position (a dict's n-th item, a list's n-th element); `view: 'tree'` lists children even where the
+ * value could be a table (a tree node being expanded).
+ */
+export interface InspectRequest {
+  path: number[];
+  offset: number;
+  /** Rows or children; the kernel answers at most 500, fewer when the answer would pass its byte budget. */
+  limit: number;
+  view: 'auto' | 'tree';
+}
+
+export type InspectCell = string | number | boolean | null;
+export type InspectColumnType = 'number' | 'string' | 'boolean' | 'date';
+
+export interface InspectChild {
+  /** The bounded repr of a dict key, a list index, or empty for a set's element. */
+  key: string;
+  type: string;
+  preview: string;
+  /** `len 3`, `2 × 4`, or null. */
+  size: string | null;
+  expandable: boolean;
+}
+
+interface InspectBase {
+  name: string;
+  /** The inspected value's type (at `path`). */
+  type: string;
+  /** Changes when the variable is rebound or changes length: the explorer says the variable changed. */
+  token: string;
+  path: number[];
+  offset: number;
+  /** Rows (table) or children (tree) in all; 0 for a plain value. */
+  total: number;
+}
+
+/** One slice of a variable: table rows, tree children, or a plain value's bounded text; or why there is none. */
+export type InspectResult =
+  | (InspectBase & {
+      view: 'table';
+      columns: Array<{ name: string; type: InspectColumnType }>;
+      rows: InspectCell[][];
+      /** Columns left out (at most 50 are sent). */
+      moreColumns: number;
+      /** The first column is a DataFrame's index. */
+      index: boolean;
+    })
+  | (InspectBase & { view: 'tree'; children: InspectChild[] })
+  | (InspectBase & { view: 'value'; text: string })
+  /** `missing`: the variable is not defined (deleted, or a new kernel). */
+  | { view: 'error'; error: string; missing: boolean };
+
+/**
  * SQL cells' exchange with Python (workers/python/anode_kernel/sql.py). Tables and values cross as JSON; a result's
  * numeric columns without NULLs cross as typed arrays (transferred), named by index from the JSON.
  */
@@ -173,6 +227,8 @@ export interface KernelWorkerApi {
   inspect(code: string, cursor: number): Promise<string | null>;
   /** The user's variables (at most `limit` described), for the Variables panel. */
   variables(limit: number): Promise<VariablesResult>;
+  /** A bounded slice of one user variable, as JSON of {@link InspectResult} (read it with `readInspectResult`). */
+  inspectVariable(name: string, request: InspectRequest): Promise<string>;
   /**
    * Cancels a run that is waiting in an await (KeyboardInterrupt for the user). Only reaches the worker when
    * Python is not executing; running code is stopped by the interrupt buffer instead.

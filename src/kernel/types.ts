@@ -2,7 +2,7 @@
  * What the rest of the app sees of a kernel. The executor depends only on {@link Kernel}, so tests drive it with
  * a fake that implements the same interface, and the worker-backed client is one implementation among others.
  */
-import type { CompletionResult, FileChanges, FileWrite, KernelEvent, RunResult, SqlColumnIn, SqlColumnOut, SqlTableInfo, VariablesResult } from './protocol';
+import type { CompletionResult, FileChanges, FileWrite, InspectRequest, InspectResult, KernelEvent, RunResult, SqlColumnIn, SqlColumnOut, SqlTableInfo, VariablesResult } from './protocol';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -56,6 +56,8 @@ export interface Kernel {
   inspect(code: string, cursor: number): Promise<string | null>;
   /** The user's variables, or null while the kernel is busy or not booted (optional: a kernel may not tell). */
   variables?(limit: number): Promise<VariablesResult | null>;
+  /** A slice of one variable for the explorer; null while the kernel is busy or not booted (optional). */
+  inspectVariable?(name: string, request: InspectRequest): Promise<InspectResult | null>;
   /** Stops the worker for good. */
   dispose(): void;
   /** The interpreter's working folder, where it has one (the browser kernel). */

@@ -10,10 +10,11 @@
  * are DTLS-encrypted end to end between the two browsers (the signaling server never carries them).
  */
 import type { NotebookRoom } from './room';
+import { connectedPeers, encodeFrame, interceptFrames, type ConnLike, type Magic } from './peer-frames';
 import type { NotebookFiles } from './notebook-files';
 import { MAX_FILE_BYTES } from '../model';
 
-const MAGIC = [0x41, 0x4e, 0x46, 0x31];
+const MAGIC: Magic = [0x41, 0x4e, 0x46, 0x31];
 /** Under 64 KiB with its header, so that no layer below has to split it. */
 const CHUNK = 60 * 1024;
 /** The sender waits while more than this is queued in the channel. */
@@ -26,19 +27,6 @@ type Header =
   | { t: 'none'; hash: string }
   | { t: 'chunk'; hash: string; i: number; n: number; size: number };
 
-/** The part of simple-peer this module uses (y-webrtc types its peers as any). */
-interface PeerLike {
-  destroyed: boolean;
-  bufferSize: number;
-  send(data: Uint8Array): void;
-  _onChannelMessage(event: { data: unknown }): void;
-}
-interface ConnLike {
-  connected: boolean;
-  peer: PeerLike;
-  remotePeerId: string;
-}
-
 export interface TransferState {
   hash: string;
   /** 0..1 */
@@ -46,27 +34,7 @@ export interface TransferState {
   from: string;
 }
 
-function encode(header: Header, payload?: Uint8Array): Uint8Array {
-  const h = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + h.length + (payload?.length ?? 0));
-  out.set(MAGIC, 0);
-  new DataView(out.buffer).setUint32(4, h.length);
-  out.set(h, 8);
-  if (payload) out.set(payload, 8 + h.length);
-  return out;
-}
-
-function decode(data: unknown): { header: Header; payload: Uint8Array } | null {
-  const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : null;
-  if (!bytes || bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) return null;
-  const n = new DataView(bytes.buffer, bytes.byteOffset).getUint32(4);
-  try {
-    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Header;
-    return { header, payload: bytes.subarray(8 + n) };
-  } catch {
-    return null;
-  }
-}
+const encode = (header: Header, payload?: Uint8Array): Uint8Array => encodeFrame(MAGIC, header, payload);
 
 const isHash = (h: unknown): h is string => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h);
 
@@ -83,7 +51,6 @@ interface Incoming {
 
 /** Serves this device's files to the room's peers and fetches the ones it lacks, until `destroy`. */
 export class FileTransfer {
-  private readonly hooked = new WeakSet<PeerLike>();
   private incoming: Incoming | null = null;
   private pumping = false;
   private again = false;
@@ -99,40 +66,13 @@ export class FileTransfer {
       // A peer that left mid-transfer: move on to another now rather than after the stall timeout.
       const inc = this.incoming;
       if (inc && (!inc.conn.connected || inc.conn.peer.destroyed)) this.finish(false);
-      this.hookAll();
       this.kick();
     };
-    room.provider.on('peers', onPeers);
-    this.offs.push(() => room.provider.off('peers', onPeers));
+    this.offs.push(interceptFrames(room, MAGIC, (conn, header, payload) => void this.onFrame(conn, header as Header, payload), onPeers));
     this.offs.push(files.observe(() => this.kick()));
     const retry = setInterval(() => this.kick(), 5000);
     this.offs.push(() => clearInterval(retry));
     onPeers();
-  }
-
-  private conns(): ConnLike[] {
-    const out: ConnLike[] = [];
-    // y-webrtc's room.webrtcConns: Map<peerId, WebrtcConn>, typed any.
-    const map = (this.room.provider.room?.webrtcConns ?? new Map()) as Map<string, ConnLike>;
-    map.forEach((c) => {
-      if (c.connected && c.peer && !c.peer.destroyed) out.push(c);
-    });
-    return out;
-  }
-
-  private hookAll(): void {
-    const map = (this.room.provider.room?.webrtcConns ?? new Map()) as Map<string, ConnLike>;
-    map.forEach((conn) => {
-      const peer = conn.peer;
-      if (!peer || this.hooked.has(peer)) return;
-      this.hooked.add(peer);
-      const original = peer._onChannelMessage.bind(peer);
-      peer._onChannelMessage = (event) => {
-        const frame = decode(event.data);
-        if (!frame) return original(event);
-        if (!this.destroyed) void this.onFrame(conn, frame.header, frame.payload);
-      };
-    });
   }
 
   onProgress(fn: (s: TransferState | null) => void): () => void {
@@ -210,7 +150,7 @@ export class FileTransfer {
         for (const entry of await this.files.missing()) {
           if (this.destroyed) return;
           if (await this.files.has(entry.hash!)) continue;
-          for (const conn of this.conns()) {
+          for (const conn of connectedPeers(this.room)) {
             if (await this.fetchFrom(conn, entry.hash!, entry.size)) break;
           }
         }

@@ -17,6 +17,7 @@ export * from './consent';
 export * from './blobs';
 export * from './notebook-files';
 export * from './file-transfer';
+export * from './variable-requests';
 export * from './history-store';
 export * from './retention';
 export * from './history';

@@ -5,12 +5,23 @@
  */
 import * as Y from 'yjs';
 import { LOCAL, authorOf, kernelMap, newId, readKernelControl, readMeta, requestKernelControl, schemaProblem, type Actor, type NotebookMeta } from '../model';
-import { KernelFolderSync, VariablesWatcher, reviveDeadKernel, runCode, startExecutor, type ExecutorOptions, type Kernel } from '../kernel';
+import {
+  KernelFolderSync,
+  VariablesWatcher,
+  reviveDeadKernel,
+  runCode,
+  startExecutor,
+  type ExecutorOptions,
+  type InspectRequest,
+  type InspectResult,
+  type Kernel,
+} from '../kernel';
 import { SqlEngine, sqlCellHandler, withSqlMagic } from '../sql';
 import {
   ExecutionConsent,
   FileTransfer,
   NotebookFiles,
+  VariableRequests,
   trackLocalRuns,
   isStoredLocally,
   openLocalStore,
@@ -51,6 +62,8 @@ export class NotebookSession {
   /** This notebook's DuckDB for SQL cells: started on the first SQL run in this tab, if it executes. */
   readonly sqlEngine = new SqlEngine();
   transfer: FileTransfer | null = null;
+  /** In a room: the explorer's questions to the executor's kernel, and this kernel's answers to peers. */
+  private variableRequests: VariableRequests | null = null;
   /** This device's checkpoints of the notebook; null when they cannot be stored here (no IndexedDB). */
   history: NotebookHistory | null = null;
   private readonly transferListeners = new Set<(t: FileTransfer | null) => void>();
@@ -87,6 +100,7 @@ export class NotebookSession {
     if (room) {
       this.joining = Promise.resolve(room);
       this.transfer = new FileTransfer(room, files);
+      this.variableRequests = this.answerVariables(room);
     }
     const syncKernel = (): void => {
       const s = kernel.getStatus().status;
@@ -157,6 +171,30 @@ export class NotebookSession {
       onChange: (role) => this.onRole.forEach((fn) => fn(role)),
       ...(room ? { room: { status: () => room.status(), onStatus: (fn: () => void) => room.onStatus(() => fn()) } } : {}),
     });
+  }
+
+  /** Peers' explorers ask this tab's kernel while it executes for the room. */
+  private answerVariables(room: NotebookRoom): VariableRequests {
+    return new VariableRequests(room, () => this.presence.clientId, async (name, request) =>
+      this.election.role().acting ? ((await this.kernel.inspectVariable?.(name, request)) ?? null) : null,
+    );
+  }
+
+  /**
+   * A slice of one of the executor's variables (the variable explorer): this tab's kernel when it executes, else the
+   * executor's, asked over the room. Never rejects.
+   */
+  async inspectVariable(name: string, request: InspectRequest): Promise<InspectResult> {
+    const role = this.election.role();
+    const fail = (error: string, missing = false): InspectResult => ({ view: 'error', error, missing });
+    if (role.acting) {
+      if (!this.kernel.inspectVariable) return fail('This kernel cannot show variables.');
+      const result = await this.kernel.inspectVariable(name, request).catch(() => null);
+      return result ?? fail('Python is busy running code: the view updates when it is idle.');
+    }
+    if (role.executor === null) return fail('No kernel runs this notebook right now.', true);
+    if (!this.variableRequests) return fail('Python is starting in this browser: try again in a moment.');
+    return this.variableRequests.ask(role.executor, name, request);
   }
 
   /** SQL cells, and code cells that start with `%%sql`, run on this tab's DuckDB (src/sql). */
@@ -265,6 +303,7 @@ export class NotebookSession {
       }
       this.room = room;
       this.transfer = new FileTransfer(room, this.files);
+      this.variableRequests = this.answerVariables(room);
       this.transferListeners.forEach((fn) => fn(this.transfer));
       // The election must not take a decision without knowing the room's peers: restart it with the gate.
       this.election.destroy();
@@ -309,6 +348,7 @@ export class NotebookSession {
     this.localRuns.destroy();
     this.sqlEngine.restart();
     this.transfer?.destroy();
+    this.variableRequests?.destroy();
     this.files.destroy();
     this.room?.destroy();
     this.presence.destroy();

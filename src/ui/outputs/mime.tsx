@@ -8,9 +8,11 @@ import { markdownToHtml, sanitizeRichText } from '../sanitize';
 import { mathReady } from '../math';
 import { AnsiText } from './ansi';
 import { HtmlFrame } from './frame';
+import { DATARESOURCE_MIME, DataResourceOutput } from './DataResourceOutput';
 
 /** Richest first. Types not listed (application/vnd.*, javascript) are skipped: they need code we do not run. */
 export const MIME_PRIORITY = [
+  DATARESOURCE_MIME,
   'text/html',
   'image/svg+xml',
   'image/png',
@@ -70,6 +72,9 @@ export function MimeView(props: { data: Record<string, unknown>; metadata?: Reco
   };
   return (
     <Switch fallback={<pre class="anode-plain anode-muted">[output of type {Object.keys(props.data).join(', ') || 'nothing'} cannot be shown]</pre>}>
+      <Match when={mime() === DATARESOURCE_MIME}>
+        <DataResourceOutput data={props.data} />
+      </Match>
       <Match when={mime() === 'text/html'}>
         <HtmlFrame html={text('text/html')} />
       </Match>

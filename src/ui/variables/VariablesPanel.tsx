@@ -7,7 +7,11 @@ import { For, Show, createMemo, createSignal, type JSX } from 'solid-js';
 import type { PublishedVariables, VariableRow } from '../../sync';
 import type { NotebookController } from '../controller';
 import { usePeers, useRole } from '../presence';
+import { VariableExplorer } from './VariableExplorer';
 import './variables.css';
+
+/** Types the explorer shows as a table or a tree (others open too, as their bounded text, but are not offered). */
+const EXPLORABLE = new Set(['list', 'tuple', 'dict', 'set', 'frozenset', 'DataFrame', 'Series', 'ndarray', 'SqlTable']);
 
 function bytes(n: number | null): string {
   if (n === null) return '';
@@ -23,6 +27,7 @@ export function VariablesPanel(props: { nb: NotebookController }): JSX.Element {
   const peers = usePeers(session);
   const [filter, setFilter] = createSignal('');
   const [functions, setFunctions] = createSignal(false);
+  const [opened, setOpened] = createSignal<string | null>(null);
   const executor = createMemo(() => {
     const id = role().executor;
     return id === null ? null : (peers().find((p) => p.client === id) ?? null);
@@ -67,7 +72,13 @@ export function VariablesPanel(props: { nb: NotebookController }): JSX.Element {
               {(v) => (
                 <>
                   <tr class="variable-row" data-name={v.name}>
-                    <td class="variable-name">{v.name}</td>
+                    <td class="variable-name">
+                      <Show when={v.kind === 'data' && EXPLORABLE.has(v.type)} fallback={v.name}>
+                        <button type="button" class="variable-open" title={`Open ${v.name}`} aria-label={`Open ${v.name}`} onClick={() => setOpened(v.name)}>
+                          {v.name}
+                        </button>
+                      </Show>
+                    </td>
                     <td>{v.type}</td>
                     <td>{v.shape ?? ''}</td>
                     <td>{bytes(v.size)}</td>
@@ -85,6 +96,11 @@ export function VariablesPanel(props: { nb: NotebookController }): JSX.Element {
       </Show>
       <Show when={(published()?.total ?? 0) > (published()?.variables.length ?? 0)}>
         <p class="files-hint">{`${published()!.total - published()!.variables.length} more variables are not listed.`}</p>
+      </Show>
+      <Show when={opened()} keyed>
+        {(name) => (
+          <VariableExplorer name={name} inspect={(n, r) => session.inspectVariable(n, r)} published={published} onClose={() => setOpened(null)} />
+        )}
       </Show>
     </section>
   );

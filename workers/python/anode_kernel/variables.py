@@ -50,6 +50,9 @@ class _BoundedRepr(reprlib.Repr):
         return self._unsorted(x, level, "frozenset({", "})", self.maxfrozenset) if x else "frozenset()"
 
     def repr_instance(self, obj, level):
+        # reprlib has no repr_float (nor bool, None, complex): these builtins' reprs are short and safe to call.
+        if type(obj) in (float, complex, bool, type(None)):
+            return repr(obj)
         # reprlib would call repr() and cut the result afterwards: too late for a large object.
         return f"<{type(obj).__name__}>"
 
