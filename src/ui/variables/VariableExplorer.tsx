@@ -5,7 +5,7 @@
  * executor publishes new variables) the page shown is asked again, and the view says when the variable changed or
  * is gone. In a room the executor may be another person's browser: the session asks it over the room.
  */
-import { Match, Show, Switch, createEffect, createSignal, on, onCleanup, type JSX } from 'solid-js';
+import { Match, Show, Switch, createEffect, createMemo, createSignal, on, onCleanup, type JSX } from 'solid-js';
 import { INSPECT_PAGE, type InspectRequest, type InspectResult } from '../../kernel';
 import type { PublishedVariables } from '../../sync';
 import { TableView } from '../table/TableView';
@@ -55,13 +55,12 @@ export function VariableExplorer(props: VariableExplorerProps): JSX.Element {
     props.inspect(props.name, { path, offset, limit: INSPECT_PAGE, view: 'tree' });
 
   void load(0, false);
-  createEffect(
-    on(
-      () => props.published()?.at,
-      () => void load(shown()?.offset ?? 0, true),
-      { defer: true },
-    ),
-  );
+  // Presence arrives again with every heartbeat: only a new look at the variables (a run ended, a new kernel) counts.
+  const lookedAt = createMemo(() => {
+    const p = props.published();
+    return p ? `${p.sessionId}:${p.at}` : null;
+  });
+  createEffect(on(lookedAt, () => void load(shown()?.offset ?? 0, true), { defer: true }));
 
   return (
     <section class="variable-explorer" role="dialog" aria-modal="false" aria-label={`Variable ${props.name}`} onKeyDown={(e) => e.key === 'Escape' && props.onClose()}>
