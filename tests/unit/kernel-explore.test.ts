@@ -95,6 +95,11 @@ describe('variable explorer slices', () => {
     ]);
   });
 
+  it('dates and decimals in records show as their library writes them, not as a type name', () => {
+    define('import datetime, decimal\nevents = [{"on": datetime.date(2024, 1, 2), "cost": decimal.Decimal("1.50")}]');
+    expect(inspect('events')).toMatchObject({ view: 'table', rows: [['2024-01-02', '1.50']] });
+  });
+
   it('a page stops at the byte budget, and a page size over the cap is cut', () => {
     define('texts = ["y" * 1000] * 5000');
     const r = inspect('texts', { limit: 100_000 });

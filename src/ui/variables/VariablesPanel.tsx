@@ -11,7 +11,7 @@ import { VariableExplorer } from './VariableExplorer';
 import './variables.css';
 
 /** Types the explorer shows as a table or a tree (others open too, as their bounded text, but are not offered). */
-const EXPLORABLE = new Set(['list', 'tuple', 'dict', 'set', 'frozenset', 'DataFrame', 'Series', 'ndarray', 'SqlTable']);
+const EXPLORABLE = new Set(['list', 'tuple', 'dict', 'set', 'frozenset', 'DataFrame', 'Series', 'ndarray']);
 
 function bytes(n: number | null): string {
   if (n === null) return '';

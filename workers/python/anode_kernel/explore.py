@@ -41,6 +41,9 @@ def _cell(v):
         return _cell(v.item())
     if isinstance(v, str):
         return v[:MAX_CELL_CHARS]
+    if module.split(".")[0] in ("pandas", "datetime", "decimal"):
+        # Timestamps, dates, decimals, NaT: their str() is the library's own, short, and what a user expects to see.
+        return str(v)[:MAX_CELL_CHARS]
     return _text(v)
 
 
@@ -116,6 +119,11 @@ def _frame_table(df, offset, limit):
     values = part.values.tolist() if len(cols) else [[] for _ in index]
     rows = _rows(zip(index, values), 0, limit, lambda iv: [_cell(iv[0])] + [_cell(x) for x in iv[1]])
     return {"columns": columns, "rows": rows, "total": len(df), "moreColumns": max(0, len(df.columns) - len(cols)), "index": True}
+
+
+def _series_table(s, offset, limit):
+    part = s.iloc[offset : offset + limit].to_frame(name=str(s.name) if s.name is not None else "value")
+    return {**_frame_table(part, 0, limit), "total": len(s)}
 
 
 def _array_table(a, offset, limit):
@@ -215,6 +223,8 @@ def explore(value, path=(), offset=0, limit=100, view="auto"):
         table = None
         if _is_pandas(v, "DataFrame"):
             table = _frame_table(v, offset, limit)
+        elif _is_pandas(v, "Series"):
+            table = _series_table(v, offset, limit)
         elif _is_numpy_array(v) and v.ndim in (1, 2):
             table = _array_table(v, offset, limit)
         elif isinstance(v, (list, tuple)):
