@@ -10,7 +10,7 @@ import { AnsiText } from './ansi';
 import { HtmlFrame } from './frame';
 import { DATARESOURCE_MIME, DataResourceOutput } from './DataResourceOutput';
 
-/** Richest first. Types not listed (application/vnd.*, javascript) are skipped: they need code we do not run. */
+/** Richest first. Types not listed (other application/vnd.*, javascript) are skipped: they need code we do not run. */
 export const MIME_PRIORITY = [
   DATARESOURCE_MIME,
   'text/html',
