@@ -111,7 +111,14 @@ function hostFetch(url: string, integrity?: string): Promise<Response> {
 
 /** The stored snapshot of a fresh interpreter, or null. */
 function hostSnapshot(): Promise<Uint8Array | null> {
-  return askHost((id) => ({ snapshot: { id } })).then((r) => ('snapshot' in r ? r.snapshot : null));
+  return askHost((id) => ({ snapshot: { id } })).then(async (r) => {
+    if (!('snapshot' in r) || !r.snapshot) return null;
+    try {
+      return new Uint8Array(await r.snapshot.arrayBuffer());
+    } catch {
+      return null; // Unreadable (evicted meanwhile): a plain boot, which stores a new one.
+    }
+  });
 }
 
 /**

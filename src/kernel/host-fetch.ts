@@ -45,27 +45,56 @@ export function hostMayFetch(url: string, scope: HostFetchScope): boolean {
   return false;
 }
 
+/** What the kernel's boot asks for before anything else (./workers/kernel.worker.ts, `boot`). */
+const EARLY_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip'];
+
+interface HostFile {
+  status: number;
+  statusText: string;
+  contentType: string;
+  body: Blob;
+}
+
 /** Kernel to host, on the host port: a file, or the stored interpreter snapshot (the app keeps it). */
 export type HostRequest = { fetch: { id: number; url: string; integrity?: string } } | { snapshot: { id: number } };
 
-/** Host to kernel: the response (its body transferred), or the snapshot (null when there is none). */
+/**
+ * Host to kernel: the response, or the snapshot (null when there is none). Bodies are Blobs: across the process
+ * boundary to the sandbox a Blob travels as a handle, where an ArrayBuffer is copied.
+ */
 export type HostReply =
-  | { id: number; status: number; statusText: string; contentType: string; body: ArrayBuffer }
-  | { id: number; snapshot: Uint8Array | null }
+  | { id: number; status: number; statusText: string; contentType: string; body: Blob }
+  | { id: number; snapshot: Blob | null }
   | { id: number; error: string };
 
 /**
  * The host's side: answers the kernel's requests on `port`: the files {@link hostMayFetch} allows (through the
  * service worker, so they come from its caches offline; anything else gets an error, never a body), and the
  * stored snapshot, read while the worker loads Python's files.
+ *
+ * What every boot asks for first (the snapshot and Python's core files) is asked for here at once, when the kernel
+ * is spawned: the sandbox frame and the worker take a while to start, and these reads need not wait for them.
+ * Each early answer serves the kernel's first request for it; they are Blob handles, cheap to hold.
  */
-export function serveHost(port: MessagePort, scope: HostFetchScope, snapshot: () => Promise<Uint8Array | null>): void {
+export function serveHost(port: MessagePort, scope: HostFetchScope, snapshot: () => Promise<Blob | null>): void {
+  const get = (url: string, init: RequestInit): Promise<HostFile> =>
+    fetch(url, init).then(async (res) => ({
+      status: res.status,
+      statusText: res.statusText,
+      contentType: res.headers.get('Content-Type') ?? 'application/octet-stream',
+      body: await res.blob(),
+    }));
+  const early = new Map<string, Promise<HostFile>>(EARLY_FILES.map((f) => [`${scope.indexURL}${f}`, get(`${scope.indexURL}${f}`, {})]));
+  let earlySnapshot: Promise<Blob | null> | null = snapshot();
+  for (const p of [...early.values(), earlySnapshot]) p.catch(() => undefined);
   port.onmessage = (e: MessageEvent<HostRequest>) => {
-    const reply = (r: HostReply, transfer: Transferable[] = []): void => port.postMessage(r, transfer);
+    const reply = (r: HostReply): void => port.postMessage(r);
     const data = e.data;
     if (data && 'snapshot' in data && typeof data.snapshot?.id === 'number') {
       const { id } = data.snapshot;
-      void snapshot().then((s) => reply({ id, snapshot: s }, s ? [s.buffer] : []));
+      const stored = earlySnapshot ?? snapshot();
+      earlySnapshot = null;
+      void stored.then((s) => reply({ id, snapshot: s }));
       return;
     }
     const req = data && 'fetch' in data ? data.fetch : null;
@@ -76,12 +105,11 @@ export function serveHost(port: MessagePort, scope: HostFetchScope, snapshot: ()
       return;
     }
     const init: RequestInit = typeof req.integrity === 'string' ? { integrity: req.integrity } : {};
-    fetch(url, init)
-      .then(async (res) => {
-        const body = await res.arrayBuffer();
-        const contentType = res.headers.get('Content-Type') ?? 'application/octet-stream';
-        reply({ id, status: res.status, statusText: res.statusText, contentType, body }, [body]);
-      })
+    // An early read has no integrity to check: only a request without one may take it.
+    const ready = !init.integrity ? early.get(url) : undefined;
+    early.delete(url);
+    (ready ?? get(url, init))
+      .then((file) => reply({ id, ...file }))
       .catch((err: unknown) => reply({ id, error: err instanceof Error ? err.message : String(err) }));
   };
 }

@@ -15,7 +15,5 @@ export interface HostAssignment {
 
 self.addEventListener('message', (e: MessageEvent<HostAssignment>) => {
   const { port, scope } = e.data;
-  // Read when asked (the kernel asks as it starts, and fetches Python's files meanwhile): nothing of 31 MB is kept
-  // for a kernel that died before asking.
   serveHost(port, scope, () => readSnapshot(__PYODIDE_VERSION__));
 });

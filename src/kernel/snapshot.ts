@@ -24,12 +24,16 @@ function available(): boolean {
   return typeof caches !== 'undefined';
 }
 
-/** The stored snapshot for this Pyodide version, or null. */
-export async function readSnapshot(version: string): Promise<Uint8Array | null> {
+/**
+ * The stored snapshot for this Pyodide version, or null. A Blob, not bytes: it refers to the stored entry, so
+ * handing it to the kernel's process sends a handle and the kernel reads the bytes itself; reading 54 MB into
+ * the host and copying them across processes made the snapshot the slowest part of a warm start.
+ */
+export async function readSnapshot(version: string): Promise<Blob | null> {
   if (!available()) return null;
   try {
     const res = await (await caches.open(cacheName(version))).match(KEY);
-    return res ? new Uint8Array(await res.arrayBuffer()) : null;
+    return res ? await res.blob() : null;
   } catch {
     return null;
   }
