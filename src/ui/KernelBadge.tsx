@@ -48,6 +48,12 @@ export function KernelBadge(props: { doc: Y.Doc; kernel: Kernel; me: number; not
           </span>
         )}
       </Show>
+      <Show when={local().where && status() === 'starting' && reason()}>
+        <span class="kernel-note" data-testid="kernel-note">
+          {' '}
+          — {reason()}
+        </span>
+      </Show>
       <Show when={status() === 'dead' && reason()}>
         <span class="kernel-reason" role="alert">
           {' '}

@@ -7,8 +7,9 @@
  * "Jupyter server URL", "Jupyter token", Connect, "Kernelspec" select, "Use this kernel"); the doctor is the
  * dialog's alert with data-cause and [data-testid="doctor-fix"].
  */
-import { test, expect, newPage, type Page } from './fixtures';
+import { test, expect, newPage, type BrowserContext, type Page } from './fixtures';
 import { BOOT_TIMEOUT, kernelStatus, openNotebook, run, runAndSee } from './kernel-helpers';
+import { openPerson } from './helpers/app';
 import { startJupyter } from './helpers/jupyter-server.mjs';
 
 const APP_PORT = Number(process.env.E2E_PORT ?? 4180);
@@ -32,6 +33,15 @@ test.afterAll(async () => {
   await jupyter?.stop();
 });
 
+/** Opens the picker, asks the server for its kernels and uses the default one (python3). */
+async function useJupyter(p: Page): Promise<void> {
+  const dialog = await connect(p, jupyter.url, TOKEN);
+  await expect(dialog.getByLabel('Kernelspec')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Use this kernel' }).click();
+  await expect(dialog).toBeHidden({ timeout: BOOT_TIMEOUT });
+  await expect(kernelStatus(p)).toHaveText('idle');
+}
+
 /** Opens the picker and asks the server for its kernels; returns the dialog. */
 async function connect(p: Page, url: string, token: string) {
   await p.getByRole('button', { name: 'Choose kernel' }).click();
@@ -45,13 +55,10 @@ async function connect(p: Page, url: string, token: string) {
 
 test('connects to a Jupyter server, picks its python3 kernel, and runs numpy there (real CPython)', async () => {
   const dialog = await connect(page, jupyter.url, TOKEN);
-  const specs = dialog.getByLabel('Kernelspec');
-  await expect(specs).toBeVisible();
-  await expect(specs.locator('option')).toHaveText(['Python 3 (ipykernel)', 'Broken (exits at start)']);
-  await dialog.getByRole('button', { name: 'Use this kernel' }).click();
-  await expect(dialog).toBeHidden({ timeout: BOOT_TIMEOUT });
+  await expect(dialog.getByLabel('Kernelspec').locator('option')).toHaveText(['Python 3 (ipykernel)', 'Broken (exits at start)']);
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await useJupyter(page);
   await expect(page.getByRole('button', { name: 'Choose kernel' })).toHaveText(`python3 on 127.0.0.1:${JUPYTER_PORT}`);
-  await expect(kernelStatus(page)).toHaveText('idle');
   const out = await runAndSee(page, 'import sys, numpy as np\nprint(sys.platform, np.arange(6).reshape(2, 3).sum())', 'linux 15');
   // The execution count comes from the server's kernel.
   await expect(page.locator('[data-cell-id]').first()).toContainText('[1]');
@@ -151,4 +158,32 @@ test.describe('the connection doctor', () => {
     await expect(dialog.getByTestId('doctor-fix')).toContainText(`--ServerApp.allow_origin='${origin}'`);
     await other.close();
   });
+});
+
+test('in a room, the executor’s Jupyter kernel is the room’s: Bob runs a cell on Ada’s server without the token', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const contexts: BrowserContext[] = [];
+  try {
+    const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
+    const bob = await openPerson(browser, contexts, 'Bob', '#268bd2');
+    await ada.goto('./');
+    await expect(ada.locator('[data-cell-id] .cm-content').first()).toBeVisible({ timeout: BOOT_TIMEOUT });
+    await useJupyter(ada);
+    await ada.getByRole('button', { name: 'Share' }).click();
+    const link = await ada.getByLabel('Share link').inputValue();
+    await ada.keyboard.press('Escape');
+    await bob.goto(link);
+    await expect(bob.getByTestId('executor')).toHaveText(`Code runs on Ada’s Jupyter server (python3, 127.0.0.1:${JUPYTER_PORT})`, { timeout: 60_000 });
+    const out = await run(bob, 'import os, sys\nprint("on", sys.platform, "pid", os.getpid() > 0)');
+    const consent = ada.getByRole('dialog', { name: /Run code from Bob/ });
+    await expect(consent).toBeVisible({ timeout: 60_000 });
+    await consent.getByRole('button', { name: 'Run code from others' }).click();
+    await expect(out).toContainText('on linux pid True');
+    // Bob's device never got the token: not in his storage, not on his page.
+    const stored = await bob.evaluate(() => JSON.stringify({ ...localStorage }));
+    expect(stored).not.toContain(TOKEN);
+    await expect(bob.locator('body')).not.toContainText(TOKEN);
+  } finally {
+    await Promise.all(contexts.map((c) => c.close()));
+  }
 });

@@ -10,6 +10,7 @@
 import { newId, type KernelPlace } from '../../model';
 import type { CompletionResult, RunResult } from '../protocol';
 import { KernelLostError, type Kernel, type KernelStatusInfo, type RunHandlers } from '../types';
+import { SerialKernel } from '../serial-kernel';
 import { diagnose, diagnosisText, type ConnectFailure } from './doctor';
 import {
   completeReply,
@@ -66,9 +67,7 @@ interface ActiveRun {
   inputAbort: AbortController | null;
 }
 
-export class JupyterKernel implements Kernel {
-  private readonly listeners = new Set<(s: KernelStatusInfo) => void>();
-  private status: KernelStatusInfo;
+export class JupyterKernel extends SerialKernel implements Kernel {
   private ws: WebSocket | null = null;
   private kernelId: string | null = null;
   /** The Jupyter session id in our messages' headers (one per client, kept across reconnects). */
@@ -76,13 +75,13 @@ export class JupyterKernel implements Kernel {
   /** Shell and control replies awaited, by the request's msg_id. */
   private readonly replies = new Map<string, (msg: JupyterMessage) => void>();
   private active: ActiveRun | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
   private ready: Promise<boolean>;
   private disposed = false;
   private readonly startedAt = performance.now();
   readonly where: JupyterWhere;
 
   constructor(private readonly options: JupyterKernelOptions) {
+    super();
     this.where = { kind: 'jupyter', kernel: options.kernelName, host: serverHost(options.server) };
     this.status = { status: 'starting', isolated: true, sessionId: '', where: this.where };
     this.ready = this.start();
@@ -91,8 +90,7 @@ export class JupyterKernel implements Kernel {
   private setStatus(next: Partial<KernelStatusInfo> & Pick<KernelStatusInfo, 'status'>): void {
     const s: KernelStatusInfo = { isolated: true, sessionId: this.status.sessionId, where: this.where, ...(this.status.boot ? { boot: this.status.boot } : {}), ...next };
     if (!next.reason) delete s.reason;
-    this.status = s;
-    for (const cb of [...this.listeners]) cb(s);
+    this.emit(s);
   }
 
   private reasonFor(failure: ConnectFailure): string {
@@ -106,6 +104,8 @@ export class JupyterKernel implements Kernel {
     this.failure = failure;
     this.abortActive(new KernelLostError(this.reasonFor(failure), false));
     this.closeSocket();
+    // A kernel the server still has but this client cannot use is not left running there.
+    if (this.kernelId && failure.kind === 'websocket') void deleteKernel(this.options.server, this.kernelId).catch(() => undefined);
     this.setStatus({ status: 'dead', reason: this.reasonFor(failure), sessionId: this.status.sessionId || newId() });
     return false;
   }
@@ -138,12 +138,18 @@ export class JupyterKernel implements Kernel {
       const msg = parseMessage(e.data);
       if (msg) this.onMessage(msg);
     };
-    const opened = await new Promise<boolean>((resolve) => {
-      ws.onopen = () => resolve(true);
-      ws.onerror = () => resolve(false);
-      ws.onclose = () => resolve(false);
-    });
+    // The server opens the socket only once the kernel answers it, so a kernel dying at start is seen through REST.
+    const alive = fresh ? this.watchAlive(id) : new Promise<never>(() => undefined);
+    const opened = await Promise.race([
+      new Promise<boolean>((resolve) => {
+        ws.onopen = () => resolve(true);
+        ws.onerror = () => resolve(false);
+        ws.onclose = () => resolve(false);
+      }),
+      alive,
+    ]);
     if (this.ws !== ws || this.disposed) return false;
+    if (opened === 'died') return this.fail({ kind: 'kernel-died', kernelName: this.options.kernelName });
     if (!opened) {
       // The REST API answered: a refused socket is the server's origin check, or a kernel it no longer has.
       const model = await getKernel(this.options.server, id).catch(() => undefined);
@@ -154,7 +160,6 @@ export class JupyterKernel implements Kernel {
       if (this.ws === ws && !this.disposed) void this.reconnect();
     };
     const info = this.send('shell', 'kernel_info_request', {});
-    const alive = fresh ? this.watchAlive(id) : new Promise<never>(() => undefined);
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS));
     const outcome = await Promise.race([info.then(() => 'ready' as const), alive, timeout]);
     if (this.ws !== ws || this.disposed) return false;
@@ -305,22 +310,7 @@ export class JupyterKernel implements Kernel {
     return this.options.server.url === server.url && this.options.server.token === server.token && this.options.kernelName === kernelName;
   }
 
-  getStatus(): KernelStatusInfo {
-    return this.status;
-  }
-
-  onStatus(cb: (status: KernelStatusInfo) => void): () => void {
-    this.listeners.add(cb);
-    return () => this.listeners.delete(cb);
-  }
-
-  run(code: string, handlers: RunHandlers): Promise<RunResult> {
-    const next = this.queue.then(() => this.runNow(code, handlers));
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  private async runNow(code: string, handlers: RunHandlers): Promise<RunResult> {
+  protected async runNow(code: string, handlers: RunHandlers): Promise<RunResult> {
     if (!(await this.ready) || this.status.status === 'dead') throw new KernelLostError(this.status.reason ?? 'The kernel is not running', false);
     return new Promise<RunResult>((resolve, reject) => {
       const msgId = newId();
@@ -365,7 +355,16 @@ export class JupyterKernel implements Kernel {
     try {
       await restartKernel(this.options.server, this.kernelId);
     } catch (e) {
-      this.fail(e instanceof JupyterConnectError ? e.failure : { kind: 'network' });
+      const failure: ConnectFailure = e instanceof JupyterConnectError ? e.failure : { kind: 'network' };
+      if (failure.kind === 'http' && failure.status === 404) {
+        // The server no longer has the kernel (it died, or the server restarted): a restart is a new one.
+        this.closeSocket();
+        this.kernelId = null;
+        this.ready = this.start();
+        await this.ready;
+        return;
+      }
+      this.fail(failure);
       return;
     }
     this.closeSocket();
