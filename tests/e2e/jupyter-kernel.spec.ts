@@ -114,6 +114,17 @@ test('the choice is remembered for this notebook on this device (reload keeps th
   await runAndSee(page, 'import sys; print(sys.platform)', 'linux');
 });
 
+test('the server goes away: the badge says so, a queued run waits, and runs on a new kernel once the server is back', async () => {
+  await runAndSee(page, 'before_outage = 1\nprint("set")', 'set');
+  await jupyter.stop();
+  await expect(page.getByTestId('kernel-note')).toContainText(`Lost the connection to the Jupyter server at 127.0.0.1:${JUPYTER_PORT}`, { timeout: 30_000 });
+  const out = await run(page, 'print("after the outage", "before_outage" in globals())');
+  await expect(page.locator('[data-cell-id]').first()).toHaveAttribute('data-run-state', 'queued');
+  jupyter = await startJupyter({ port: JUPYTER_PORT, token: TOKEN, allowOrigin: APP_ORIGIN });
+  // The restarted server no longer had the kernel: a new one ran it, without the earlier variables.
+  await expect(out).toContainText('after the outage False', { timeout: 60_000 });
+});
+
 test.describe('the connection doctor', () => {
   test('a wrong token: says the server refused it', async () => {
     const dialog = await connect(page, jupyter.url, 'not-the-token');
@@ -175,7 +186,7 @@ test('in a room, the executor’s Jupyter kernel is the room’s: Bob runs a cel
     await bob.goto(link);
     await expect(bob.getByTestId('executor')).toHaveText(`Code runs on Ada’s Jupyter server (python3, 127.0.0.1:${JUPYTER_PORT})`, { timeout: 60_000 });
     const out = await run(bob, 'import os, sys\nprint("on", sys.platform, "pid", os.getpid() > 0)');
-    const consent = ada.getByRole('dialog', { name: /Run code from Bob/ });
+    const consent = ada.getByRole('dialog', { name: `Run code from Bob on your Jupyter server (127.0.0.1:${JUPYTER_PORT})?` });
     await expect(consent).toBeVisible({ timeout: 60_000 });
     await consent.getByRole('button', { name: 'Run code from others' }).click();
     await expect(out).toContainText('on linux pid True');

@@ -111,9 +111,9 @@ export class JupyterKernel extends SerialKernel implements Kernel {
   }
 
   /** Starts a kernel on the server and connects to it; resolves true once it answered kernel_info. */
-  private async start(): Promise<boolean> {
+  private async start(reason?: string): Promise<boolean> {
     const { server, kernelName } = this.options;
-    this.setStatus({ status: 'starting', sessionId: newId() });
+    this.setStatus({ status: 'starting', sessionId: newId(), ...(reason ? { reason } : {}) });
     try {
       const model = await startKernel(server, kernelName);
       if (this.disposed) {
@@ -121,14 +121,14 @@ export class JupyterKernel extends SerialKernel implements Kernel {
         return false;
       }
       this.kernelId = model.id;
-      return await this.connect(true);
+      return await this.connect(true, reason);
     } catch (e) {
       return this.fail(e instanceof JupyterConnectError ? e.failure : { kind: 'network' });
     }
   }
 
   /** Opens the channels socket and waits for kernel_info; on a fresh kernel, also watches that it stays alive. */
-  private async connect(fresh: boolean): Promise<boolean> {
+  private async connect(fresh: boolean, reason?: string): Promise<boolean> {
     const id = this.kernelId;
     if (!id) return false;
     const ws = new WebSocket(channelsUrl(this.options.server, id, this.clientSession));
@@ -165,7 +165,7 @@ export class JupyterKernel extends SerialKernel implements Kernel {
     if (this.ws !== ws || this.disposed) return false;
     if (outcome !== 'ready') return this.fail({ kind: 'kernel-died', kernelName: this.options.kernelName });
     const boot = fresh ? { boot: { ms: Math.round(performance.now() - this.startedAt), from: 'scratch' as const } } : {};
-    this.setStatus({ status: this.active ? 'busy' : 'idle', ...boot });
+    this.setStatus({ status: this.active ? 'busy' : 'idle', ...boot, ...(reason ? { reason } : {}) });
     return true;
   }
 
@@ -193,7 +193,9 @@ export class JupyterKernel extends SerialKernel implements Kernel {
       if (this.disposed || !this.kernelId) return;
       const model = await getKernel(this.options.server, this.kernelId).catch(() => undefined);
       if (model === null) {
-        this.fail({ kind: 'kernel-died', kernelName: this.options.kernelName });
+        // The server is back without our kernel (it was restarted): a new kernel, so queued runs can go on.
+        this.kernelId = null;
+        this.ready = this.start(`The Jupyter server at ${host} no longer had the kernel, so a new one was started: variables are gone.`);
         return;
       }
       if (model && (await this.connect(false))) return;
