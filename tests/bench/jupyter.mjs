@@ -4,7 +4,7 @@
 //   - run round trip: key press to the printed line shown, for the same one-line cell on Pyodide (in the tab) and on
 //     the server's python3 kernel; the ratio Jupyter / Pyodide;
 //   - from "Use this kernel" in the picker to the kernel ready (idle).
-// Figures are medians. Usage: node tests/bench/jupyter.mjs [--dist dir] [--runs 15] [--port 4194] [--jupyter-port 8896].
+// Figures are medians. Usage: node tests/bench/jupyter.mjs [--dist dir] [--runs 15] [--port 4196] [--jupyter-port 8896].
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../chromium-args.mjs';
@@ -13,7 +13,7 @@ import { option, root, serveApp, setSource } from './lib/app.mjs';
 
 const DIST = option('dist', join(root, 'dist'));
 const RUNS = Number(option('runs', 15));
-const PORT = Number(option('port', 4194));
+const PORT = Number(option('port', 4196));
 const JUPYTER_PORT = Number(option('jupyter-port', 8896));
 const TOKEN = 'bench-token';
 const LAUNCH = { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS };
@@ -39,10 +39,12 @@ async function roundTrips(page, label) {
   return median(times);
 }
 
-const jupyter = await startJupyter({ port: JUPYTER_PORT, token: TOKEN, allowOrigin: `http://127.0.0.1:${PORT}` });
 const server = await serveApp(DIST, PORT);
-const browser = await chromium.launch(LAUNCH);
+let jupyter = null;
+let browser = null;
 try {
+  jupyter = await startJupyter({ port: JUPYTER_PORT, token: TOKEN, allowOrigin: `http://127.0.0.1:${PORT}` });
+  browser = await chromium.launch(LAUNCH);
   const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${PORT}/`);
@@ -79,7 +81,7 @@ try {
   console.log(`ratio Jupyter / Pyodide: ${ratio.toFixed(2)}`);
   console.log(`JUPYTER_BENCH ${JSON.stringify({ pyodideRoundTripMs: pyodide.median, jupyterRoundTripMs: remote.median, ratio: Number(ratio.toFixed(2)), chooseToReadyMs: readyM.median })}`);
 } finally {
-  await browser.close();
+  await browser?.close();
   server.kill();
-  await jupyter.stop();
+  await jupyter?.stop();
 }
