@@ -21,6 +21,7 @@ import {
   type VariablesResult,
   type WorkerMessage,
 } from './protocol';
+import { SerialKernel } from './serial-kernel';
 import { createKernelSandbox, type KernelSandbox, type SandboxedWorker } from './sandbox';
 import { writeSnapshot } from './snapshot';
 import { readInspectResult } from './inspect';
@@ -81,17 +82,13 @@ interface Session {
   onStopping?: (() => void) | null;
 }
 
-class PyodideKernel implements Kernel {
+class PyodideKernel extends SerialKernel implements Kernel {
   /** The page's isolation until the sandbox says whether it got it too. */
   private isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
   private readonly sandbox: KernelSandbox;
   /** Answers the kernel's file and snapshot requests (./host.worker.ts); one for every session. */
   private readonly host = new Worker(new URL('./host.worker.ts', import.meta.url), { type: 'module', name: 'anode-kernel-host' });
-  private readonly listeners = new Set<(s: KernelStatusInfo) => void>();
-  private status: KernelStatusInfo;
   private session: Session;
-  /** Runs are serialised: the worker executes one at a time anyway, this keeps `busy` honest. */
-  private queue: Promise<unknown> = Promise.resolve();
 
   /** A kernel that could not start because the network was gone tries again when it is back. */
   private readonly onOnline = (): void => {
@@ -99,6 +96,7 @@ class PyodideKernel implements Kernel {
   };
 
   constructor(private readonly options: KernelOptions) {
+    super();
     this.status = { status: 'starting', isolated: this.isolated, sessionId: '' };
     this.sandbox = createKernelSandbox(loadWorkerSource);
     this.session = this.spawn();
@@ -111,8 +109,7 @@ class PyodideKernel implements Kernel {
     const boot = this.status.sessionId === sessionId ? this.status.boot : undefined;
     const s: KernelStatusInfo = { isolated: this.isolated, sessionId, ...(boot ? { boot } : {}), ...next };
     if (!next.reason) delete s.reason;
-    this.status = s;
-    for (const cb of [...this.listeners]) cb(s);
+    this.emit(s);
   }
 
   private spawn(reason?: string): Session {
@@ -168,22 +165,7 @@ class PyodideKernel implements Kernel {
     session.worker.terminate();
   }
 
-  getStatus(): KernelStatusInfo {
-    return this.status;
-  }
-
-  onStatus(cb: (status: KernelStatusInfo) => void): () => void {
-    this.listeners.add(cb);
-    return () => this.listeners.delete(cb);
-  }
-
-  run(code: string, handlers: RunHandlers): Promise<RunResult> {
-    const next = this.queue.then(() => this.runNow(code, handlers));
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  private async runNow(code: string, handlers: RunHandlers): Promise<RunResult> {
+  protected async runNow(code: string, handlers: RunHandlers): Promise<RunResult> {
     const session = this.session;
     if (!(await session.booted) || this.session !== session) {
       throw new KernelLostError(this.status.reason ?? 'The kernel is not running', false);

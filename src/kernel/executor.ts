@@ -175,7 +175,7 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
     if (stopped || !isExecutor()) return;
     const st = kernel.getStatus();
     if (!st.sessionId) return;
-    if (readKernel(doc)?.sessionId !== st.sessionId) startSession(doc, st.sessionId, me, EXECUTOR);
+    if (readKernel(doc)?.sessionId !== st.sessionId) startSession(doc, st.sessionId, me, EXECUTOR, st.where);
     setKernelStatus(doc, st.sessionId, st.status, EXECUTOR, st.reason);
   };
 

@@ -3,6 +3,10 @@
  * notebook's run queue ({@link startExecutor}).
  */
 export { createKernel, type KernelOptions } from './client';
+export { SwitchableKernel, type KernelWhere } from './switchable';
+export { JupyterKernel, type JupyterKernelOptions, type JupyterWhere } from './jupyter/kernel';
+export { listKernelSpecs, parseServerInput, JupyterConnectError, type JupyterServer, type KernelSpecInfo } from './jupyter/rest';
+export { diagnose, type ConnectFailure, type Diagnosis } from './jupyter/doctor';
 export {
   startExecutor,
   runCode,

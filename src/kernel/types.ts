@@ -2,6 +2,7 @@
  * What the rest of the app sees of a kernel. The executor depends only on {@link Kernel}, so tests drive it with
  * a fake that implements the same interface, and the worker-backed client is one implementation among others.
  */
+import type { KernelPlace } from '../model';
 import type { CompletionResult, FileChanges, FileWrite, InspectRequest, InspectResult, KernelEvent, RunResult, SqlColumnIn, SqlColumnOut, SqlTableInfo, VariablesResult } from './protocol';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'dead';
@@ -17,6 +18,8 @@ export interface KernelStatusInfo {
   sessionId: string;
   /** Once booted: how long Python took to be ready, and whether it started from a stored memory snapshot. */
   boot?: { ms: number; from: 'snapshot' | 'scratch' };
+  /** Set for a kernel on a Jupyter server: which kernel, on which host (recorded in the document; no token). */
+  where?: KernelPlace;
 }
 
 /** How a running cell talks back: outputs as they come, and input() requests. */

@@ -5,7 +5,7 @@
 import type * as Y from 'yjs';
 import { kernelMap } from './doc';
 import type { Origin } from './origin';
-import type { Actor, KernelSession, KernelStatus } from './schema';
+import type { Actor, KernelPlace, KernelSession, KernelStatus } from './schema';
 
 export function readKernel(doc: Y.Doc): KernelSession | null {
   const k = kernelMap(doc).toJSON() as Partial<KernelSession>;
@@ -17,11 +17,17 @@ export function readKernel(doc: Y.Doc): KernelSession | null {
     status: k.status,
     executionCount: typeof k.executionCount === 'number' ? k.executionCount : 0,
     ...(typeof k.reason === 'string' ? { reason: k.reason } : {}),
+    ...(isPlace(k.where) ? { where: k.where } : {}),
   };
 }
 
+function isPlace(w: unknown): w is KernelPlace {
+  const p = w as Partial<KernelPlace> | null;
+  return typeof p === 'object' && p !== null && p.kind === 'jupyter' && typeof p.kernel === 'string' && typeof p.host === 'string';
+}
+
 /** Starts a new session (a fresh interpreter) on `executor`. */
-export function startSession(doc: Y.Doc, sessionId: string, executor: Actor, origin: Origin): void {
+export function startSession(doc: Y.Doc, sessionId: string, executor: Actor, origin: Origin, where?: KernelPlace): void {
   doc.transact(() => {
     const k = kernelMap(doc);
     k.set('sessionId', sessionId);
@@ -30,6 +36,8 @@ export function startSession(doc: Y.Doc, sessionId: string, executor: Actor, ori
     k.set('status', 'starting');
     k.set('executionCount', 0);
     k.delete('reason');
+    if (where) k.set('where', { ...where });
+    else k.delete('where');
   }, origin);
 }
 

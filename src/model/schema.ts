@@ -95,6 +95,15 @@ export interface KernelSession {
   status: KernelStatus;
   reason?: string;
   executionCount: number;
+  /** Where the code runs when not in the executor's browser: a Jupyter server's kernel (never its token). */
+  where?: KernelPlace;
+}
+
+/** A kernel on a Jupyter server, as peers see it: the kernelspec's name and the server's host. */
+export interface KernelPlace {
+  kind: 'jupyter';
+  kernel: string;
+  host: string;
 }
 
 export interface NotebookMeta {

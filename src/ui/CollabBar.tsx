@@ -2,7 +2,9 @@
  * Who is here (avatars), whose browser runs the code, the room's connection state, and the Share button.
  */
 import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
+import { kernelMap, readKernel } from '../model';
 import { shareLinkFor, type RoomStatus } from '../sync';
+import { fromY } from './reactive';
 import { ConnectionPanel } from './ConnectionPanel';
 import { ConsentPrompt } from './ConsentPrompt';
 import { Dialog } from './Dialog';
@@ -37,6 +39,7 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
   const [showLinks, setShowLinks] = createSignal(false);
   const [shareError, setShareError] = createSignal<string | null>(null);
   let offStatus: (() => void) | null = null;
+  const kernelSession = fromY(kernelMap(session.doc), () => readKernel(session.doc), false);
   const watch = (): void => {
     const r = room();
     offStatus?.();
@@ -65,8 +68,14 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
     if (r.acting && r.fenced) return 'Code runs in your browser · paused: no answer from the others (a network split?)';
     if (r.waiting && r.hold === 'quorum') return 'The executor stopped answering · waiting to hear from enough of the room';
     if (r.waiting && r.hold === 'catching-up') return 'Taking over · receiving the latest changes first';
-    if (r.acting) return peers().length > 1 ? 'Code runs in your browser' : '';
-    if (r.executorPeer) return `Code runs in ${r.executorPeer.user.name}’s browser`;
+    // A kernel on a Jupyter server, as the executor recorded it (kernel and host; the token stays with the executor).
+    const k = kernelSession();
+    const place = k?.where ? `Jupyter server (${k.where.kernel}, ${k.where.host})` : null;
+    if (r.acting) return peers().length > 1 ? (place ? `Code runs on your ${place}` : 'Code runs in your browser') : '';
+    if (r.executorPeer) {
+      const name = r.executorPeer.user.name;
+      return place && k?.executor.client === r.executor ? `Code runs on ${name}’s ${place}` : `Code runs in ${name}’s browser`;
+    }
     if (r.waiting) return 'Connecting before running code…';
     return 'Nobody here can run code';
   };

@@ -29,6 +29,9 @@ export function ConsentPrompt(props: { session: NotebookSession }): JSX.Element 
     offSession();
   });
 
+  /** The host of the Jupyter server this tab's kernel runs on, if it does: others' code runs there unsandboxed. */
+  const onServer = (): string | null => props.session.kernel.getStatus().where?.host ?? null;
+
   return (
     <>
       <Show when={answer() === 'deny'}>
@@ -41,12 +44,22 @@ export function ConsentPrompt(props: { session: NotebookSession }): JSX.Element 
       </Show>
       <Show when={question()}>
         {(q) => (
-          <Dialog title={`Run code from ${q().asker} in your browser?`} onClose={() => consent()?.decide('deny')}>
-            <p data-testid="consent-question">
-              {q().asker} asked to run code in this notebook, and your browser is the one that runs the room’s code. It
-              runs sandboxed: it cannot reach your other notebooks, your settings or your API key, but it can use this
-              notebook’s files and the network from your machine.
-            </p>
+          <Dialog title={`Run code from ${q().asker} ${onServer() ? `on your Jupyter server (${onServer()})` : 'in your browser'}?`} onClose={() => consent()?.decide('deny')}>
+            <Show
+              when={onServer()}
+              fallback={
+                <p data-testid="consent-question">
+                  {q().asker} asked to run code in this notebook, and your browser is the one that runs the room’s code. It
+                  runs sandboxed: it cannot reach your other notebooks, your settings or your API key, but it can use this
+                  notebook’s files and the network from your machine.
+                </p>
+              }
+            >
+              <p data-testid="consent-question">
+                {q().asker} asked to run code in this notebook, and this notebook’s kernel runs on your Jupyter server at {onServer()}: there the
+                code is not sandboxed and can do whatever that server’s user can.
+              </p>
+            </Show>
             <p class="muted">Your answer is remembered for this room. “Run code for others” in Settings turns this off everywhere.</p>
             <div class="dialog-actions">
               <button onClick={() => consent()?.decide('deny')}>Don’t run</button>

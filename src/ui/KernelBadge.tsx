@@ -1,8 +1,12 @@
-/** Where the code runs and how that kernel is doing: starting / idle / busy / dead, with the reason when dead. */
+/**
+ * Where the code runs and how that kernel is doing: starting / idle / busy / dead, with the reason when dead. Its
+ * label opens the kernel picker (./KernelPicker.tsx).
+ */
 import { Show, createSignal, onCleanup, type JSX } from 'solid-js';
 import type * as Y from 'yjs';
 import { kernelMap, readKernel } from '../model';
 import type { Kernel, KernelStatusInfo } from '../kernel';
+import { KernelPicker } from './KernelPicker';
 import { fromY } from './reactive';
 
 function bootText(s: KernelStatusInfo): string {
@@ -11,8 +15,9 @@ function bootText(s: KernelStatusInfo): string {
   return `Python started in ${(s.boot.ms / 1000).toFixed(2)} s, ${how}`;
 }
 
-export function KernelBadge(props: { doc: Y.Doc; kernel: Kernel; me: number }): JSX.Element {
+export function KernelBadge(props: { doc: Y.Doc; kernel: Kernel; me: number; notebookId: string }): JSX.Element {
   const [local, setLocal] = createSignal<KernelStatusInfo>(props.kernel.getStatus());
+  const [picking, setPicking] = createSignal(false);
   onCleanup(props.kernel.onStatus(setLocal));
   const session = fromY(kernelMap(props.doc), () => readKernel(props.doc), false);
   // The document says whose kernel executes; when it is this tab's, its live status is the freshest.
@@ -22,14 +27,33 @@ export function KernelBadge(props: { doc: Y.Doc; kernel: Kernel; me: number }): 
   };
   const status = () => remote()?.status ?? local().status;
   const reason = () => (remote() ? remote()!.reason : local().reason);
+  const label = () => {
+    const w = local().where;
+    return w ? `${w.kernel} on ${w.host}` : 'Python';
+  };
   return (
     <div class="kernel-badge" data-status={status()} data-started-from={local().boot?.from} title={reason() ?? bootText(local())}>
       <span class="kernel-dot" aria-hidden="true" />
-      <span>Python </span>
+      <button class="kernel-pick" aria-label="Choose kernel" aria-haspopup="dialog" onClick={() => setPicking(true)}>
+        {label()}
+      </button>{' '}
       <span data-testid="kernel-status" aria-live="polite">
         {status()}
       </span>
-      <Show when={remote()}>{(r) => <span class="kernel-where"> · runs in {r().executor.name}’s browser</span>}</Show>
+      <Show when={remote()}>
+        {(r) => (
+          <span class="kernel-where" data-testid="kernel-where">
+            {' '}
+            · {r().where ? `Code runs on ${r().executor.name}’s Jupyter server (${r().where!.kernel}, ${r().where!.host})` : `runs in ${r().executor.name}’s browser`}
+          </span>
+        )}
+      </Show>
+      <Show when={local().where && status() === 'starting' && reason()}>
+        <span class="kernel-note" data-testid="kernel-note">
+          {' '}
+          — {reason()}
+        </span>
+      </Show>
       <Show when={status() === 'dead' && reason()}>
         <span class="kernel-reason" role="alert">
           {' '}
@@ -41,6 +65,9 @@ export function KernelBadge(props: { doc: Y.Doc; kernel: Kernel; me: number }): 
           {' '}
           (not isolated)
         </span>
+      </Show>
+      <Show when={picking()}>
+        <KernelPicker notebookId={props.notebookId} onClose={() => setPicking(false)} />
       </Show>
     </div>
   );

@@ -11,7 +11,7 @@ import { KernelBadge } from './KernelBadge';
 import { Dialog } from './Dialog';
 import { SHORTCUTS, installCommandKeys } from './keyboard';
 import { fromY, sameArray } from './reactive';
-import { tabKernel } from './services';
+import { applyKernelChoice, readKernelChoice } from './services';
 import { NotFound } from './NotFound';
 import { NotebookMenu } from './io';
 import { CollabBar } from './CollabBar';
@@ -93,7 +93,7 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
           onChange={(e) => setTitle(doc, e.currentTarget.value.trim() || 'Untitled', LOCAL)}
           onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
         />
-        <KernelBadge doc={doc} kernel={session.kernel} me={doc.clientID} />
+        <KernelBadge doc={doc} kernel={session.kernel} me={doc.clientID} notebookId={session.id} />
         <CollabBar session={session} />
         <button aria-label="Settings" onClick={() => setShowSettings(true)}>
           Settings
@@ -215,7 +215,7 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
 export function NotebookView(props: { id: string }): JSX.Element {
   const [result] = createResource(
     () => props.id,
-    (id) => NotebookSession.open(id, tabKernel()),
+    (id) => NotebookSession.open(id, applyKernelChoice(readKernelChoice(id))),
   );
   return (
     <Show when={result()} fallback={<div class="loading">Opening notebook…</div>}>
