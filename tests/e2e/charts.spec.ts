@@ -5,7 +5,8 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { openNotebook, outputs, run } from './kernel-helpers';
+import { exportAs } from './helpers/app';
+import { openNotebook, run } from './kernel-helpers';
 
 /** Python that displays `bundle` (a dict of MIME type to JSON, written here as JSON text) the way Altair does. */
 function showBundle(bundle: Record<string, unknown>): string {
@@ -139,5 +140,38 @@ test.describe('chart outputs', () => {
     await openNotebook(page);
     const out = await run(page, showBundle({ 'application/vnd.plotly.v1+json': { data: 'nope' } }));
     await expect(out.locator('.anode-chart-error')).toContainText('no list of traces');
+  });
+
+  test('charts come back on reload; .ipynb export keeps the bundles, the HTML export shows them as pictures', async ({ page }) => {
+    await openNotebook(page);
+    const code = [
+      showBundle({ 'application/vnd.vegalite.v5+json': BARS, 'text/plain': ['alt.Chart(...)'] }),
+      showBundle({ 'application/vnd.plotly.v1+json': SCATTER, 'text/html': '<div>needs plotly from a CDN</div>' }),
+    ].join('\n');
+    const out = await run(page, code);
+    await expect(out.locator('.anode-chart[data-state="ready"]')).toHaveCount(2, { timeout: LOAD_TIMEOUT });
+
+    await page.reload();
+    const charts = page.locator('.anode-chart');
+    await expect(charts.nth(0).locator('svg .mark-rect path')).toHaveCount(3, { timeout: LOAD_TIMEOUT });
+    await expect(charts.nth(1).locator('.scatterlayer .point')).toHaveCount(3, { timeout: LOAD_TIMEOUT });
+
+    const nb = JSON.parse((await exportAs(page, 'Export .ipynb')).text) as { cells: Array<{ outputs: Array<{ data: Record<string, unknown> }> }> };
+    const [vl, pl] = nb.cells[0]!.outputs;
+    expect(vl!.data['application/vnd.vegalite.v5+json']).toEqual(BARS);
+    expect(pl!.data['application/vnd.plotly.v1+json']).toEqual(SCATTER);
+
+    const html = (await exportAs(page, 'Export HTML')).text;
+    // The pictures replace the bundles' HTML (which would fetch Plotly from a CDN in a frame).
+    expect(html.includes('class="html-output"')).toBe(false);
+    const view = await page.context().newPage();
+    await view.setContent(html);
+    const pictures = view.locator('img[alt="chart"]');
+    await expect(pictures).toHaveCount(2);
+    for (const i of [0, 1]) {
+      await expect.poll(() => pictures.nth(i).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(50);
+    }
+    expect(decodeURIComponent((await pictures.nth(0).getAttribute('src'))!)).toContain('banana');
+    expect(decodeURIComponent((await pictures.nth(1).getAttribute('src'))!)).toContain('Scatter');
   });
 });
