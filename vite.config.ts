@@ -127,7 +127,8 @@ export default defineConfig({
         globPatterns: ['**/*.{js,mjs,css,html,svg,ico,wasm,zip,json,py,woff2}'],
         // DuckDB (SQL cells, 34 MB of wasm) is cached on first use instead (src/pwa/sw.ts): most notebooks never
         // run SQL, and the install must not download it for them.
-        globIgnores: ['pyodide/packages/**', 'sw.js', 'assets/duckdb-*'],
+        // The chart libraries (Vega 0.85 MB, Plotly 4.6 MB: src/ui/outputs/charts) likewise, on the first chart shown.
+        globIgnores: ['pyodide/packages/**', 'sw.js', 'assets/duckdb-*', 'assets/vega-*', 'assets/plotly-*'],
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
         // A classic script: registered without `type: 'module'`, so every browser with service workers runs it.
         rollupFormat: 'iife',

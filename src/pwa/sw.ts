@@ -6,6 +6,7 @@
  * - Cache-first for Python packages (wheels and the package lock from any package base URL, and the vendored
  *   `pyodide/packages/` of this origin): a package loaded once loads again offline.
  * - Cache-first for DuckDB's files (SQL cells): too large to precache for every visitor, kept once a SQL cell ran.
+ *   Likewise the chart libraries' chunks (Vega-Lite, Plotly), kept once a chart was shown.
  * - Adds COOP/COEP/CORP to the documents and worker scripts it serves, so a static host that cannot set headers still
  *   gets a cross-origin isolated page (SharedArrayBuffer: interrupt and input()). The page reloads once when
  *   this worker first takes control (src/pwa/register.ts), the coi-serviceworker technique.
@@ -21,6 +22,8 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: ManifestEntry[] 
 const PACKAGE_CACHE = 'anode-packages-v1';
 /** DuckDB's worker and wasm (SQL cells), cached on first use: their names carry content hashes, so never stale. */
 const DUCKDB_CACHE = 'anode-duckdb-v1';
+/** The chart libraries' lazy chunks (src/ui/outputs/charts), cached on first use: hashed names too. */
+const CHARTS_CACHE = 'anode-charts-v1';
 
 /**
  * Pyodide's big files (13 MB) would be downloaded twice on a first visit: once by the kernel, once by the precache,
@@ -93,6 +96,11 @@ function isDuckdb(url: URL): boolean {
   return url.origin === scope.origin && url.pathname.startsWith(`${scope.pathname}assets/duckdb-`);
 }
 
+/** This build's chart library chunks (`assets/vega-….js`, `assets/plotly-….js`: see vite.config.ts). */
+function isChartChunk(url: URL): boolean {
+  return url.origin === scope.origin && url.pathname.startsWith(`${scope.pathname}assets/`) && /\/(vega|plotly)-[\w-]+\.js$/.test(url.pathname);
+}
+
 async function cacheFirst(request: Request, name = PACKAGE_CACHE): Promise<Response> {
   const cache = await caches.open(name);
   const hit = await cache.match(request, { ignoreVary: true });
@@ -140,6 +148,7 @@ async function handle(request: Request, url: URL): Promise<Response> {
     if (pre) return finish(pre);
   }
   if (isDuckdb(url)) return finish(await cacheFirst(request, DUCKDB_CACHE));
+  if (isChartChunk(url)) return finish(await cacheFirst(request, CHARTS_CACHE));
   if (isPackage(url)) return finish(await cacheFirst(request));
   if (isMirrorLock(url)) return finish(await networkFirst(request));
   return finish(await fetch(request));
@@ -153,7 +162,7 @@ self.addEventListener('fetch', (event: FetchEvent) => {
   // The worker's own script must come from the network, or updates would never be seen.
   if (inScope && url.pathname === `${scope.pathname}sw.js`) return;
   const ours =
-    (inScope && (needsHeaders(request) || getCacheKeyForURL(url.href) !== undefined)) || isDuckdb(url) || isPackage(url) || isMirrorLock(url);
+    (inScope && (needsHeaders(request) || getCacheKeyForURL(url.href) !== undefined)) || isDuckdb(url) || isChartChunk(url) || isPackage(url) || isMirrorLock(url);
   // Anything else (other sites, other apps on this origin) is left to the browser untouched.
   if (ours) event.respondWith(handle(request, url));
 });

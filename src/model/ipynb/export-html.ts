@@ -49,9 +49,15 @@ function htmlFrame(html: string): string {
 /** Markdown source to HTML for the page: the cell's attachments resolve its `attachment:` images. */
 type Markdown = (source: string, attachments?: Record<string, unknown>) => string;
 
+/** A chart bundle's picture as SVG text (ExportHtmlOptions.chartImage), or undefined when it has none. */
+type ChartImage = (data: Record<string, unknown>) => string | undefined;
+
 /** One MIME bundle, shown the way nbconvert picks: the richest type this page can display. */
-function bundleHtml(data: unknown, md: Markdown): string {
+function bundleHtml(data: unknown, md: Markdown, chartImage?: ChartImage): string {
   if (!isObject(data)) return '';
+  // An interactive chart becomes its static picture, in an <img>: whatever the SVG holds cannot run there.
+  const chart = chartImage?.(data);
+  if (chart !== undefined) return `<img class="image-output" alt="chart" src="data:image/svg+xml;charset=utf-8,${encodeURIComponent(chart)}">`;
   if (data['text/html'] !== undefined) return htmlFrame(text(data['text/html']));
   if (data['text/markdown'] !== undefined) return `<div class="markdown" dir="auto">${md(text(data['text/markdown']))}</div>`;
   const image = bundleImage(data);
@@ -64,7 +70,7 @@ function bundleHtml(data: unknown, md: Markdown): string {
   return types ? `<p class="note">[output of type ${escapeHtml(types)} not shown in this export]</p>` : '';
 }
 
-function outputHtml(out: unknown, md: Markdown): string {
+function outputHtml(out: unknown, md: Markdown, chartImage?: ChartImage): string {
   if (!isObject(out)) return '';
   switch (out['output_type']) {
     case 'stream':
@@ -72,7 +78,7 @@ function outputHtml(out: unknown, md: Markdown): string {
       return pre(applyCarriageReturns(text(out['text'])), out['name'] === 'stderr' ? 'stream stderr' : 'stream');
     case 'display_data':
     case 'execute_result':
-      return bundleHtml(out['data'], md);
+      return bundleHtml(out['data'], md, chartImage);
     case 'error': {
       const tb = Array.isArray(out['traceback']) ? out['traceback'].map(String).join('\n') : '';
       return pre(tb || `${text(out['ename'])}: ${text(out['evalue'])}`, 'error');
@@ -84,7 +90,7 @@ function outputHtml(out: unknown, md: Markdown): string {
 
 const LABEL: Record<CellSnapshot['type'], string> = { code: 'In', markdown: '', raw: 'Raw', ai: 'AI', sql: 'SQL' };
 
-function cellHtml(cell: CellSnapshot, md: Markdown): string {
+function cellHtml(cell: CellSnapshot, md: Markdown, chartImage?: ChartImage): string {
   const id = escapeHtml(cell.id);
   if (cell.type === 'markdown') {
     const body = md(cell.source, cell.attachments ?? {});
@@ -93,7 +99,7 @@ function cellHtml(cell: CellSnapshot, md: Markdown): string {
   const count = cell.type === 'raw' ? '' : `[${cell.executionCount ?? ' '}]`;
   const prompt = `<div class="prompt">${escapeHtml(`${LABEL[cell.type]}${count}`)}</div>`;
   const source = `<pre class="source" dir="auto"><code>${escapeHtml(cell.source)}</code></pre>`;
-  const outputs = cell.outputs.map((o) => outputHtml(o, md)).filter((h) => h !== '');
+  const outputs = cell.outputs.map((o) => outputHtml(o, md, chartImage)).filter((h) => h !== '');
   const outHtml = outputs.length ? `<div class="outputs">${outputs.join('\n')}</div>` : '';
   return `<section class="cell ${cell.type}" id="cell-${id}">${prompt}${source}${outHtml}</section>`;
 }
@@ -123,6 +129,12 @@ export interface ExportHtmlOptions {
    * app shows it; without it (Node), raw HTML is escaped and shown as text.
    */
   sanitize?: (html: string) => string;
+  /**
+   * The static picture of a chart bundle (Vega-Lite, Plotly), drawn beforehand by the app (src/ui/io/chart-images.ts:
+   * drawing needs the chart libraries and a DOM). Without it, or when it returns undefined, the bundle is shown as
+   * its next richest type.
+   */
+  chartImage?: ChartImage;
 }
 
 /**
@@ -132,14 +144,14 @@ export interface ExportHtmlOptions {
  * ./math.ts); before that it stays as its TeX source.
  */
 export function exportHtml(doc: Y.Doc, opts: ExportHtmlOptions = {}): string {
-  const { sanitize } = opts;
+  const { sanitize, chartImage } = opts;
   const md: Markdown = sanitize
     ? (source, attachments = {}) => sanitize(renderMarkdown(source, attachments, { rawHtml: true }))
     : (source, attachments = {}) => renderMarkdown(source, attachments);
   const title = readMeta(doc)?.title ?? 'Untitled';
   const cells = cellOrder(doc).flatMap((id) => {
     const snap = snapshotCell(doc, id);
-    return snap ? [cellHtml(snap, md)] : [];
+    return snap ? [cellHtml(snap, md, chartImage)] : [];
   });
   return [
     '<!doctype html>',

@@ -9,9 +9,15 @@ import { mathReady } from '../math';
 import { AnsiText } from './ansi';
 import { HtmlFrame } from './frame';
 import { DATARESOURCE_MIME, DataResourceOutput } from './DataResourceOutput';
+import { ChartView } from './charts/ChartView';
+import { CHART_MIMES, isChartMime } from './charts/spec';
 
-/** Richest first. Types not listed (other application/vnd.*, javascript) are skipped: they need code we do not run. */
+/**
+ * Richest first. Types not listed (other application/vnd.*, javascript) are skipped: they need code we do not run.
+ * Charts come first: Altair's and plotly.py's bundles also carry HTML that would load the libraries from a CDN.
+ */
 export const MIME_PRIORITY = [
+  ...CHART_MIMES,
   DATARESOURCE_MIME,
   'text/html',
   'image/svg+xml',
@@ -62,6 +68,10 @@ export function MimeView(props: { data: Record<string, unknown>; metadata?: Reco
   const mime = () => pickMime(props.data);
   const text = (m: string) => asText(props.data[m]);
   const md = () => props.metadata ?? {};
+  const chart = () => {
+    const m = mime();
+    return isChartMime(m) ? m : null;
+  };
   const markdownHtml = (): string => {
     mathReady(); // as below
     return markdownToHtml(text('text/markdown'));
@@ -72,6 +82,9 @@ export function MimeView(props: { data: Record<string, unknown>; metadata?: Reco
   };
   return (
     <Switch fallback={<pre class="anode-plain anode-muted">[output of type {Object.keys(props.data).join(', ') || 'nothing'} cannot be shown]</pre>}>
+      <Match when={chart()}>
+        {(m) => <ChartView mime={m()} spec={props.data[m()]} />}
+      </Match>
       <Match when={mime() === DATARESOURCE_MIME}>
         <DataResourceOutput data={props.data} />
       </Match>

@@ -162,11 +162,16 @@ export async function storedNotebooks(page: Page): Promise<string> {
   });
 }
 
-/** Chooses "Export .ipynb" in the Export menu; the downloaded file's name and text. */
-export async function exportIpynb(page: Page): Promise<{ name: string; text: string }> {
+/** Chooses `item` in the Export menu; the downloaded file's name and text. */
+export async function exportAs(page: Page, item: 'Export .ipynb' | 'Export .py' | 'Export HTML'): Promise<{ name: string; text: string }> {
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export', exact: true }).click();
-  await page.getByRole('menuitem', { name: 'Export .ipynb' }).click();
+  await page.getByRole('menuitem', { name: item }).click();
   const d = await download;
   return { name: d.suggestedFilename(), text: readFileSync(await d.path(), 'utf8') };
+}
+
+/** Chooses "Export .ipynb" in the Export menu; the downloaded file's name and text. */
+export function exportIpynb(page: Page): Promise<{ name: string; text: string }> {
+  return exportAs(page, 'Export .ipynb');
 }
