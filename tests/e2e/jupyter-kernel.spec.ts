@@ -81,6 +81,23 @@ test('a pandas DataFrame renders as a table, a matplotlib figure as an image, a 
   await expect(upd).not.toContainText('a\n');
 });
 
+test('the Variables panel lists the server kernel’s variables, and the explorer pages a pandas DataFrame there', async () => {
+  await runAndSee(page, "import pandas as pd\nxs = list(range(100000))\ndf = pd.DataFrame({'n': range(300), 's': ['row'] * 300})\nprint('made')", 'made');
+  await page.getByRole('button', { name: 'Variables', exact: true }).click();
+  const panel = page.getByRole('region', { name: 'Variables' });
+  await expect(panel).toContainText('xs');
+  await expect(panel).toContainText('DataFrame');
+  await panel.getByRole('button', { name: 'Open df' }).click();
+  const view = page.getByRole('dialog', { name: 'Variable df' });
+  await expect(view.locator('.table-status')).toHaveText('Rows 1–100 of 300');
+  await view.getByRole('button', { name: 'Next page' }).click();
+  await expect(view.locator('.table-status')).toHaveText('Rows 101–200 of 300');
+  await expect(view.locator('tbody tr').first()).toContainText('100');
+  await view.getByRole('button', { name: 'Close variable' }).click();
+  await page.getByRole('button', { name: 'Variables', exact: true }).click();
+  await expect(panel).toBeHidden();
+});
+
 test('errors show the traceback; interrupt stops `while True: pass` and keeps the variables', async () => {
   await runAndSee(page, 'kept = 41\n1/0', 'ZeroDivisionError');
   const out = await run(page, 'while True: pass');

@@ -8,7 +8,8 @@
  * a kernel the server lost, or one that died as it started, is `dead` with the doctor's reason.
  */
 import { newId, type KernelPlace } from '../../model';
-import type { CompletionResult, RunResult } from '../protocol';
+import type { CompletionResult, InspectRequest, InspectResult, RunResult, VariablesResult } from '../protocol';
+import { readInspectResult } from '../inspect';
 import { KernelLostError, type Kernel, type KernelStatusInfo, type RunHandlers } from '../types';
 import { SerialKernel } from '../serial-kernel';
 import { diagnose, diagnosisText, type ConnectFailure } from './doctor';
@@ -35,6 +36,7 @@ import {
   JupyterConnectError,
   type JupyterServer,
 } from './rest';
+import { expressionText, inspectExpression, installCode, readVariables, variablesExpression } from './introspect';
 
 export interface JupyterKernelOptions {
   server: JupyterServer;
@@ -77,6 +79,8 @@ export class JupyterKernel extends SerialKernel implements Kernel {
   private active: ActiveRun | null = null;
   private ready: Promise<boolean>;
   private disposed = false;
+  /** The session (interpreter) the introspection helpers were installed in. */
+  private helpersIn: string | null = null;
   private readonly startedAt = performance.now();
   readonly where: JupyterWhere;
 
@@ -383,6 +387,41 @@ export class JupyterKernel extends SerialKernel implements Kernel {
   async inspect(code: string, cursor: number): Promise<string | null> {
     if (this.status.status !== 'idle') return null;
     return inspectReply(await this.send('shell', 'inspect_request', { code, cursor_pos: cursor, detail_level: 0 }));
+  }
+
+  /**
+   * A helper's answer through a silent execute_request (./introspect.ts); null while a run is going (asked again
+   * after it) or when the expression failed. The helpers' source (~25 KB) is sent once per interpreter.
+   */
+  private async introspect(expression: string, retry = true): Promise<string | null> {
+    if (this.status.status !== 'idle') return null;
+    const session = this.status.sessionId;
+    const install = this.helpersIn !== session;
+    const reply = await this.send('shell', 'execute_request', {
+      code: install ? installCode() : '',
+      silent: true,
+      store_history: false,
+      user_expressions: { anode: expression },
+      allow_stdin: false,
+      stop_on_error: false,
+    });
+    const text = expressionText(reply, 'anode');
+    if (text !== null) this.helpersIn = session;
+    else if (!install && retry) {
+      // The interpreter may have lost them (a restart we did not see): install again, once.
+      this.helpersIn = null;
+      return this.introspect(expression, false);
+    }
+    return text;
+  }
+
+  async variables(limit: number): Promise<VariablesResult | null> {
+    return readVariables(await this.introspect(variablesExpression(limit)));
+  }
+
+  async inspectVariable(name: string, request: InspectRequest): Promise<InspectResult | null> {
+    const text = await this.introspect(inspectExpression(name, request));
+    return text === null ? null : readInspectResult(text);
   }
 
   dispose(): void {
