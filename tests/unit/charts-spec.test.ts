@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../src/model/ipynb/exact-json';
 import { ChartSpecError, PLOTLY_MIME, pickChart, plotlyFigure, vegaLiteSpec } from '../../src/ui/outputs/charts/spec';
-import { pickMime } from '../../src/ui/outputs/mime';
+import { pickMime } from '../../src/ui/outputs/priority';
 
 describe('chart bundles', () => {
   it('an Altair or plotly.py bundle is shown as its chart, not its HTML or text', () => {

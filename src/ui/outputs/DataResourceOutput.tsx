@@ -6,8 +6,7 @@ import { Show, createMemo, createSignal, type JSX } from 'solid-js';
 import { readDataResource } from '../table/dataresource';
 import { TableView } from '../table/TableView';
 import { HtmlFrame } from './frame';
-
-export const DATARESOURCE_MIME = 'application/vnd.dataresource+json';
+import { DATARESOURCE_MIME } from './priority';
 
 export function DataResourceOutput(props: { data: Record<string, unknown> }): JSX.Element {
   const table = createMemo(() => readDataResource(props.data[DATARESOURCE_MIME]));

@@ -8,33 +8,10 @@ import { markdownToHtml, sanitizeRichText } from '../sanitize';
 import { mathReady } from '../math';
 import { AnsiText } from './ansi';
 import { HtmlFrame } from './frame';
-import { DATARESOURCE_MIME, DataResourceOutput } from './DataResourceOutput';
+import { DataResourceOutput } from './DataResourceOutput';
 import { ChartView } from './charts/ChartView';
-import { CHART_MIMES, isChartMime } from './charts/spec';
-
-/**
- * Richest first. Types not listed (other application/vnd.*, javascript) are skipped: they need code we do not run.
- * Charts come first: Altair's and plotly.py's bundles also carry HTML that would load the libraries from a CDN.
- */
-export const MIME_PRIORITY = [
-  ...CHART_MIMES,
-  DATARESOURCE_MIME,
-  'text/html',
-  'image/svg+xml',
-  'image/png',
-  'image/jpeg',
-  'text/markdown',
-  'text/latex',
-  'application/json',
-  'text/plain',
-] as const;
-
-export type RenderedMime = (typeof MIME_PRIORITY)[number];
-
-/** The MIME type a bundle will be shown as, or null when it has nothing this UI can render. */
-export function pickMime(data: Record<string, unknown>): RenderedMime | null {
-  return MIME_PRIORITY.find((m) => data[m] !== undefined && data[m] !== null) ?? null;
-}
+import { isChartMime } from './charts/spec';
+import { DATARESOURCE_MIME, pickMime } from './priority';
 
 function asText(v: unknown): string {
   if (typeof v === 'string') return v;
