@@ -29,7 +29,7 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test.afterAll(async () => {
-  await page?.close();
+  await page?.context().close(); // awaited, as in kernel-ipython.spec.ts
   await jupyter?.stop();
 });
 

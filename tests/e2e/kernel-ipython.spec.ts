@@ -19,7 +19,9 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test.afterAll(async () => {
-  await page.close();
+  // The context, awaited: a page made by newPage closes its context unawaited, and a context still closing when the
+  // next test starts fails that test at once (Playwright starts its trace on every context of the browser).
+  await page.context().close();
 });
 
 test.describe('IPython in the kernel', () => {

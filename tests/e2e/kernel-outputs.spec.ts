@@ -116,7 +116,10 @@ test.describe('kernel outputs', () => {
   });
 
   test('a huge output is truncated with a visible marker and the page stays usable', async ({ page }) => {
-    const out = await runAndSee(page, 'for i in range(300_000):\n    print(i)', '299999');
+    const out = await run(page, 'for i in range(300_000):\n    print(i)');
+    // What is asserted is the truncation, not the speed: on a loaded machine the stream takes longer than 15 s.
+    await expect(out).toContainText('299999', { timeout: 90_000 });
+    await expect(kernelStatus(page)).toHaveText(/idle/i);
     await expect(out).toContainText(/output truncated, \d+ lines hidden/);
     await runAndSee(page, '"still responsive"', 'still responsive');
   });
