@@ -7,13 +7,11 @@
 // which needs IPython vendored into it (the e2e global setup does that; so does `npm run vendor`).
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../chromium-args.mjs';
-import { option, root, serveApp, setSource } from './lib/app.mjs';
+import { LAUNCH, option, root, serveApp, setSource } from './lib/app.mjs';
 
 const DIST = option('dist', join(root, 'dist'));
 const CLICKS = Number(option('clicks', 7));
 const PORT = Number(option('port', 4194));
-const LAUNCH = { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS };
 
 const FLOODS = [
   ['display() of every number', 'from IPython.display import display\ni = 0\nwhile True:\n    display(i)\n    i += 1'],

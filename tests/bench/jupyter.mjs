@@ -7,21 +7,15 @@
 // Figures are medians. Usage: node tests/bench/jupyter.mjs [--dist dir] [--runs 15] [--port 4196] [--jupyter-port 8896].
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../chromium-args.mjs';
 import { startJupyter } from '../e2e/helpers/jupyter-server.mjs';
-import { option, root, serveApp, setSource } from './lib/app.mjs';
+import { LAUNCH, median, option, root, serveApp, setSource } from './lib/app.mjs';
 
 const DIST = option('dist', join(root, 'dist'));
 const RUNS = Number(option('runs', 15));
 const PORT = Number(option('port', 4196));
 const JUPYTER_PORT = Number(option('jupyter-port', 8896));
 const TOKEN = 'bench-token';
-const LAUNCH = { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS };
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor((s.length - 1) / 2)], min: s[0], max: s[s.length - 1], n: s.length };
-}
 const fmt = (name, m) => `${name}: median ${m.median.toFixed(0)} ms (min ${m.min.toFixed(0)}, max ${m.max.toFixed(0)}, n=${m.n})`;
 
 /** Key press to the cell's output showing this run's marker. */

@@ -12,19 +12,13 @@
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { CHROMIUM_ARGS } from '../chromium-args.mjs';
-import { option, root, serveApp, setSource } from './lib/app.mjs';
+import { LAUNCH, median, option, root, serveApp, setSource } from './lib/app.mjs';
 
 const DIST = option('dist', join(root, 'dist'));
 const RUNS = Number(option('runs', 5));
 const COLD_RUNS = Number(option('cold-runs', 3));
 const PORT = Number(option('port', 4193));
-const LAUNCH = { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS };
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor((s.length - 1) / 2)], min: s[0], max: s[s.length - 1], n: s.length };
-}
 const ms = (x) => `${x.toFixed(0)} ms`;
 const fmt = (name, m) => `${name}: median ${ms(m.median)} (min ${ms(m.min)}, max ${ms(m.max)}, n=${m.n})`;
 

@@ -8,8 +8,7 @@
 // Figures are medians. Usage: node tests/bench/table.mjs [--dist dir] [--runs 15] [--port 4195]. Default dist: ./dist.
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../chromium-args.mjs';
-import { option, root, serveApp, setSource } from './lib/app.mjs';
+import { LAUNCH, median, option, root, serveApp, setSource } from './lib/app.mjs';
 
 const DIST = option('dist', join(root, 'dist'));
 const RUNS = Number(option('runs', 15));
@@ -19,10 +18,6 @@ const SOURCE = `rows = [{"index": i, "n": (i * 7919) % 10_000, "name": f"item {i
 fields = [{"name": "index", "type": "integer"}, {"name": "n", "type": "integer"}, {"name": "name", "type": "string"}, {"name": "x", "type": "number"}]
 display({"application/vnd.dataresource+json": {"schema": {"fields": fields}, "data": rows}, "text/html": "<p>html</p>", "text/plain": "t"}, raw=True)`;
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor((s.length - 1) / 2)], min: s[0], max: s[s.length - 1], n: s.length };
-}
 const fmt = (name, m) => `${name}: median ${m.median.toFixed(1)} ms (min ${m.min.toFixed(1)}, max ${m.max.toFixed(1)}, n=${m.n})`;
 
 /** Clicks (or types into) the element `selector` finds in the output, and times it to the next frame. */
@@ -45,7 +40,7 @@ function timed(page, selector, text) {
 }
 
 const server = await serveApp(DIST, PORT);
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await chromium.launch(LAUNCH);
 try {
   const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();

@@ -8,20 +8,14 @@
 // Usage: node tests/bench/web.mjs [--dist dir] [--runs 5] [--mb 50]. Default dist: ./dist (the app).
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../chromium-args.mjs';
 import { startDataServer } from '../fixtures/data-server.mjs';
-import { option, root, serveApp, setSource } from './lib/app.mjs';
+import { LAUNCH, median, option, root, serveApp, setSource } from './lib/app.mjs';
 
 const DIST = option('dist', join(root, 'dist'));
 const RUNS = Number(option('runs', 5));
 const MB = Number(option('mb', 50));
 const PORT = Number(option('port', 4191));
-const LAUNCH = { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS };
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor((s.length - 1) / 2)], min: s[0], max: s[s.length - 1], n: s.length };
-}
 const ms = (x) => `${x.toFixed(0)} ms`;
 
 /**

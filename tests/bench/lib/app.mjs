@@ -1,12 +1,22 @@
 /**
- * What the browser benches share: their command-line options, the built app served as `npm start` serves it,
- * and typing into the first cell. (A folder of its own: run.mjs runs every *.mjs beside it as a bench.)
+ * What the browser benches share: their command-line options, how they launch Chromium and sum up timings, the
+ * built app served as `npm start` serves it, and typing into the first cell. (A folder of its own: run.mjs runs every *.mjs beside it as a bench.)
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS } from '../../chromium-args.mjs';
 
 export const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** How the benches launch Chromium (the tests' flags; CHROMIUM_PATH points elsewhere). */
+export const LAUNCH = { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS };
+
+/** Median (the lower middle of an even count), min, max and n of `xs`. */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor((s.length - 1) / 2)], min: s[0], max: s[s.length - 1], n: s.length };
+}
 
 /** The value after `--name` on the command line, or `dflt`. */
 export function option(name, dflt) {
