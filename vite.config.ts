@@ -152,7 +152,7 @@ export default defineConfig({
             // Not the markdown editing grammars (markdown, HTML, CSS, JS): the editor loads them lazily on first use.
             {
               name: 'codemirror',
-              test: /node_modules[\\/](@codemirror[\\/](?!lang-(markdown|html|css|javascript))|@lezer[\\/](?!markdown|html|css|javascript)|codemirror|style-mod|w3c-keyname|crelt)/,
+              test: /node_modules[\\/](@codemirror[\\/](?!lang-(markdown|html|css|javascript)|legacy-modes)|@lezer[\\/](?!markdown|html|css|javascript)|codemirror|style-mod|w3c-keyname|crelt)/,
             },
             // Not y-webrtc and simple-peer (loaded on joining a room) nor KaTeX (loaded on the first math shown).
             { name: 'yjs', test: /node_modules[\\/](yjs|y-indexeddb|y-protocols|lib0)[\\/]/ },

@@ -24,6 +24,7 @@ import {
   setInputRequest,
   setKernelCount,
   setKernelStatus,
+  setKernelPlace,
   startSession,
   unclaimRun,
   EXECUTOR,
@@ -176,6 +177,7 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
     const st = kernel.getStatus();
     if (!st.sessionId) return;
     if (readKernel(doc)?.sessionId !== st.sessionId) startSession(doc, st.sessionId, me, EXECUTOR, st.where);
+    else setKernelPlace(doc, st.sessionId, st.where, EXECUTOR);
     setKernelStatus(doc, st.sessionId, st.status, EXECUTOR, st.reason);
   };
 

@@ -23,7 +23,30 @@ export function readKernel(doc: Y.Doc): KernelSession | null {
 
 function isPlace(w: unknown): w is KernelPlace {
   const p = w as Partial<KernelPlace> | null;
-  return typeof p === 'object' && p !== null && p.kind === 'jupyter' && typeof p.kernel === 'string' && typeof p.host === 'string';
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    p.kind === 'jupyter' &&
+    typeof p.kernel === 'string' &&
+    typeof p.host === 'string' &&
+    (p.language === undefined || typeof p.language === 'string') &&
+    (p.mode === undefined || typeof p.mode === 'string')
+  );
+}
+
+function samePlace(a: KernelPlace | undefined, b: KernelPlace | undefined): boolean {
+  return a?.kernel === b?.kernel && a?.host === b?.host && a?.language === b?.language && a?.mode === b?.mode;
+}
+
+const PYTHON_NAMES = new Set(['python', 'ipython', 'python3', 'python2', 'ipython3']);
+
+/**
+ * The language code cells are in: the kernel's CodeMirror mode or language name, lower-cased; 'python' for the
+ * browser kernel and for a Jupyter kernel that has not said yet.
+ */
+export function kernelLanguage(place: { language?: string; mode?: string } | undefined): string {
+  const name = (place?.mode || place?.language || 'python').trim().toLowerCase();
+  return PYTHON_NAMES.has(name) ? 'python' : name;
 }
 
 /** Starts a new session (a fresh interpreter) on `executor`. */
@@ -36,6 +59,21 @@ export function startSession(doc: Y.Doc, sessionId: string, executor: Actor, ori
     k.set('status', 'starting');
     k.set('executionCount', 0);
     k.delete('reason');
+    if (where) k.set('where', { ...where });
+    else k.delete('where');
+  }, origin);
+}
+
+/**
+ * Records where the current session runs once more is known of it (a Jupyter kernel's language arrives with its
+ * first answer, after the session started). Only a real change is written.
+ */
+export function setKernelPlace(doc: Y.Doc, sessionId: string, where: KernelPlace | undefined, origin: Origin): void {
+  doc.transact(() => {
+    const k = kernelMap(doc);
+    if (k.get('sessionId') !== sessionId) return;
+    const now = isPlace(k.get('where')) ? (k.get('where') as KernelPlace) : undefined;
+    if (samePlace(now, where)) return;
     if (where) k.set('where', { ...where });
     else k.delete('where');
   }, origin);

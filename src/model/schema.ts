@@ -99,11 +99,17 @@ export interface KernelSession {
   where?: KernelPlace;
 }
 
-/** A kernel on a Jupyter server, as peers see it: the kernelspec's name and the server's host. */
+/**
+ * A kernel on a Jupyter server, as peers see it: the kernelspec's name and the server's host; once it answered,
+ * its language (`language_info.name`) and CodeMirror mode (`language_info.codemirror_mode`), which every peer's
+ * editors follow.
+ */
 export interface KernelPlace {
   kind: 'jupyter';
   kernel: string;
   host: string;
+  language?: string;
+  mode?: string;
 }
 
 export interface NotebookMeta {

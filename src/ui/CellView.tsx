@@ -139,6 +139,7 @@ export function CellView(props: {
       label: `Cell ${props.index + 1} source`,
       assist: nb.session.kernel,
       sqlSchema: () => nb.session.sqlSchema(),
+      codeLanguage: nb.codeLanguage(),
       commands: {
         run: (mode) => nb.run(mode),
         commandMode: () => nb.commandMode(),
@@ -174,6 +175,7 @@ export function CellView(props: {
     });
   });
   createEffect(() => view()?.setType(type() ?? 'raw'));
+  createEffect(() => view()?.setCodeLanguage(nb.codeLanguage()));
   createEffect(() => {
     const v = view();
     if (!v) return;

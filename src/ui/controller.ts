@@ -15,7 +15,10 @@ import {
   deleteCell,
   getCell,
   insertCell,
+  kernelLanguage,
+  kernelMap,
   moveCell,
+  readKernel,
   requestRun,
   setCellMetadata,
   setCellType,
@@ -29,6 +32,7 @@ import { resetAiCell } from '../ai';
 import { NotebookComments } from './comments/comments';
 import { useCheckpoints } from './history/useHistory';
 import type { Checkpoint } from '../sync';
+import { fromY } from './reactive';
 
 export type Mode = 'command' | 'edit';
 
@@ -47,6 +51,8 @@ export class NotebookController {
   readonly comments: NotebookComments;
   /** This device's checkpoints of the notebook, newest first (who edited which cell). */
   readonly checkpoints: Accessor<readonly Checkpoint[]>;
+  /** The language code cells are written in: the executing kernel's, as the document records it. */
+  readonly codeLanguage: Accessor<string>;
   private readonly setSelected: (id: string | null) => void;
   private readonly setMode: (m: Mode) => void;
   private readonly setEditingMarkdown: (s: ReadonlySet<string>) => void;
@@ -65,6 +71,7 @@ export class NotebookController {
     [this.notice, this.setNotice] = createSignal<string | null>(null);
     this.comments = new NotebookComments(session);
     this.checkpoints = useCheckpoints(session.history).list;
+    this.codeLanguage = fromY(kernelMap(session.doc), () => kernelLanguage(readKernel(session.doc)?.where), false);
   }
 
   /** Who last added or edited cell `id`, most recent first (at most three), as this device's history knows. */

@@ -9,7 +9,7 @@ import { defaultKeymap, indentWithTab, insertNewlineAndIndent } from '@codemirro
 import { bracketMatching, indentOnInput, syntaxHighlighting, defaultHighlightStyle, indentUnit } from '@codemirror/language';
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, startCompletion, type CompletionSource } from '@codemirror/autocomplete';
 import { search, searchKeymap, highlightSelectionMatches } from '@codemirror/search';
-import { python } from '@codemirror/lang-python';
+import { codeLanguage } from './code-language';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
@@ -64,7 +64,7 @@ function codeCompletion(assist: KernelAssist | null): Extension {
   return assist ? autocompletion({ override: [kernelCompletion(assist)], activateOnTyping: false }) : [];
 }
 
-function applyLanguage(view: EditorView, type: CellType, opts: Pick<EditorOptions, 'assist' | 'sqlSchema'>): void {
+function applyLanguage(view: EditorView, type: CellType, opts: Pick<EditorOptions, 'assist' | 'sqlSchema'>, code: CodeLanguageState): void {
   if (type === 'sql') {
     view.dispatch({ effects: [language.reconfigure([]), completion.reconfigure([])] });
     void loadSql().then((m) => {
@@ -86,7 +86,22 @@ function applyLanguage(view: EditorView, type: CellType, opts: Pick<EditorOption
       if (!view.dom.isConnected && !view.dom.parentNode) return;
       view.dispatch({ effects: language.reconfigure(ext) });
     });
-  } else view.dispatch({ effects: language.reconfigure(type === 'code' ? python() : []) });
+  } else if (type === 'code') {
+    const { now, later } = codeLanguage(code.lang);
+    view.dispatch({ effects: language.reconfigure(now) });
+    const asked = code.lang;
+    void later?.then((ext) => {
+      // Still a code cell in that language (the kernel or the cell's type may have changed meanwhile).
+      if (code.lang !== asked || code.type !== 'code') return;
+      view.dispatch({ effects: language.reconfigure(ext) });
+    });
+  } else view.dispatch({ effects: language.reconfigure([]) });
+}
+
+/** What the editor's code language depends on, read again when a language mode finishes loading. */
+interface CodeLanguageState {
+  type: CellType;
+  lang: string;
 }
 
 function kernelCompletion(assist: KernelAssist): CompletionSource {
@@ -189,17 +204,23 @@ export interface EditorOptions {
   attachImages?: AttachImages;
   /** Tables and columns SQL can query now (completion in SQL cells). */
   sqlSchema?: () => Promise<Record<string, string[]>>;
+  /** The kernel's language for code cells (see code-language.ts); Python when not given. */
+  codeLanguage?: string;
 }
 
 /** Creates the editor of one cell; destroy it when the cell leaves the page. */
 export type CellEditor = EditorView & {
   setType(type: CellType): void;
+  /** Code cells follow the kernel's language (an R kernel's cells are edited as R). */
+  setCodeLanguage(lang: string): void;
   /** Underlines the ranges of the cell's open comment threads. */
   setCommentRanges(ranges: ReadonlyArray<{ from: number; to: number }>): void;
 };
 
 export function createCellEditor(opts: EditorOptions): CellEditor {
   const { assist } = opts;
+  const code: CodeLanguageState = { type: opts.type, lang: opts.codeLanguage ?? 'python' };
+  const initial = opts.type === 'code' ? codeLanguage(code.lang) : null;
   const extensions: Extension[] = [
     notebookKeys(opts.commands, assist),
     lineNumbers(),
@@ -212,7 +233,7 @@ export function createCellEditor(opts: EditorOptions): CellEditor {
     highlightSelectionMatches(),
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     search({ top: true }),
-    language.of(opts.type === 'code' ? python() : []),
+    language.of(initial?.now ?? []),
     attachments.of(attachmentsFor(opts.type, opts.attachImages)),
     // Remote carets from validated presence only: a peer's raw colour would go into a style attribute.
     yCollab(opts.text, caretAwareness(opts.awareness)),
@@ -247,9 +268,15 @@ export function createCellEditor(opts: EditorOptions): CellEditor {
   }) as CellEditor;
   view.setCommentRanges = (ranges) => setCommentRanges(view, ranges);
   view.setType = (type) => {
-    applyLanguage(view, type, opts);
+    code.type = type;
+    applyLanguage(view, type, opts, code);
     view.dispatch({ effects: attachments.reconfigure(attachmentsFor(type, opts.attachImages)) });
   };
-  if (opts.type === 'markdown' || opts.type === 'ai' || opts.type === 'sql') applyLanguage(view, opts.type, opts);
+  view.setCodeLanguage = (lang) => {
+    if (lang === code.lang) return;
+    code.lang = lang;
+    if (code.type === 'code') applyLanguage(view, 'code', opts, code);
+  };
+  if (opts.type === 'markdown' || opts.type === 'ai' || opts.type === 'sql' || initial?.later) applyLanguage(view, opts.type, opts, code);
   return view;
 }

@@ -55,7 +55,11 @@ async function connect(p: Page, url: string, token: string) {
 
 test('connects to a Jupyter server, picks its python3 kernel, and runs numpy there (real CPython)', async () => {
   const dialog = await connect(page, jupyter.url, TOKEN);
-  await expect(dialog.getByLabel('Kernelspec').locator('option')).toHaveText(['Python 3 (ipykernel)', 'Broken (exits at start)']);
+  // The server's own kernelspecs plus the system's (Debian's IRkernel, see .ci/run), in the server's order.
+  const options = dialog.getByLabel('Kernelspec').locator('option');
+  await expect(options).toHaveCount(3);
+  const specs = await options.allTextContents();
+  expect(specs.sort()).toEqual(['Broken (exits at start)', 'Python 3 (ipykernel)', 'R']);
   await dialog.getByRole('button', { name: 'Close' }).click();
   await useJupyter(page);
   await expect(page.getByRole('button', { name: 'Choose kernel' })).toHaveText(`python3 on 127.0.0.1:${JUPYTER_PORT}`);
@@ -186,6 +190,27 @@ test.describe('the connection doctor', () => {
     await expect(dialog.getByTestId('doctor-fix')).toContainText(`--ServerApp.allow_origin='${origin}'`);
     await other.close();
   });
+});
+
+test('an R kernel: cells are edited as R, run on R, and the Variables panel stays quiet (its helpers are Python)', async ({ browser }) => {
+  const p = await newPage(browser);
+  try {
+    await openNotebook(p);
+    await expect(p.locator('.cm-content').first()).toHaveAttribute('data-language', 'python');
+    const dialog = await connect(p, jupyter.url, TOKEN);
+    await dialog.getByLabel('Kernelspec').selectOption({ label: 'R' });
+    await dialog.getByRole('button', { name: 'Use this kernel' }).click();
+    await expect(dialog).toBeHidden({ timeout: BOOT_TIMEOUT });
+    await expect(kernelStatus(p)).toHaveText('idle', { timeout: BOOT_TIMEOUT });
+    await expect(p.getByRole('button', { name: 'Choose kernel' })).toHaveText(`ir on 127.0.0.1:${JUPYTER_PORT}`);
+    // The kernel said its language (kernel_info's language_info): the editor follows it.
+    await expect(p.locator('.cm-content').first()).toHaveAttribute('data-language', 'r');
+    const out = await runAndSee(p, 'x <- c(1, 2, 6)\ncat("mean:", mean(x), "\\n")', 'mean: 3');
+    await expect(out).not.toContainText('SyntaxError');
+    await runAndSee(p, 'print(R.version$language)', '"R"');
+  } finally {
+    await p.context().close();
+  }
 });
 
 test('in a room, the executor’s Jupyter kernel is the room’s: Bob runs a cell on Ada’s server without the token', async ({ browser }) => {

@@ -7,7 +7,7 @@
  * also flickers for completion requests. A dropped WebSocket is reconnected (status `starting`: queued runs wait);
  * a kernel the server lost, or one that died as it started, is `dead` with the doctor's reason.
  */
-import { newId, type KernelPlace } from '../../model';
+import { kernelLanguage, newId, type KernelPlace } from '../../model';
 import type { CompletionResult, InspectRequest, InspectResult, RunResult, VariablesResult } from '../protocol';
 import { readInspectResult } from '../inspect';
 import { KernelLostError, type Kernel, type KernelStatusInfo, type RunHandlers } from '../types';
@@ -82,7 +82,8 @@ export class JupyterKernel extends SerialKernel implements Kernel {
   /** The session (interpreter) the introspection helpers were installed in. */
   private helpersIn: string | null = null;
   private readonly startedAt = performance.now();
-  readonly where: JupyterWhere;
+  /** Where the kernel runs; its language is added once kernel_info answered. */
+  where: JupyterWhere;
 
   constructor(private readonly options: JupyterKernelOptions) {
     super();
@@ -165,9 +166,10 @@ export class JupyterKernel extends SerialKernel implements Kernel {
     };
     const info = this.send('shell', 'kernel_info_request', {});
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS));
-    const outcome = await Promise.race([info.then(() => 'ready' as const), alive, timeout]);
+    const outcome = await Promise.race([info, alive, timeout]);
     if (this.ws !== ws || this.disposed) return false;
-    if (outcome !== 'ready') return this.fail({ kind: 'kernel-died', kernelName: this.options.kernelName });
+    if (typeof outcome === 'string') return this.fail({ kind: 'kernel-died', kernelName: this.options.kernelName });
+    this.where = { ...this.where, ...languageOf(outcome) };
     const boot = fresh ? { boot: { ms: Math.round(performance.now() - this.startedAt), from: 'scratch' as const } } : {};
     this.setStatus({ status: this.active ? 'busy' : 'idle', ...boot, ...(reason ? { reason } : {}) });
     return true;
@@ -394,7 +396,8 @@ export class JupyterKernel extends SerialKernel implements Kernel {
    * after it) or when the expression failed. The helpers' source (~25 KB) is sent once per interpreter.
    */
   private async introspect(expression: string, retry = true): Promise<string | null> {
-    if (this.status.status !== 'idle') return null;
+    // The helpers are Python: an R or Julia kernel has no Variables panel rather than a Python error each run.
+    if (this.status.status !== 'idle' || kernelLanguage(this.where) !== 'python') return null;
     const session = this.status.sessionId;
     const install = this.helpersIn !== session;
     const reply = await this.send('shell', 'execute_request', {
@@ -433,3 +436,14 @@ export class JupyterKernel extends SerialKernel implements Kernel {
   }
 }
 
+/** The kernel's language from kernel_info's `language_info`: its name and CodeMirror mode, when it gives them. */
+export function languageOf(reply: JupyterMessage): { language?: string; mode?: string } {
+  const info = reply.content['language_info'];
+  if (typeof info !== 'object' || info === null) return {};
+  const { name, codemirror_mode: cm } = info as { name?: unknown; codemirror_mode?: unknown };
+  const mode = typeof cm === 'string' ? cm : typeof cm === 'object' && cm !== null ? (cm as { name?: unknown }).name : undefined;
+  return {
+    ...(typeof name === 'string' && name ? { language: name.slice(0, 40) } : {}),
+    ...(typeof mode === 'string' && mode ? { mode: mode.slice(0, 40) } : {}),
+  };
+}

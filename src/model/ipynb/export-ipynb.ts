@@ -4,6 +4,7 @@ import { cellOrder, snapshotCell, type CellSnapshot } from '../cells';
 import { metaMap, readMeta } from '../doc';
 import { newId } from '../id';
 import { readThreads, type CommentThread } from '../comments';
+import { kernelLanguage, readKernel } from '../kernel';
 import { withComments } from './comments';
 import { encodeAnodeCell, nbformatType } from './anode-cells';
 import { isNbformatCellId } from './cell-id';
@@ -100,10 +101,20 @@ function cellOut(cell: CellSnapshot, used: Set<string>, threads: readonly Commen
   return attachments ? { ...base, attachments } : base;
 }
 
-/** Notebook metadata: what the file came with, the document's title, and Python kernel defaults. */
+/**
+ * Notebook metadata: what the file came with, the document's title, and Python kernel defaults; a notebook
+ * running on another language's Jupyter kernel (R, Julia…) names that kernel, so Jupyter opens it with it.
+ */
 function notebookMetadata(doc: Y.Doc): JsonObject {
   const stored = metaMap(doc).get(IPYNB_METADATA_KEY);
-  const kept = isObject(stored) ? cleanNotebookMetadata(stored).metadata : {};
+  // A copy: the stored object is the document's own value.
+  const kept: JsonObject = { ...(isObject(stored) ? cleanNotebookMetadata(stored).metadata : {}) };
+  const where = readKernel(doc)?.where;
+  const spec = kept['kernelspec'];
+  if (where?.language && kernelLanguage(where) !== 'python' && !(isObject(spec) && spec['name'] === where.kernel)) {
+    kept['kernelspec'] = { name: where.kernel, display_name: where.kernel, language: where.language };
+    kept['language_info'] = { name: where.language, ...(where.mode ? { codemirror_mode: where.mode } : {}) };
+  }
   return { ...withPythonDefaults(kept), title: readMeta(doc)?.title ?? 'Untitled' };
 }
 
