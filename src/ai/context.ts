@@ -9,7 +9,7 @@
  */
 import type * as Y from 'yjs';
 import type Anthropic from '@anthropic-ai/sdk';
-import { cellOrder, listFiles, mimeDataBytes, readMeta, snapshotCell, sqlResultName, stringifyJson, type CellSnapshot, type Output } from '../model';
+import { cellOrder, kernelLanguage, listFiles, mimeDataBytes, readKernel, readMeta, snapshotCell, sqlResultName, stringifyJson, type CellSnapshot, type Output } from '../model';
 import { parsePrompt } from './prompt';
 import { isHiddenFromAi, readAiState } from './transcript';
 
@@ -193,11 +193,23 @@ export function renderCell(cell: CellSnapshot, index: number, budget: ContextBud
   return `<cell id="${attr(cell.id)}" type="${cell.type}" index="${index}"${count}${result}>\n<source>\n${src}\n</source>${att}${outs}\n</cell>`;
 }
 
-const INSTRUCTIONS = `You are the AI assistant inside Anode, a collaborative Python notebook. Python runs in the user's browser (Pyodide: the standard library and common scientific packages such as numpy, pandas and matplotlib; no raw network sockets).
+/** Where code cells run, which decides the language the model writes and what it may assume is installed. */
+function kernelInstructions(doc: Y.Doc): string {
+  const where = readKernel(doc)?.where;
+  const lang = kernelLanguage(where);
+  if (!where) {
+    return `You are the AI assistant inside Anode, a collaborative Python notebook. Python runs in the user's browser (Pyodide: the standard library and common scientific packages such as numpy, pandas and matplotlib; no raw network sockets).
 
-Answer in Markdown. Put code in fenced \`\`\`python blocks: the user can insert a block as a new code cell with one click.
+Answer in Markdown. Put code in fenced \`\`\`python blocks: the user can insert a block as a new code cell with one click.`;
+  }
+  const name = lang === 'python' ? 'Python' : (where.language ?? lang);
+  const fence = lang === 'python' ? 'python' : lang;
+  return `You are the AI assistant inside Anode, a collaborative notebook. Its code cells run on a Jupyter server's "${where.kernel}" kernel at ${where.host}, in ${name}, not in the browser: write code cells in ${name}, using what is installed on that server. SQL cells still run DuckDB in the browser: they see the notebook's files, not this kernel's variables.
 
-You can act on the notebook with tools: list_cells and read_cell to inspect it; create_cell, modify_cell, delete_cell and run_cell to change and run it. run_cell queues the cell on the notebook's kernel and returns its outputs or its error, so you can fix your code and run it again. The user may have to approve changes and runs; when a call is rejected, do not repeat it: continue without it or ask the user. Refer to cells by their id.
+Answer in Markdown. Put code in fenced \`\`\`${fence} blocks: the user can insert a block as a new code cell with one click.`;
+}
+
+const INSTRUCTIONS = `You can act on the notebook with tools: list_cells and read_cell to inspect it; create_cell, modify_cell, delete_cell and run_cell to change and run it. run_cell queues the cell on the notebook's kernel and returns its outputs or its error, so you can fix your code and run it again. The user may have to approve changes and runs; when a call is rejected, do not repeat it: continue without it or ask the user. Refer to cells by their id.
 
 SQL cells (type "sql") are DuckDB queries run in the browser: they query Python tables (a dict of columns, a list of dicts, a pandas DataFrame) by their variable name, the notebook's files by name (FROM 'sales.csv', read_parquet('x.parquet')), take {name} parameters from Python variables, and put their result in the Python variable shown as result_variable (default _sql). Create them with create_cell and cell_type "sql".
 
@@ -293,7 +305,7 @@ export function buildContext(doc: Y.Doc, cellId: string, opts: ContextOptions = 
   }
   const meta = readMeta(doc);
   const title = attr(meta?.title ?? 'Untitled');
-  const parts = [INSTRUCTIONS, ''];
+  const parts = [kernelInstructions(doc), '', INSTRUCTIONS, ''];
   parts.push(`<notebook title="${title}">`);
   if (omittedCells) parts.push(`[${omittedCells} earlier cell${omittedCells === 1 ? '' : 's'} omitted to fit the context; use read_cell to see them]`);
   for (const r of rendered) parts.push(r.text);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AI, LOCAL, cellOrder, createNotebookDoc, putFiles, setCellMetadata, type Output } from '../../src/model';
+import { AI, LOCAL, cellOrder, createNotebookDoc, putFiles, setCellMetadata, startSession, type Output } from '../../src/model';
 import {
   AI_STORAGE_KEYS,
   DEFAULT_MODEL,
@@ -337,5 +337,23 @@ describe('settings on this device', () => {
     allowToolAlways('nb1', 'run_cell', s);
     expect([...alwaysAllowedTools('nb1', s)]).toEqual(['run_cell']);
     expect(alwaysAllowedTools('nb2', s).size).toBe(0);
+  });
+});
+
+describe('the kernel in the system prompt', () => {
+  it('says where code runs and in which language: the browser’s Pyodide, a server’s Python, a server’s R', () => {
+    const doc = createNotebookDoc({ cells: [{ id: 'a', type: 'ai', source: 'plot x' }] });
+    const ada = { name: 'Ada', color: '#123456', client: 1 };
+    expect(buildContext(doc, 'a').system).toContain('Python runs in the user\'s browser (Pyodide');
+    expect(buildContext(doc, 'a').system).toContain('```python');
+    startSession(doc, 's1', ada, LOCAL, { kind: 'jupyter', kernel: 'python3', host: 'gpu.example.org', language: 'python', mode: 'ipython' });
+    const py = buildContext(doc, 'a').system;
+    expect(py).toContain('"python3" kernel at gpu.example.org, in Python, not in the browser');
+    expect(py).not.toContain('Pyodide');
+    startSession(doc, 's2', ada, LOCAL, { kind: 'jupyter', kernel: 'ir', host: 'h:8888', language: 'R', mode: 'r' });
+    const r = buildContext(doc, 'a').system;
+    expect(r).toContain('write code cells in R');
+    expect(r).toContain('```r blocks');
+    expect(r).not.toContain('```python');
   });
 });
