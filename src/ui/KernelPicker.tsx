@@ -44,7 +44,7 @@ export function KernelPicker(props: { notebookId: string; onClose: () => void })
   const use = async (choice: KernelChoice): Promise<void> => {
     setProblem(null);
     writeKernelChoice(props.notebookId, choice);
-    const kernel = applyKernelChoice(choice);
+    const kernel = applyKernelChoice(choice, props.notebookId);
     const inner = kernel.inner();
     if (!(inner instanceof JupyterKernel)) return props.onClose();
     setBusy('Starting the kernel…');

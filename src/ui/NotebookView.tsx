@@ -215,7 +215,7 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
 export function NotebookView(props: { id: string }): JSX.Element {
   const [result] = createResource(
     () => props.id,
-    (id) => NotebookSession.open(id, applyKernelChoice(readKernelChoice(id))),
+    (id) => NotebookSession.open(id, applyKernelChoice(readKernelChoice(id), id)),
   );
   return (
     <Show when={result()} fallback={<div class="loading">Opening notebook…</div>}>

@@ -49,23 +49,26 @@ export function writeKernelChoice(notebookId: string, choice: KernelChoice): voi
   else localStorage.setItem(CHOICE_PREFIX + notebookId, JSON.stringify(choice));
 }
 
-function sameChoice(k: SwitchableKernel, choice: KernelChoice): boolean {
+const serverFolder = (notebookId: string): string => `Anode/${notebookId}`;
+
+function sameChoice(k: SwitchableKernel, choice: KernelChoice, notebookId: string): boolean {
   const w = k.where();
   if (choice.kind === 'browser') return w.kind === 'browser';
   const inner = k.inner();
-  return inner instanceof JupyterKernel && inner.matches(choice.server, choice.kernelName);
+  return inner instanceof JupyterKernel && inner.matches(choice.server, choice.kernelName, serverFolder(notebookId));
 }
 
 /** Puts the tab's kernel on `choice` (a Jupyter kernel is started on the server; a switch back keeps Pyodide's state). */
-export function applyKernelChoice(choice: KernelChoice): SwitchableKernel {
+export function applyKernelChoice(choice: KernelChoice, notebookId: string): SwitchableKernel {
   const k = tabKernel();
-  if (sameChoice(k, choice)) return k;
+  if (sameChoice(k, choice, notebookId)) return k;
   const wasBrowser = k.where().kind === 'browser';
   if (choice.kind === 'browser') {
     k.use(browserKernel!, { kind: 'browser' }, { disposeOld: true });
     return k;
   }
-  const jk = new JupyterKernel({ server: choice.server, kernelName: choice.kernelName, appOrigin: location.origin });
+  // The notebook's files live in a folder of its own on the server, shared by every executor of this notebook there.
+  const jk = new JupyterKernel({ server: choice.server, kernelName: choice.kernelName, appOrigin: location.origin, folder: serverFolder(notebookId) });
   k.use(jk, jk.where, { disposeOld: !wasBrowser });
   return k;
 }

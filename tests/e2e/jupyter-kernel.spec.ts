@@ -102,6 +102,27 @@ test('the Variables panel lists the server kernel’s variables, and the explore
   await expect(panel).toBeHidden();
 });
 
+test('the notebook’s files are the server kernel’s: pandas there reads an uploaded CSV, what it writes shows in Files', async () => {
+  const files = page.getByRole('region', { name: 'Files' });
+  await expect(async () => {
+    if (!(await files.isVisible())) await page.getByRole('button', { name: 'Files', exact: true }).click();
+    await expect(files).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
+  await page.getByTestId('file-picker').setInputFiles([{ name: 'cities.csv', mimeType: 'text/csv', buffer: Buffer.from('city,population\nLyon,522250\nNantes,320732\n') }]);
+  await expect(files.locator('li[data-path="cities.csv"]')).toBeVisible();
+  await runAndSee(
+    page,
+    ['import os, pandas as pd', 'df = pd.read_csv("cities.csv")', 'print(os.path.basename(os.getcwd()) != "", int(df.population.sum()))', 'os.makedirs("out", exist_ok=True)', 'df[df.population > 400000].to_csv("out/big.csv", index=False)'].join('\n'),
+    'True 842982',
+  );
+  // Written on the server, read back after the run into the notebook's files (and so to every peer).
+  await files.locator('li[data-path="out"]').getByRole('button', { name: 'Folder out' }).click();
+  await expect(files.locator('li[data-path="out/big.csv"]')).toBeVisible();
+  await runAndSee(page, 'os.remove("cities.csv"); print(sorted(os.listdir(".")))', "['out']");
+  await expect(files.locator('li[data-path="cities.csv"]')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Files', exact: true }).click();
+});
+
 test('errors show the traceback; interrupt stops `while True: pass` and keeps the variables', async () => {
   await runAndSee(page, 'kept = 41\n1/0', 'ZeroDivisionError');
   const out = await run(page, 'while True: pass');

@@ -36,6 +36,7 @@ import {
   JupyterConnectError,
   type JupyterServer,
 } from './rest';
+import { JupyterFolder } from './files';
 import { expressionText, inspectExpression, installCode, readVariables, variablesExpression } from './introspect';
 
 export interface JupyterKernelOptions {
@@ -43,6 +44,11 @@ export interface JupyterKernelOptions {
   kernelName: string;
   /** This app's origin, for the doctor's fix command. */
   appOrigin: string;
+  /**
+   * The kernel's working folder on the server (relative to its root), kept in step with the notebook's files
+   * (./files.ts); without it the kernel starts in the server's root and the notebook's files stay in the browser.
+   */
+  folder?: string;
 }
 
 /** Where the code runs, as the document may say it (no token). */
@@ -82,12 +88,15 @@ export class JupyterKernel extends SerialKernel implements Kernel {
   /** The session (interpreter) the introspection helpers were installed in. */
   private helpersIn: string | null = null;
   private readonly startedAt = performance.now();
+  /** The kernel's folder on the server, when it has one. */
+  readonly files: JupyterFolder | undefined;
   /** Where the kernel runs; its language is added once kernel_info answered. */
   where: JupyterWhere;
 
   constructor(private readonly options: JupyterKernelOptions) {
     super();
     this.where = { kind: 'jupyter', kernel: options.kernelName, host: serverHost(options.server) };
+    this.files = options.folder ? new JupyterFolder(options.server, options.folder, () => this.status.sessionId) : undefined;
     this.status = { status: 'starting', isolated: true, sessionId: '', where: this.where };
     this.ready = this.start();
   }
@@ -120,7 +129,9 @@ export class JupyterKernel extends SerialKernel implements Kernel {
     const { server, kernelName } = this.options;
     this.setStatus({ status: 'starting', sessionId: newId(), ...(reason ? { reason } : {}) });
     try {
-      const model = await startKernel(server, kernelName);
+      // A server whose contents API refuses (read-only root, a gateway without one) still runs code, in its root.
+      const inFolder = this.files ? await this.files.prepare().then(() => true, () => false) : false;
+      const model = await startKernel(server, kernelName, inFolder ? this.files?.root : undefined);
       if (this.disposed) {
         void deleteKernel(server, model.id).catch(() => undefined);
         return false;
@@ -313,9 +324,10 @@ export class JupyterKernel extends SerialKernel implements Kernel {
     this.setStatus({ status: 'idle', sessionId: newId(), reason });
   }
 
-  /** Whether this kernel is the one `kernelName` on `server` (same URL and token). */
-  matches(server: JupyterServer, kernelName: string): boolean {
-    return this.options.server.url === server.url && this.options.server.token === server.token && this.options.kernelName === kernelName;
+  /** Whether this kernel is the one `kernelName` on `server` (same URL and token), working in `folder`. */
+  matches(server: JupyterServer, kernelName: string, folder?: string): boolean {
+    const { options: o } = this;
+    return o.server.url === server.url && o.server.token === server.token && o.kernelName === kernelName && o.folder === folder;
   }
 
   protected async runNow(code: string, handlers: RunHandlers): Promise<RunResult> {

@@ -106,8 +106,9 @@ export interface KernelModel {
   execution_state?: string;
 }
 
-export function startKernel(server: JupyterServer, name: string): Promise<KernelModel> {
-  return api<KernelModel>(server, 'api/kernels', { method: 'POST', body: JSON.stringify({ name }) });
+/** Starts a kernel; `path` (a folder under the server's root) is its working directory. */
+export function startKernel(server: JupyterServer, name: string, path?: string): Promise<KernelModel> {
+  return api<KernelModel>(server, 'api/kernels', { method: 'POST', body: JSON.stringify(path ? { name, path } : { name }) });
 }
 
 /** The kernel's model, or null when the server no longer has it. */
