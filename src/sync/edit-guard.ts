@@ -1,0 +1,178 @@
+/**
+ * Enforces a room's edit capability on this peer: every WebRTC connection proves (or fails to prove) that the
+ * other side holds the edit key (./edit-auth.ts), and until it has, and for good if it cannot, its document writes
+ * are not applied here (./edit-filter.ts). Editors and viewers run the same guard, so a tampered viewer can fool
+ * neither the editors nor the other viewers.
+ *
+ * Where: simple-peer's `_onChannelMessage`, the one door every data channel message goes through before
+ * y-webrtc's `readPeerMessage` (the same door ./peer-frames.ts uses). Each connection is hooked when y-webrtc
+ * creates it (its 'peers' event is emitted synchronously then), before its channel can deliver anything.
+ *
+ * Not guarded: y-webrtc's BroadcastChannel between tabs of this browser (same user, same device: they could open
+ * the edit link in the other tab anyway), and messages of Anode's own frames (file bytes, variable slices), which
+ * only answer questions and never write the document.
+ */
+import type { WebrtcProvider } from 'y-webrtc';
+import { decodeFrame, encodeFrame, type Magic } from './peer-frames';
+import { newNonce, proveEdit, sdpFingerprint, verifyEdit, type CapabilityKeys, type Transcript } from './edit-auth';
+import { judge, type Trust } from './edit-filter';
+
+const MAGIC: Magic = [0x41, 0x45, 0x44, 0x54]; // "AEDT"
+/** Messages held per connection while its proof is on its way (a tampered peer never sending one holds no more). */
+const MAX_HELD = 2000;
+
+/** The parts of simple-peer and y-webrtc's WebrtcConn the guard touches (y-webrtc types them as any). */
+interface PeerLike {
+  destroyed: boolean;
+  send(data: Uint8Array): void;
+  on(event: 'connect', f: () => void): void;
+  _onChannelMessage(event: { data: unknown }): void;
+  _pc?: RTCPeerConnection;
+}
+interface ConnLike {
+  remotePeerId: string;
+  connected: boolean;
+  peer: PeerLike;
+}
+
+interface Link {
+  trust: Trust;
+  nonce: string;
+  /** The other side's hello, once received. */
+  remote: { nonce: string; client: number } | null;
+  held: unknown[];
+  pass: (event: { data: unknown }) => void;
+}
+
+function asBytes(data: unknown): Uint8Array | null {
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : null;
+}
+
+export class EditGuard {
+  private readonly links = new WeakMap<PeerLike, Link>();
+  private readonly listeners = new Set<() => void>();
+  private readonly onPeers = (): void => this.hookAll();
+
+  constructor(
+    private readonly provider: WebrtcProvider,
+    private readonly topic: string,
+    private readonly keys: CapabilityKeys,
+    private readonly client: number,
+  ) {
+    provider.on('peers', this.onPeers);
+    this.hookAll();
+  }
+
+  /** Whether this peer holds the edit key (its writes reach the others). */
+  get canEdit(): boolean {
+    return this.keys.sign !== null;
+  }
+
+  /** What each connected peer proved, by y-webrtc peer id. */
+  trusts(): Map<string, Trust> {
+    const out = new Map<string, Trust>();
+    this.conns().forEach((c) => {
+      const link = this.links.get(c.peer);
+      if (link && c.connected) out.set(c.remotePeerId, link.trust);
+    });
+    return out;
+  }
+
+  /** Calls `fn` when a connection's verdict is in. Returns an unsubscribe. */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  destroy(): void {
+    this.provider.off('peers', this.onPeers);
+    this.listeners.clear();
+  }
+
+  private conns(): Map<string, ConnLike> {
+    // y-webrtc's room.webrtcConns: Map<peerId, WebrtcConn>, typed any.
+    return (this.provider.room?.webrtcConns ?? new Map()) as Map<string, ConnLike>;
+  }
+
+  private hookAll(): void {
+    this.conns().forEach((conn) => {
+      if (conn.peer && !this.links.has(conn.peer)) this.hook(conn);
+    });
+  }
+
+  private hook(conn: ConnLike): void {
+    const peer = conn.peer;
+    const link: Link = { trust: 'pending', nonce: newNonce(), remote: null, held: [], pass: peer._onChannelMessage.bind(peer) };
+    this.links.set(peer, link);
+    peer._onChannelMessage = (event) => {
+      const frame = decodeFrame(MAGIC, event.data);
+      if (frame) return void this.onFrame(conn, link, frame.header);
+      if (link.trust === 'pending') {
+        // Questions are answered at once; the rest waits, in order, for the verdict.
+        const verdict = this.judged(event.data, link);
+        if (verdict === 'wait' || link.held.length) {
+          if (link.held.length < MAX_HELD) link.held.push(event.data);
+          return;
+        }
+        if (verdict !== 'drop') link.pass({ data: verdict });
+        return;
+      }
+      const verdict = this.judged(event.data, link);
+      if (verdict !== 'drop' && verdict !== 'wait') link.pass({ data: verdict });
+    };
+    const hello = (): void => this.send(peer, { t: 'hello', nonce: link.nonce, client: this.client });
+    if (conn.connected) hello();
+    else peer.on('connect', hello);
+  }
+
+  private judged(data: unknown, link: Link): ReturnType<typeof judge> {
+    const bytes = asBytes(data);
+    if (!bytes) return 'drop'; // y-webrtc only sends binary messages
+    return judge(bytes, link.trust, link.remote?.client ?? null);
+  }
+
+  private send(peer: PeerLike, header: unknown): void {
+    try {
+      if (!peer.destroyed) peer.send(encodeFrame(MAGIC, header));
+    } catch {
+      // The channel is closing: y-webrtc drops the connection.
+    }
+  }
+
+  private transcript(conn: ConnLike, signer: 'me' | 'them', nonce: string, signerClient: number): Transcript {
+    const pc = conn.peer._pc;
+    const mine = sdpFingerprint(pc?.localDescription?.sdp);
+    const theirs = sdpFingerprint(pc?.remoteDescription?.sdp);
+    const myPeer = this.provider.room?.peerId ?? '';
+    return signer === 'me'
+      ? { room: this.topic, signerPeer: myPeer, verifierPeer: conn.remotePeerId, signerFingerprint: mine, verifierFingerprint: theirs, nonce, signerClient }
+      : { room: this.topic, signerPeer: conn.remotePeerId, verifierPeer: myPeer, signerFingerprint: theirs, verifierFingerprint: mine, nonce, signerClient };
+  }
+
+  private async onFrame(conn: ConnLike, link: Link, header: unknown): Promise<void> {
+    const h = header as { t?: unknown; nonce?: unknown; client?: unknown; proof?: unknown };
+    if (h.t === 'hello' && link.remote === null && typeof h.nonce === 'string' && Number.isInteger(h.client) && (h.client as number) >= 0) {
+      link.remote = { nonce: h.nonce, client: h.client as number };
+      const proof = await proveEdit(this.keys, this.transcript(conn, 'me', h.nonce, this.client));
+      this.send(conn.peer, { t: 'proof', proof });
+      return;
+    }
+    if (h.t === 'proof' && link.trust === 'pending') {
+      // A proof before a hello proves nothing (there is no client id to bind it to).
+      const remote = link.remote;
+      const ok = remote !== null && (await verifyEdit(this.keys, this.transcript(conn, 'them', link.nonce, remote.client), h.proof));
+      this.settle(link, ok ? 'editor' : 'viewer');
+    }
+  }
+
+  private settle(link: Link, trust: Trust): void {
+    link.trust = trust;
+    const held = link.held;
+    link.held = [];
+    for (const data of held) {
+      const verdict = this.judged(data, link);
+      if (verdict !== 'drop' && verdict !== 'wait') link.pass({ data: verdict });
+    }
+    for (const fn of [...this.listeners]) fn();
+  }
+}
