@@ -38,6 +38,7 @@ interface ConnLike {
 interface Link {
   trust: Trust;
   nonce: string;
+  helloSent: boolean;
   /** The other side's hello, once received. */
   remote: { nonce: string; client: number } | null;
   held: unknown[];
@@ -102,7 +103,7 @@ export class EditGuard {
 
   private hook(conn: ConnLike): void {
     const peer = conn.peer;
-    const link: Link = { trust: 'pending', nonce: newNonce(), remote: null, held: [], pass: peer._onChannelMessage.bind(peer) };
+    const link: Link = { trust: 'pending', nonce: newNonce(), helloSent: false, remote: null, held: [], pass: peer._onChannelMessage.bind(peer) };
     this.links.set(peer, link);
     peer._onChannelMessage = (event) => {
       const frame = decodeFrame(MAGIC, event.data);
@@ -120,9 +121,15 @@ export class EditGuard {
       const verdict = this.judged(event.data, link);
       if (verdict !== 'drop' && verdict !== 'wait') link.pass({ data: verdict });
     };
-    const hello = (): void => this.send(peer, { t: 'hello', nonce: link.nonce, client: this.client });
-    if (conn.connected) hello();
-    else peer.on('connect', hello);
+    if (conn.connected) this.hello(conn, link);
+    else peer.on('connect', () => this.hello(conn, link));
+  }
+
+  /** Sends this side's hello once: on connect, or before answering the other's hello if that came first. */
+  private hello(conn: ConnLike, link: Link): void {
+    if (link.helloSent) return;
+    link.helloSent = true;
+    this.send(conn.peer, { t: 'hello', nonce: link.nonce, client: this.client });
   }
 
   private judged(data: unknown, link: Link): ReturnType<typeof judge> {
@@ -153,6 +160,9 @@ export class EditGuard {
     const h = header as { t?: unknown; nonce?: unknown; client?: unknown; proof?: unknown };
     if (h.t === 'hello' && link.remote === null && typeof h.nonce === 'string' && Number.isInteger(h.client) && (h.client as number) >= 0) {
       link.remote = { nonce: h.nonce, client: h.client as number };
+      // The channel delivers before simple-peer's 'connect' (it waits for ICE statistics): a proof must never
+      // overtake this side's hello, which it is bound to.
+      this.hello(conn, link);
       const proof = await proveEdit(this.keys, this.transcript(conn, 'me', h.nonce, this.client));
       this.send(conn.peer, { t: 'proof', proof });
       return;

@@ -88,6 +88,8 @@ export class NotebookSession {
   ) {
     this.presence = presence;
     this.room = room;
+    // A viewer never runs the room's code: it cannot write outputs (nobody accepts its writes, src/sync/edit-guard.ts).
+    if (this.viewOnly) presence.setOffersExecution(false, { remember: false });
     // Before anything can queue a run: which runs this tab asked for is known only from here.
     this.localRuns = trackLocalRuns(doc);
     this.files = new NotebookFiles(id, doc);
@@ -288,6 +290,11 @@ export class NotebookSession {
     if (store.saving) session.history = await openHistory(id, doc, presence);
     library.upsert({ id, title: meta.title, created: meta.created });
     return { ok: true, session };
+  }
+
+  /** Opened with a view link: everything shows live, nothing can be changed (the peers would not accept it). */
+  get viewOnly(): boolean {
+    return this.room !== null && !this.room.canEdit;
   }
 
   meta(): NotebookMeta | null {

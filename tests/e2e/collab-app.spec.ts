@@ -43,7 +43,7 @@ async function shareNewNotebook(ada: Page): Promise<string> {
   await expect(cell(ada).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
   await ada.getByRole('button', { name: 'Share' }).click();
   const link = await ada.getByLabel('Share link').inputValue();
-  expect(link).toMatch(/#\/r\/[a-z0-9]+\/[A-Za-z0-9_-]{16,}$/);
+  expect(link).toMatch(/#\/r\/[a-z0-9]+\/[A-Za-z0-9_-]{16,}\/e[A-Za-z0-9_-]+$/);
   await ada.keyboard.press('Escape');
   return link;
 }
