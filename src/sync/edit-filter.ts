@@ -26,13 +26,16 @@ export type Trust = 'pending' | 'editor' | 'viewer';
 /** What to do with one message: pass these bytes on to y-webrtc, drop it, or hold it until the verdict. */
 export type Judgement = Uint8Array | 'drop' | 'wait';
 
-/** The presence fields a viewer may not claim: offering to run code, executing a session, publishing variables. */
+/**
+ * The presence fields a viewer may not claim: offering to run code, executing a session, publishing variables, and
+ * answering a password prompt (src/kernel/secret-input.ts seals those answers into the answerer's presence).
+ */
 function sanitizeViewerState(json: string): string {
   if (json === 'null') return json;
   try {
     const state: unknown = JSON.parse(json);
     if (typeof state !== 'object' || state === null || Array.isArray(state)) return 'null';
-    return JSON.stringify({ ...state, offersExecution: false, executes: null, variables: null, viewer: true });
+    return JSON.stringify({ ...state, offersExecution: false, executes: null, variables: null, sealedInput: null, viewer: true });
   } catch {
     return 'null';
   }

@@ -20,6 +20,14 @@ import { judge, type Trust } from './edit-filter';
 const MAGIC: Magic = [0x41, 0x45, 0x44, 0x54]; // "AEDT"
 /** Messages held per connection while its proof is on its way (a tampered peer never sending one holds no more). */
 const MAX_HELD = 2000;
+/** How long a rotating editor waits for the other editors to confirm they have the new secrets before it leaves. */
+const ROTATE_ACK_MS = 3000;
+
+/** New secrets of the room (link rotation), as they travel between proven editors only. */
+export interface Rotation {
+  secret: string;
+  cap: string;
+}
 
 /** The parts of simple-peer and y-webrtc's WebrtcConn the guard touches (y-webrtc types them as any). */
 interface PeerLike {
@@ -52,6 +60,8 @@ function asBytes(data: unknown): Uint8Array | null {
 export class EditGuard {
   private readonly links = new WeakMap<PeerLike, Link>();
   private readonly listeners = new Set<() => void>();
+  private readonly rotationListeners = new Set<(r: Rotation) => void>();
+  private readonly acks = new Map<string, () => void>();
   private readonly onPeers = (): void => this.hookAll();
 
   constructor(
@@ -85,9 +95,42 @@ export class EditGuard {
     return () => this.listeners.delete(fn);
   }
 
+  /** Calls `fn` with new secrets a proven editor sends (it rotated the links). Returns an unsubscribe. */
+  onRotation(fn: (r: Rotation) => void): () => void {
+    this.rotationListeners.add(fn);
+    return () => this.rotationListeners.delete(fn);
+  }
+
+  /**
+   * Sends new secrets to every connection that proved edit rights (never to a viewer, an unproven peer, or the
+   * document) and resolves once each has confirmed, or after {@link ROTATE_ACK_MS}.
+   */
+  async sendRotation(rotation: Rotation): Promise<void> {
+    const waits: Array<Promise<void>> = [];
+    this.conns().forEach((conn) => {
+      if (this.links.get(conn.peer)?.trust !== 'editor' || !conn.connected) return;
+      const id = newNonce();
+      waits.push(
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(done, ROTATE_ACK_MS);
+          const acks = this.acks;
+          function done(): void {
+            clearTimeout(timer);
+            acks.delete(id);
+            resolve();
+          }
+          this.acks.set(id, done);
+        }),
+      );
+      this.send(conn.peer, { t: 'rotate', id, ...rotation });
+    });
+    await Promise.all(waits);
+  }
+
   destroy(): void {
     this.provider.off('peers', this.onPeers);
     this.listeners.clear();
+    this.rotationListeners.clear();
   }
 
   private conns(): Map<string, ConnLike> {
@@ -157,7 +200,17 @@ export class EditGuard {
   }
 
   private async onFrame(conn: ConnLike, link: Link, header: unknown): Promise<void> {
-    const h = header as { t?: unknown; nonce?: unknown; client?: unknown; proof?: unknown };
+    const h = header as { t?: unknown; nonce?: unknown; client?: unknown; proof?: unknown; id?: unknown; secret?: unknown; cap?: unknown };
+    if (h.t === 'rotate' && link.trust === 'editor' && typeof h.secret === 'string' && typeof h.cap === 'string') {
+      // Only an editor may move the room (the listeners check the secrets' shape): a viewer's "rotate" is ignored.
+      this.send(conn.peer, { t: 'rotated', id: h.id });
+      for (const fn of [...this.rotationListeners]) fn({ secret: h.secret, cap: h.cap });
+      return;
+    }
+    if (h.t === 'rotated' && typeof h.id === 'string') {
+      this.acks.get(h.id)?.();
+      return;
+    }
     if (h.t === 'hello' && link.remote === null && typeof h.nonce === 'string' && Number.isInteger(h.client) && (h.client as number) >= 0) {
       link.remote = { nonce: h.nonce, client: h.client as number };
       // The channel delivers before simple-peer's 'connect' (it waits for ICE statistics): a proof must never

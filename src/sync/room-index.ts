@@ -187,6 +187,17 @@ export async function shareLinksFor(notebookId: string, opts: { base?: string; s
   return linksOf(key, opts.base);
 }
 
+/** New secrets for a notebook's room (link rotation): a new password and a new edit key; not remembered yet. */
+export async function newRoomKey(notebookId: string): Promise<RoomKey> {
+  return { room: notebookId, secret: newSecret(), cap: encodeCapability(await newEditCapability()) };
+}
+
+/** The room key made of rotated secrets received from a peer, or null when they are not an edit link's. */
+export function rotatedKey(room: string, secret: string, cap: string): RoomKey | null {
+  const key = parseShareLink(shareHash({ room, secret, cap }));
+  return key?.cap && canEditWith(key) ? key : null;
+}
+
 /** The edit and view links of a room this device holds the edit key of. */
 export function linksOf(key: RoomKey, base = appBase()): ShareLinks {
   const cap = key.cap ? decodeCapability(key.cap) : null;

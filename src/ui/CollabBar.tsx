@@ -3,7 +3,7 @@
  */
 import { For, Show, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
 import { kernelMap, readKernel } from '../model';
-import { roomOf, shareHash, shareLinksFor, type RoomStatus } from '../sync';
+import { linksOf, roomOf, shareHash, shareLinksFor, type RoomStatus } from '../sync';
 import { fromY } from './reactive';
 import { ConnectionPanel } from './ConnectionPanel';
 import { ConsentPrompt } from './ConsentPrompt';
@@ -52,10 +52,34 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
   };
   watch();
   onCleanup(() => offStatus?.());
+  // Rotated links: this tab (or another editor) moved the notebook to a new room.
+  onCleanup(
+    session.onRoomChange((r) => {
+      setRoom(r);
+      watch();
+    }),
+  );
+  const [rotating, setRotating] = createSignal(false);
+  const [rotated, setRotated] = createSignal(false);
+  const rotate = async (): Promise<void> => {
+    setRotating(true);
+    setShareError(null);
+    try {
+      const key = await session.rotateLinks();
+      const l = linksOf(key);
+      setLinks({ edit: l.edit.url, view: l.view.url });
+      setRotated(true);
+    } catch (e) {
+      setShareError(`Could not revoke the links: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setRotating(false);
+    }
+  };
 
   const share = async (): Promise<void> => {
     setCopied(null);
     setShareError(null);
+    setRotated(false);
     try {
       const made = await shareLinksFor(session.id);
       // A viewer passes on what it holds: its own view link.
@@ -165,7 +189,23 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
               other browsers refuse its changes.
             </ShareField>
             <p class="hint">The part after “#” never leaves your browsers.</p>
+            <Show when={rotated()}>
+              <p class="notice" role="status" data-testid="rotated">
+                The old links no longer open this notebook: the editors here moved to a new room. Share these new links.
+              </p>
+            </Show>
+            <Show when={l().edit && room()?.guard}>
+              <p class="hint">
+                A link went too far? Revoking gives this notebook new links; the editors here move along, everyone else
+                (viewers included) is left out until they get a new link.
+              </p>
+            </Show>
             <div class="dialog-actions">
+              <Show when={l().edit && room()?.guard}>
+                <button class="danger" disabled={rotating()} onClick={() => void rotate()}>
+                  {rotating() ? 'Revoking…' : 'Revoke links'}
+                </button>
+              </Show>
               <button class="primary" onClick={() => setLinks(null)}>
                 Done
               </button>

@@ -95,3 +95,44 @@ test('a viewer sees edits and outputs live, cannot edit, and a tampered viewer c
     await expect(page.getByLabel('Notebook title')).not.toHaveValue('Hacked');
   }
 });
+
+test('revoking the links: the editors move to a new room and keep working, the old view link reaches nobody', async ({ browser }) => {
+  test.setTimeout(2 * KERNEL_TIMEOUT);
+  const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
+  const bob = await openPerson(browser, contexts, 'Bob', '#cb4b16');
+  const vic = await openPerson(browser, contexts, 'Vic', '#268bd2');
+  await ada.goto('./');
+  await expect(cell(ada, 0).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
+  const old = await links(ada);
+  await join(bob, old.edit);
+  await join(vic, old.view);
+  await setCellText(ada, 0, 'before = 1');
+  await expect.poll(() => cellText(vic, 0), { timeout: UI_TIMEOUT }).toBe('before = 1');
+  await expect(ada.locator('[data-peer="Bob"]')).toBeVisible({ timeout: UI_TIMEOUT });
+
+  await ada.getByRole('button', { name: 'Share' }).click();
+  await ada.getByRole('button', { name: 'Revoke links' }).click();
+  await expect(ada.getByTestId('rotated')).toBeVisible({ timeout: UI_TIMEOUT });
+  const fresh = { edit: await ada.getByLabel('Share link').inputValue(), view: await ada.getByLabel('View link').inputValue() };
+  expect(fresh.edit).not.toBe(old.edit);
+  expect(fresh.view).not.toBe(old.view);
+  await ada.keyboard.press('Escape');
+
+  // Vic, left with the old link, is alone in it; Ada and Bob meet in the new room and edit on.
+  // (Nobody connected: "waiting for others", or "reconnecting" while the others' presence has not timed out.)
+  const alone = /waiting for others|Reconnecting/;
+  await expect(vic.getByTestId('room-status')).toHaveText(alone, { timeout: UI_TIMEOUT });
+  await expect(ada.locator('[data-peer="Bob"]')).toBeVisible({ timeout: UI_TIMEOUT });
+  // Vic's presence goes from Ada's bar when it times out (y-protocols: 30 s without news).
+  await expect(ada.locator('[data-peer="Vic"]')).toHaveCount(0, { timeout: 2 * UI_TIMEOUT });
+  await setCellText(ada, 0, 'after = 2');
+  await expect.poll(() => cellText(bob, 0), { timeout: UI_TIMEOUT }).toBe('after = 2');
+  await setCellText(bob, 0, 'after = 3');
+  await expect.poll(() => cellText(ada, 0), { timeout: UI_TIMEOUT }).toBe('after = 3');
+  await expect(vic.getByTestId('room-status')).toHaveText(alone);
+  expect(await cellText(vic, 0)).toBe('before = 1');
+
+  // The new view link works.
+  await vic.goto(fresh.view);
+  await expect.poll(() => cellText(vic, 0), { timeout: UI_TIMEOUT }).toBe('after = 3');
+});

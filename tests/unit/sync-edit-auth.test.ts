@@ -21,7 +21,7 @@ import {
   type Transcript,
 } from '../../src/sync/edit-auth';
 import { judge, type Trust } from '../../src/sync/edit-filter';
-import { canEditWith, linksOf, parseShareLink, rememberLink, roomOf, shareLinksFor } from '../../src/sync/room-index';
+import { canEditWith, linksOf, newRoomKey, parseShareLink, rememberLink, roomOf, rotatedKey, shareLinksFor } from '../../src/sync/room-index';
 
 function memoryStore() {
   const m = new Map<string, string>();
@@ -104,6 +104,20 @@ describe('links', () => {
   });
 });
 
+describe('rotation', () => {
+  it('new secrets are a new password and a new edit key; only an edit key is accepted from a peer', async () => {
+    const before = await newRoomKey('nb1');
+    const after = await newRoomKey('nb1');
+    expect(after.secret).not.toBe(before.secret);
+    expect(after.cap).not.toBe(before.cap);
+    expect(rotatedKey('nb1', after.secret, after.cap!)).toEqual(after);
+    const view = linksOf(after, '').view;
+    expect(rotatedKey('nb1', view.secret, view.cap!)).toBeNull();
+    expect(rotatedKey('nb1', 'short', after.cap!)).toBeNull();
+    expect(rotatedKey('nb1', after.secret, 'e' + after.cap!.slice(2))).toBeNull();
+  });
+});
+
 /** y-webrtc's framing of a sync message (type 0) around a y-protocols sync message. */
 function syncMessage(write: (e: encoding.Encoder) => void): Uint8Array {
   const e = encoding.createEncoder();
@@ -171,7 +185,7 @@ describe('update filter', () => {
   it('a viewer’s presence counts for itself only and never offers to run code', () => {
     const viewer = new Awareness(new Y.Doc());
     const victim = new Awareness(new Y.Doc());
-    viewer.setLocalState({ user: { name: 'Mallory' }, offersExecution: true, executes: 'session-1', variables: { x: 1 } });
+    viewer.setLocalState({ user: { name: 'Mallory' }, offersExecution: true, executes: 'session-1', variables: { x: 1 }, sealedInput: { runId: 'r', data: 'x' } });
     victim.setLocalState({ user: { name: 'Ada' }, offersExecution: true });
     // Mallory relays Ada's presence, forged, beside her own.
     const forged = encodeAwarenessUpdate(victim, [victim.clientID]);
@@ -194,6 +208,7 @@ describe('update filter', () => {
     expect(seen.user).toEqual({ name: 'Mallory' });
     expect(seen.offersExecution).toBe(false);
     expect(seen.executes).toBeNull();
+    expect(seen.sealedInput).toBeNull();
     expect(seen.viewer).toBe(true);
     expect(editor.getStates().has(victim.clientID)).toBe(false);
   });
