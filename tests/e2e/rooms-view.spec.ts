@@ -17,11 +17,18 @@ test.afterEach(async () => {
 
 /** Ada shares the notebook open in her page; returns its edit and view links (the dialog closed again). */
 async function links(ada: Page): Promise<{ edit: string; view: string }> {
-  await ada.getByRole('button', { name: 'Share' }).click();
+  await ada.getByRole('button', { name: 'Share', exact: true }).click();
   const edit = await ada.getByLabel('Share link').inputValue();
   const view = await ada.getByLabel('View link').inputValue();
   await ada.keyboard.press('Escape');
   return { edit, view };
+}
+
+/** Ada opens a new notebook in her page and shares it: its edit and view links. */
+async function adaShares(ada: Page): Promise<{ edit: string; view: string }> {
+  await ada.goto('./');
+  await expect(cell(ada, 0).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
+  return links(ada);
 }
 
 async function join(page: Page, link: string): Promise<void> {
@@ -34,9 +41,7 @@ test('a viewer sees edits and outputs live, cannot edit, and a tampered viewer c
   const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
   const vic = await openPerson(browser, contexts, 'Vic', '#268bd2');
   const val = await openPerson(browser, contexts, 'Val', '#859900');
-  await ada.goto('./');
-  await expect(cell(ada, 0).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
-  const { edit, view } = await links(ada);
+  const { edit, view } = await adaShares(ada);
   expect(view).not.toBe(edit);
   expect(view).toMatch(/#\/r\/[a-z0-9]+\/[A-Za-z0-9_-]{16,}\/v[A-Za-z0-9_-]+$/);
   await join(vic, view);
@@ -101,22 +106,20 @@ test('revoking the links: the editors move to a new room and keep working, the o
   const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
   const bob = await openPerson(browser, contexts, 'Bob', '#cb4b16');
   const vic = await openPerson(browser, contexts, 'Vic', '#268bd2');
-  await ada.goto('./');
-  await expect(cell(ada, 0).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
-  const old = await links(ada);
+  const old = await adaShares(ada);
   await join(bob, old.edit);
   await join(vic, old.view);
   await setCellText(ada, 0, 'before = 1');
   await expect.poll(() => cellText(vic, 0), { timeout: UI_TIMEOUT }).toBe('before = 1');
   await expect(ada.locator('[data-peer="Bob"]')).toBeVisible({ timeout: UI_TIMEOUT });
 
-  await ada.getByRole('button', { name: 'Share' }).click();
+  await ada.getByRole('button', { name: 'Share', exact: true }).click();
   await ada.getByRole('button', { name: 'Revoke links' }).click();
   await expect(ada.getByTestId('rotated')).toBeVisible({ timeout: UI_TIMEOUT });
   const fresh = { edit: await ada.getByLabel('Share link').inputValue(), view: await ada.getByLabel('View link').inputValue() };
   expect(fresh.edit).not.toBe(old.edit);
   expect(fresh.view).not.toBe(old.view);
-  await ada.keyboard.press('Escape');
+  await ada.getByRole('button', { name: 'Done' }).click();
 
   // Vic, left with the old link, is alone in it; Ada and Bob meet in the new room and edit on.
   // (Nobody connected: "waiting for others", or "reconnecting" while the others' presence has not timed out.)
