@@ -1,18 +1,23 @@
 /**
  * Share links, and this device's memory of which notebook is shared in which room.
  *
- * A link is `<app>#/r/<room>/<secret>`. The room is the notebook's id, so a peer opening a link knows which
+ * A link is `<app>#/r/<room>/<secret>/<capability>`: the capability is the room's edit key (an edit link) or
+ * only its public half (a view link), see ./edit-auth.ts; links from before view links have none (everyone
+ * edits). The room is the notebook's id, so a peer opening a link knows which
  * local (IndexedDB) document to open before anything syncs and never creates a second copy. The secret is
  * y-webrtc's password: it derives the AES key that encrypts every signaling and BroadcastChannel message, so
  * the signaling server sees only the room name and ciphertext. It lives in the URL fragment, which browsers
  * never send to a server, and on this device in localStorage; never in the notebook document.
  */
 import { defaultStore, type SettingsStore } from './settings';
+import { decodeCapability, encodeCapability, newEditCapability, toBase64Url, viewCapability } from './edit-auth';
 
 /** A room and the secret that opens it. */
 export interface RoomKey {
   room: string;
   secret: string;
+  /** The edit or view capability (./edit-auth.ts `encodeCapability`); absent in rooms from before view links. */
+  cap?: string;
 }
 
 export interface ShareLink extends RoomKey {
@@ -21,6 +26,7 @@ export interface ShareLink extends RoomKey {
 
 const ROOM_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const SECRET_RE = /^[A-Za-z0-9_-]{16,128}$/;
+const CAP_RE = /^[ev][A-Za-z0-9_-]{40,200}$/;
 const ROOMS_KEY = 'anode.rooms';
 
 /** Whether `s` can be a room name (a notebook id) in a link. */
@@ -30,10 +36,7 @@ export function isRoomName(s: unknown): s is string {
 
 /** A new room secret: 128 random bits, base64url (22 characters). */
 export function newSecret(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
 /** The app's own address without its fragment: where links point. */
@@ -42,9 +45,14 @@ function appBase(): string {
   return loc ? `${loc.origin}${loc.pathname}${loc.search}` : '';
 }
 
-/** The fragment of a share link: `#/r/<room>/<secret>`. */
+/** The fragment of a share link: `#/r/<room>/<secret>[/<capability>]`. */
 export function shareHash(key: RoomKey): string {
-  return `#/r/${key.room}/${key.secret}`;
+  return `#/r/${key.room}/${key.secret}${key.cap ? `/${key.cap}` : ''}`;
+}
+
+/** Whether a room key lets its holder edit (a view link does not). */
+export function canEditWith(key: RoomKey): boolean {
+  return !key.cap || key.cap.startsWith('e');
 }
 
 /**
@@ -66,7 +74,7 @@ export function createShareLink(notebookId: string, opts: { secret?: string; bas
 export function parseShareLink(link: string): RoomKey | null {
   const at = link.indexOf('#');
   const hash = at >= 0 ? link.slice(at + 1) : link;
-  const m = /^\/?r\/([^/?#]+)\/([^/?#]+)\/?$/.exec(hash.trim());
+  const m = /^\/?r\/([^/?#]+)\/([^/?#]+)(?:\/([^/?#]+))?\/?$/.exec(hash.trim());
   if (!m) return null;
   let room: string;
   let secret: string;
@@ -76,16 +84,28 @@ export function parseShareLink(link: string): RoomKey | null {
   } catch {
     return null;
   }
-  return isRoomName(room) && SECRET_RE.test(secret) ? { room, secret } : null;
+  if (!isRoomName(room) || !SECRET_RE.test(secret)) return null;
+  const cap = m[3];
+  if (cap === undefined) return { room, secret };
+  return CAP_RE.test(cap) && decodeCapability(cap) ? { room, secret, cap } : null;
 }
 
-function readRooms(store: SettingsStore): Record<string, string> {
+/** What this device remembers of a room: its secret (rooms from before view links), or secret and capability. */
+type Remembered = string | { secret: string; cap: string };
+
+function validRemembered(v: unknown): v is Remembered {
+  if (typeof v === 'string') return SECRET_RE.test(v);
+  const r = v as { secret?: unknown; cap?: unknown } | null;
+  return typeof r === 'object' && r !== null && typeof r.secret === 'string' && SECRET_RE.test(r.secret) && typeof r.cap === 'string' && CAP_RE.test(r.cap);
+}
+
+function readRooms(store: SettingsStore): Record<string, Remembered> {
   try {
     const parsed: unknown = JSON.parse(store.getItem(ROOMS_KEY) ?? '{}');
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
-    const out: Record<string, string> = {};
-    for (const [room, secret] of Object.entries(parsed)) {
-      if (isRoomName(room) && typeof secret === 'string' && SECRET_RE.test(secret)) out[room] = secret;
+    const out: Record<string, Remembered> = {};
+    for (const [room, v] of Object.entries(parsed)) {
+      if (isRoomName(room) && validRemembered(v)) out[room] = v;
     }
     return out;
   } catch {
@@ -93,7 +113,7 @@ function readRooms(store: SettingsStore): Record<string, string> {
   }
 }
 
-function writeRooms(rooms: Record<string, string>, store: SettingsStore): void {
+function writeRooms(rooms: Record<string, Remembered>, store: SettingsStore): void {
   try {
     store.setItem(ROOMS_KEY, JSON.stringify(rooms));
   } catch {
@@ -103,14 +123,28 @@ function writeRooms(rooms: Record<string, string>, store: SettingsStore): void {
 
 /** The room this device knows a notebook is shared in, or null (a private notebook). */
 export function roomOf(notebookId: string, store: SettingsStore = defaultStore()): RoomKey | null {
-  const secret = readRooms(store)[notebookId];
-  return secret ? { room: notebookId, secret } : null;
+  const known = readRooms(store)[notebookId];
+  if (!known) return null;
+  return typeof known === 'string' ? { room: notebookId, secret: known } : { room: notebookId, ...known };
 }
 
 /** Remembers a room (after sharing, or after opening a link) so the notebook rejoins it when reopened. */
 export function rememberRoom(key: RoomKey, store: SettingsStore = defaultStore()): void {
-  if (!isRoomName(key.room) || !SECRET_RE.test(key.secret)) return;
-  writeRooms({ ...readRooms(store), [key.room]: key.secret }, store);
+  if (!isRoomName(key.room) || !SECRET_RE.test(key.secret) || (key.cap !== undefined && !CAP_RE.test(key.cap))) return;
+  writeRooms({ ...readRooms(store), [key.room]: key.cap ? { secret: key.secret, cap: key.cap } : key.secret }, store);
+}
+
+/**
+ * Remembers the room of a link just opened. A view link of a room this device holds the edit key of (same
+ * secret, same public key) keeps the edit key: opening the link one shared never takes one's own rights away.
+ */
+export function rememberLink(key: RoomKey, store: SettingsStore = defaultStore()): void {
+  const known = roomOf(key.room, store);
+  const knownCap = known?.cap ? decodeCapability(known.cap) : null;
+  const cap = key.cap ? decodeCapability(key.cap) : null;
+  const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+  const downgrade = known?.secret === key.secret && knownCap?.kind === 'edit' && cap?.kind === 'view' && same(knownCap.x, cap.x) && same(knownCap.y, cap.y);
+  if (!downgrade) rememberRoom(key, store);
 }
 
 /** Forgets a notebook's room: it stops syncing with the others next time it opens (e.g. "Stop sharing"). */
@@ -127,4 +161,47 @@ export function shareLinkFor(notebookId: string, opts: { base?: string; store?: 
   const link = createShareLink(notebookId, { ...(known ? { secret: known.secret } : {}), ...(opts.base !== undefined ? { base: opts.base } : {}) });
   if (!known) rememberRoom(link, store);
   return link;
+}
+
+/** A notebook's two links: "can edit" (the edit key) and "can view" (its public half). */
+export interface ShareLinks {
+  edit: ShareLink;
+  view: ShareLink;
+}
+
+/**
+ * The edit and view links of a notebook this device can edit: the remembered room's, with a new edit key if it
+ * has none yet (a room from before view links: its old links then only read), else a new room (remembered).
+ * Null when this device holds only a view link: it has no edit link to give.
+ */
+export async function shareLinksFor(notebookId: string, opts: { base?: string; store?: SettingsStore } = {}): Promise<ShareLinks | null> {
+  const store = opts.store ?? defaultStore();
+  const known = roomOf(notebookId, store);
+  if (known && !canEditWith(known)) return null;
+  let key = known;
+  if (!key?.cap) {
+    const cap = encodeCapability(await newEditCapability());
+    key = { room: notebookId, secret: known?.secret ?? newSecret(), cap };
+    rememberRoom(key, store);
+  }
+  return linksOf(key, opts.base);
+}
+
+/** New secrets for a notebook's room (link rotation): a new password and a new edit key; not remembered yet. */
+export async function newRoomKey(notebookId: string): Promise<RoomKey> {
+  return { room: notebookId, secret: newSecret(), cap: encodeCapability(await newEditCapability()) };
+}
+
+/** The room key made of rotated secrets received from a peer, or null when they are not an edit link's. */
+export function rotatedKey(room: string, secret: string, cap: string): RoomKey | null {
+  const key = parseShareLink(shareHash({ room, secret, cap }));
+  return key?.cap && canEditWith(key) ? key : null;
+}
+
+/** The edit and view links of a room this device holds the edit key of. */
+export function linksOf(key: RoomKey, base = appBase()): ShareLinks {
+  const cap = key.cap ? decodeCapability(key.cap) : null;
+  if (!cap || cap.kind !== 'edit') throw new Error('Only an edit link can give links');
+  const view = { ...key, cap: encodeCapability(viewCapability(cap)) };
+  return { edit: { ...key, url: `${base}${shareHash(key)}` }, view: { ...view, url: `${base}${shareHash(view)}` } };
 }

@@ -16,6 +16,8 @@ import { framedWrtc } from './framed-rtc';
 import { startHealer, type ProviderLike } from './heal';
 import { hasTurn, iceServers } from './ice';
 import { linkOf, type ConnLike, type PeerLink } from './links';
+import { decodeCapability, importCapability, type CapabilityKeys } from './edit-auth';
+import { EditGuard } from './edit-guard';
 
 /**
  * How the room's signaling is doing. `unreachable`: every server failed (or none is configured: `none`); the
@@ -71,6 +73,8 @@ export interface RoomOptions {
   filterBcConns?: boolean;
   /** Longest wait for a first sync before the room counts as settled with nobody else there. Default 3000 ms. */
   settleMs?: number;
+  /** The room's edit capability, imported (`openRoom` does it from the key's `cap`): peers must prove edit rights. */
+  capability?: CapabilityKeys;
 }
 
 /** The y-webrtc room name of a notebook room: prefixed so that rooms of other apps on a shared server never clash. */
@@ -127,6 +131,11 @@ export class NotebookRoom {
   private hadNetwork = false;
   private readonly healer: ReturnType<typeof startHealer>;
   private readonly turn: boolean;
+  /**
+   * Enforces edit rights (./edit-guard.ts) in a room whose links carry a capability; null in a room from a link
+   * without one (from before view links: every holder edits).
+   */
+  readonly guard: EditGuard | null;
 
   /** `Provider` is y-webrtc's class, passed in because `openRoom` loads y-webrtc only when a room is joined. */
   constructor(doc: Y.Doc, key: RoomKey, opts: RoomOptions, Provider: typeof WebrtcProvider) {
@@ -144,6 +153,7 @@ export class NotebookRoom {
       peerOpts: { ...(wrtc ? { wrtc } : {}), ...(ice ? { config: { iceServers: ice } } : {}), ...opts.peerOpts },
     });
     this.awareness = this.provider.awareness;
+    this.guard = opts.capability ? new EditGuard(this.provider, roomTopic(key.room), opts.capability, this.awareness.clientID) : null;
     // y-webrtc's provider is typed loosely where the healer reads it (its room and sockets are `any`).
     this.healer = startHealer(this.provider as unknown as ProviderLike, this.refresh);
     void this.provider.key.then(() => {
@@ -238,6 +248,11 @@ export class NotebookRoom {
     for (const w of waiters) w();
   }
 
+  /** Whether this peer's changes reach the others (false: opened with a view link). */
+  get canEdit(): boolean {
+    return this.guard?.canEdit ?? true;
+  }
+
   /** The current status. */
   status(): RoomStatus {
     return this.last ?? (this.last = this.compute());
@@ -271,6 +286,7 @@ export class NotebookRoom {
     this.destroyed = true;
     clearInterval(this.poll);
     this.healer.stop();
+    this.guard?.destroy();
     globalThis.removeEventListener?.('online', this.refresh);
     globalThis.removeEventListener?.('offline', this.refresh);
     for (const t of this.timers) clearTimeout(t);
@@ -316,5 +332,7 @@ export class NotebookRoom {
  */
 export async function openRoom(doc: Y.Doc, key: RoomKey, opts: RoomOptions = {}): Promise<NotebookRoom> {
   const { WebrtcProvider } = await import('y-webrtc');
-  return new NotebookRoom(doc, key, opts, WebrtcProvider);
+  const cap = key.cap ? decodeCapability(key.cap) : null;
+  const capability = opts.capability ?? (cap ? await importCapability(cap) : undefined);
+  return new NotebookRoom(doc, key, { ...opts, ...(capability ? { capability } : {}) }, WebrtcProvider);
 }

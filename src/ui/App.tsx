@@ -6,7 +6,7 @@ import { NotebookView } from './NotebookView';
 import { NotFound } from './NotFound';
 import { library } from './services';
 import { createNotebook } from './notebooks';
-import { parseShareLink, rememberRoom } from '../sync';
+import { parseShareLink, rememberLink } from '../sync';
 
 /** With no notebooks yet, a user lands in a new "Untitled" notebook; otherwise on the home list. */
 async function landing(): Promise<void> {
@@ -19,7 +19,7 @@ async function landing(): Promise<void> {
 function RoomLink(props: { hash: string }): JSX.Element {
   const key = parseShareLink(props.hash);
   if (!key) return <NotFound message="This share link is incomplete or damaged: ask for the link again." />;
-  rememberRoom(key);
+  rememberLink(key);
   queueMicrotask(() => navigate(notebookHash(key.room), true));
   return <div class="loading">Joining…</div>;
 }

@@ -140,6 +140,7 @@ export function CellView(props: {
       assist: nb.session.kernel,
       sqlSchema: () => nb.session.sqlSchema(),
       codeLanguage: nb.codeLanguage(),
+      readOnly: nb.session.viewOnly,
       commands: {
         run: (mode) => nb.run(mode),
         commandMode: () => nb.commandMode(),
@@ -218,6 +219,7 @@ export function CellView(props: {
           <span class="prompt" data-testid="prompt">
             {prompt()}
           </span>
+          <Show when={!nb.session.viewOnly}>
           <button
             class="icon-btn run-btn"
             aria-label="Run cell"
@@ -229,6 +231,7 @@ export function CellView(props: {
           >
             ▶
           </button>
+          </Show>
         </Show>
         <CommentButton nb={nb} cellId={props.id} selection={selection} variant="badge" />
       </div>
@@ -244,6 +247,7 @@ export function CellView(props: {
             </For>
           </div>
         </Show>
+        <Show when={!nb.session.viewOnly}>
         <div class="cell-toolbar" role="toolbar" aria-label="Cell actions">
           <Show when={nb.editorsOf(props.id).length}>
             <span class="cell-editors" data-testid="cell-editors">{`Edited by ${nb.editorsOf(props.id).join(', ')}`}</span>
@@ -291,6 +295,7 @@ export function CellView(props: {
             ✕
           </button>
         </div>
+        </Show>
         <Show when={!type()}>
           <div class="cell-problem" role="alert">
             This cell has a type this app does not know ({String(cell.get('type'))}); it is shown as raw text.

@@ -1,15 +1,16 @@
 /**
  * Who is here (avatars), whose browser runs the code, the room's connection state, and the Share button.
  */
-import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
+import { For, Show, createMemo, createSignal, onCleanup, type JSX } from 'solid-js';
 import { kernelMap, readKernel } from '../model';
-import { shareLinkFor, type RoomStatus } from '../sync';
+import { linksOf, roomOf, shareHash, shareLinksFor, type RoomStatus } from '../sync';
 import { fromY } from './reactive';
 import { ConnectionPanel } from './ConnectionPanel';
 import { ConsentPrompt } from './ConsentPrompt';
 import { Dialog } from './Dialog';
 import type { NotebookSession } from './session';
-import { usePeers, useRole } from './presence';
+import { usePeers, useRole, type PeerView } from './presence';
+import { collapseAvatars } from './avatars';
 
 function initials(name: string): string {
   return name
@@ -34,10 +35,13 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
   const role = useRole(session);
   const [room, setRoom] = createSignal(session.room);
   const [status, setStatus] = createSignal<RoomStatus | null>(session.room?.status() ?? null);
-  const [link, setLink] = createSignal<string | null>(null);
-  const [copied, setCopied] = createSignal(false);
+  /** The links the Share dialog shows: "can edit" (null for a viewer, who has none to give) and "can view". */
+  const [links, setLinks] = createSignal<{ edit: string | null; view: string } | null>(null);
+  const [copied, setCopied] = createSignal<'edit' | 'view' | null>(null);
   const [showLinks, setShowLinks] = createSignal(false);
   const [shareError, setShareError] = createSignal<string | null>(null);
+  const [showAll, setShowAll] = createSignal(false);
+  const avatars = createMemo(() => collapseAvatars(peers()));
   let offStatus: (() => void) | null = null;
   const kernelSession = fromY(kernelMap(session.doc), () => readKernel(session.doc), false);
   const watch = (): void => {
@@ -48,14 +52,43 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
   };
   watch();
   onCleanup(() => offStatus?.());
-
-  const share = async (): Promise<void> => {
-    const l = shareLinkFor(session.id);
-    setLink(l.url);
-    setCopied(false);
+  // Rotated links: this tab (or another editor) moved the notebook to a new room.
+  onCleanup(
+    session.onRoomChange((r) => {
+      setRoom(r);
+      watch();
+    }),
+  );
+  const [rotating, setRotating] = createSignal(false);
+  const [rotated, setRotated] = createSignal(false);
+  const rotate = async (): Promise<void> => {
+    setRotating(true);
     setShareError(null);
     try {
-      setRoom(await session.share(l));
+      const key = await session.rotateLinks();
+      const l = linksOf(key);
+      setLinks({ edit: l.edit.url, view: l.view.url });
+      setRotated(true);
+    } catch (e) {
+      setShareError(`Could not revoke the links: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setRotating(false);
+    }
+  };
+
+  const share = async (): Promise<void> => {
+    setCopied(null);
+    setShareError(null);
+    setRotated(false);
+    try {
+      const made = await shareLinksFor(session.id);
+      // A viewer passes on what it holds: its own view link.
+      const own = roomOf(session.id);
+      const key = made?.edit ?? own;
+      if (!key) throw new Error('this notebook has no room');
+      const base = `${location.origin}${location.pathname}${location.search}`;
+      setLinks({ edit: made?.edit.url ?? null, view: made?.view.url ?? `${base}${shareHash(key)}` });
+      setRoom(await session.share(key));
       watch();
     } catch (e) {
       setShareError(`Could not join the room: ${e instanceof Error ? e.message : String(e)}. Reload and try again.`);
@@ -106,42 +139,74 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
         )}
       </Show>
       <ul class="avatars" aria-label="People here">
-        <For each={peers()}>
-          {(p) => (
-            <li
-              class="avatar"
-              style={{ background: p.user.color }}
-              title={`${p.user.name}${p.me ? ' (you)' : ''}${p.offersExecution ? '' : ' · does not run code'}`}
-              data-peer={p.user.name}
+        <For each={avatars().shown}>{(p) => <Avatar peer={p} />}</For>
+        <Show when={avatars().hidden.length}>
+          <li class="avatar-more-wrap">
+            <button
+              class="avatar avatar-more"
+              data-testid="more-peers"
+              aria-expanded={showAll()}
+              aria-label={`${avatars().hidden.length} more people here`}
+              onClick={() => setShowAll(!showAll())}
             >
-              {initials(p.user.name) || '?'}
-            </li>
-          )}
-        </For>
+              +{avatars().hidden.length}
+            </button>
+            <Show when={showAll()}>
+              <ul class="people-list" aria-label="Everyone here" data-testid="people-list">
+                <For each={[...avatars().shown, ...avatars().hidden]}>
+                  {(p) => (
+                    <li>
+                      <span class="dot" style={{ background: p.user.color }} />
+                      {peerTitle(p)}
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </Show>
+          </li>
+        </Show>
       </ul>
       <button class="primary" aria-label="Share" onClick={() => void share()}>
         Share
       </button>
-      <Show when={link()}>
+      <Show when={links()}>
         {(l) => (
-          <Dialog title="Share this notebook" onClose={() => setLink(null)}>
-            <p>Anyone with this link can open, edit and run this notebook with you. The secret after the last “/” never leaves your browsers.</p>
+          <Dialog title="Share this notebook" onClose={() => setLinks(null)}>
             <Show when={shareError()}>
               <p class="error" role="alert">
                 {shareError()}
               </p>
             </Show>
-            <input class="share-link" aria-label="Share link" readOnly value={l()} onFocus={(e) => e.currentTarget.select()} />
+            <Show when={l().edit}>
+              {(edit) => (
+                <ShareField label="Share link" title="Can edit" copied={copied() === 'edit'} onCopy={() => setCopied('edit')} url={edit()}>
+                  Anyone with this link can open, edit and run this notebook with you.
+                </ShareField>
+              )}
+            </Show>
+            <ShareField label="View link" title="Can view" copied={copied() === 'view'} onCopy={() => setCopied('view')} url={l().view}>
+              Anyone with this link sees the notebook live (cells, outputs, who is here) but cannot change it or run code: the
+              other browsers refuse its changes.
+            </ShareField>
+            <p class="hint">The part after “#” never leaves your browsers.</p>
+            <Show when={rotated()}>
+              <p class="notice" role="status" data-testid="rotated">
+                The old links no longer open this notebook: the editors here moved to a new room. Share these new links.
+              </p>
+            </Show>
+            <Show when={l().edit && room()?.guard}>
+              <p class="hint">
+                A link went too far? Revoking gives this notebook new links; the editors here move along, everyone else
+                (viewers included) is left out until they get a new link.
+              </p>
+            </Show>
             <div class="dialog-actions">
-              <button
-                onClick={async () => {
-                  await navigator.clipboard?.writeText(l()).catch(() => undefined);
-                  setCopied(true);
-                }}
-              >
-                {copied() ? 'Copied' : 'Copy link'}
-              </button>
-              <button class="primary" onClick={() => setLink(null)}>
+              <Show when={l().edit && room()?.guard}>
+                <button class="danger" disabled={rotating()} onClick={() => void rotate()}>
+                  {rotating() ? 'Revoking…' : 'Revoke links'}
+                </button>
+              </Show>
+              <button class="primary" onClick={() => setLinks(null)}>
                 Done
               </button>
             </div>
@@ -149,5 +214,36 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
         )}
       </Show>
     </div>
+  );
+}
+
+/** One link of the Share dialog, with what it allows and a Copy button. */
+function ShareField(props: { label: string; title: string; url: string; copied: boolean; onCopy: () => void; children: JSX.Element }): JSX.Element {
+  return (
+    <section class="share-field">
+      <h3>{props.title}</h3>
+      <p>{props.children}</p>
+      <input class="share-link" aria-label={props.label} readOnly value={props.url} onFocus={(e) => e.currentTarget.select()} />
+      <button
+        onClick={async () => {
+          await navigator.clipboard?.writeText(props.url).catch(() => undefined);
+          props.onCopy();
+        }}
+      >
+        {props.copied ? 'Copied' : `Copy ${props.title.toLowerCase()} link`}
+      </button>
+    </section>
+  );
+}
+
+function peerTitle(p: PeerView): string {
+  return `${p.user.name}${p.me ? ' (you)' : ''}${p.offersExecution ? '' : ' · does not run code'}`;
+}
+
+function Avatar(props: { peer: PeerView }): JSX.Element {
+  return (
+    <li class="avatar" style={{ background: props.peer.user.color }} title={peerTitle(props.peer)} data-peer={props.peer.user.name}>
+      {initials(props.peer.user.name) || '?'}
+    </li>
   );
 }

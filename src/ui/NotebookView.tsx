@@ -57,7 +57,8 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
   }, false);
 
   onMount(() => {
-    onCleanup(installCommandKeys(document.body, nb));
+    // A viewer's command keys would only change its own copy (nobody accepts its writes): none at all.
+    if (!session.viewOnly) onCleanup(installCommandKeys(document.body, nb));
     const first = order()[0];
     if (first) {
       // A brand-new notebook opens ready to type, as Jupyter does; an existing one opens in command mode.
@@ -66,6 +67,10 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
     }
   });
   onCleanup(() => session.destroy());
+  // The open document, for debugging from the console and for e2e tests that play a tampered client (a page's
+  // own scripts can reach it anyway; peers cannot).
+  (window as { anode?: { doc: Y.Doc } }).anode = { doc };
+  onCleanup(() => delete (window as { anode?: unknown }).anode);
 
   let filesApi: FilesApi | null = null;
   /** Files dropped on the notebook: shown in the Files panel as they upload. */
@@ -81,7 +86,7 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
   };
 
   return (
-    <div class="notebook">
+    <div class="notebook" classList={{ 'view-only': session.viewOnly }}>
       <header class="nb-header">
         <a class="home-link" href="#/" aria-label="All notebooks">
           ◆ Anode
@@ -90,9 +95,15 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
           class="nb-title"
           aria-label="Notebook title"
           value={title()}
+          readOnly={session.viewOnly}
           onChange={(e) => setTitle(doc, e.currentTarget.value.trim() || 'Untitled', LOCAL)}
           onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
         />
+        <Show when={session.viewOnly}>
+          <span class="view-only-badge" data-testid="view-only" title="You opened a view link: you see everything live, but cannot change the notebook or run code.">
+            View only
+          </span>
+        </Show>
         <KernelBadge doc={doc} kernel={session.kernel} me={doc.clientID} notebookId={session.id} />
         <CollabBar session={session} />
         <button aria-label="Settings" onClick={() => setShowSettings(true)}>
@@ -104,6 +115,7 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
           </div>
         </Show>
       </header>
+      <Show when={!session.viewOnly}>
       <nav class="nb-toolbar" role="toolbar" aria-label="Notebook actions">
         <button onClick={() => nb.insert('below')} aria-label="Add code cell">
           + Code
@@ -142,6 +154,7 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
           Keys
         </button>
       </nav>
+      </Show>
       <Sidebar nb={nb} filesApi={(api) => (filesApi = api)} />
       <QueuePanel nb={nb} runs={runs()} />
       <Show when={handover()}>
@@ -180,6 +193,7 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
             ) : null;
           }}
         </For>
+        <Show when={!session.viewOnly}>
         <div class="add-cell-row">
           <button onClick={() => (nb.select(order()[order().length - 1] ?? null), nb.insert('below'))} aria-label="Add cell at end">
             + Code
@@ -188,6 +202,7 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
             + Text
           </button>
         </div>
+        </Show>
       </main>
       <Show when={nb.showShortcuts()}>
         <Dialog title="Keyboard shortcuts" onClose={() => nb.setShowShortcuts(false)}>

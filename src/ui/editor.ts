@@ -206,6 +206,8 @@ export interface EditorOptions {
   sqlSchema?: () => Promise<Record<string, string[]>>;
   /** The kernel's language for code cells (see code-language.ts); Python when not given. */
   codeLanguage?: string;
+  /** A view-only room: the source is shown live (remote carets too) but cannot be typed into. */
+  readOnly?: boolean;
 }
 
 /** Creates the editor of one cell; destroy it when the cell leaves the page. */
@@ -253,6 +255,7 @@ export function createCellEditor(opts: EditorOptions): CellEditor {
     EditorView.domEventHandlers({ focus: () => opts.onFocus() }),
   ];
   extensions.push(completion.of(opts.type === 'sql' ? [] : codeCompletion(assist)));
+  if (opts.readOnly) extensions.push(EditorState.readOnly.of(true), EditorView.editable.of(false));
   if (assist) {
     extensions.push(
       hoverTooltip(async (view, pos) => {

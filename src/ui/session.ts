@@ -33,6 +33,9 @@ import {
   startExecutorElection,
   openRoom,
   roomOf,
+  newRoomKey,
+  rememberRoom,
+  rotatedKey,
   type ExecutorElection,
   type ExecutorRole,
   type LocalRuns,
@@ -66,6 +69,7 @@ export class NotebookSession {
   private variableRequests: VariableRequests | null = null;
   /** This device's checkpoints of the notebook; null when they cannot be stored here (no IndexedDB). */
   history: NotebookHistory | null = null;
+  private readonly roomListeners = new Set<(room: NotebookRoom) => void>();
   private readonly transferListeners = new Set<(t: FileTransfer | null) => void>();
   private readonly consentListeners = new Set<(consent: ExecutionConsent | null) => void>();
   /** The room being joined or joined (y-webrtc loads on first use), so that two shares join once. */
@@ -88,6 +92,8 @@ export class NotebookSession {
   ) {
     this.presence = presence;
     this.room = room;
+    // A viewer never runs the room's code: it cannot write outputs (nobody accepts its writes, src/sync/edit-guard.ts).
+    if (this.viewOnly) presence.setOffersExecution(false, { remember: false });
     // Before anything can queue a run: which runs this tab asked for is known only from here.
     this.localRuns = trackLocalRuns(doc);
     this.files = new NotebookFiles(id, doc);
@@ -99,6 +105,7 @@ export class NotebookSession {
     });
     if (room) {
       this.joining = Promise.resolve(room);
+      this.followRotation(room);
       this.transfer = new FileTransfer(room, files);
       this.variableRequests = this.answerVariables(room);
     }
@@ -290,8 +297,59 @@ export class NotebookSession {
     return { ok: true, session };
   }
 
+  /** Opened with a view link: everything shows live, nothing can be changed (the peers would not accept it). */
+  get viewOnly(): boolean {
+    return this.room !== null && !this.room.canEdit;
+  }
+
   meta(): NotebookMeta | null {
     return readMeta(this.doc);
+  }
+
+  /**
+   * Revokes every link of the room: new secrets (password and edit key), sent only to the editors connected now
+   * (over their proven connections, never into the document), who move along; then this tab moves. Viewers and
+   * anyone holding an old link stay behind in a room nobody is in any more. Resolves with the new room key.
+   */
+  async rotateLinks(): Promise<RoomKey> {
+    const room = this.room;
+    if (!room?.guard || !room.canEdit) throw new Error('Only an editor of a room with view links can rotate its links');
+    const key = await newRoomKey(this.id);
+    await room.guard.sendRotation({ secret: key.secret, cap: key.cap! });
+    rememberRoom(key);
+    await this.moveTo(key);
+    return key;
+  }
+
+  /** Calls `fn` when this notebook moves to another room (rotated links). Returns an unsubscribe. */
+  onRoomChange(fn: (room: NotebookRoom) => void): () => void {
+    this.roomListeners.add(fn);
+    return () => this.roomListeners.delete(fn);
+  }
+
+  /** Leaves the current room and joins `key`'s (same notebook, new secrets). */
+  private async moveTo(key: RoomKey): Promise<void> {
+    const old = this.room;
+    if (this.destroyed || !old) return;
+    this.transfer?.destroy();
+    this.variableRequests?.destroy();
+    this.room = null;
+    this.joining = null;
+    old.destroy();
+    // y-webrtc forgets a room only once its key is derived: before that, the same room cannot be joined again.
+    await old.provider.key;
+    const room = await this.share(key);
+    this.roomListeners.forEach((fn) => fn(room));
+  }
+
+  /** Follows rotations an editor of the room sends (./edit-guard.ts delivers them from proven editors only). */
+  private followRotation(room: NotebookRoom): void {
+    room.guard?.onRotation((r) => {
+      const key = rotatedKey(this.id, r.secret, r.cap);
+      if (!key || this.room !== room) return;
+      rememberRoom(key);
+      void this.moveTo(key);
+    });
   }
 
   /** Turns this notebook into a room (or returns its existing one): others with the link see it live. */
@@ -302,6 +360,7 @@ export class NotebookSession {
         return room;
       }
       this.room = room;
+      this.followRotation(room);
       this.transfer = new FileTransfer(room, this.files);
       this.variableRequests = this.answerVariables(room);
       this.transferListeners.forEach((fn) => fn(this.transfer));

@@ -202,7 +202,7 @@ async function appBench() {
   const bob = await person('Bob');
   await ada.goto(app.url);
   await ada.locator(`${cell0} >> .cm-content`).waitFor({ timeout: 60_000 });
-  await ada.getByRole('button', { name: 'Share' }).click();
+  await ada.getByRole('button', { name: 'Share', exact: true }).click();
   const link = await ada.getByLabel('Share link').inputValue();
   await ada.keyboard.press('Escape');
   await bob.goto(link);

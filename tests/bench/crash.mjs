@@ -50,7 +50,7 @@ async function trial(app, bobBrowser) {
     await ada.page.getByRole('button', { name: 'Add code cell', exact: true }).click();
     await setSource(ada.page, 0, "print('started', flush=True)\nimport time\nt0 = time.time()\nwhile time.time() - t0 < 600: pass");
     await setSource(ada.page, 1, "print('after-crash')");
-    await ada.page.getByRole('button', { name: 'Share' }).click();
+    await ada.page.getByRole('button', { name: 'Share', exact: true }).click();
     const link = await ada.page.getByLabel('Share link').inputValue();
     await ada.page.keyboard.press('Escape');
     await bob.page.goto(link);

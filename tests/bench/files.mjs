@@ -94,7 +94,7 @@ for (let r = 0; r < REPS; r++) {
   const bob = await person('Bob');
   await ada.goto(app.url);
   await status(ada).filter({ hasText: /idle/i }).waitFor({ timeout: 180_000 });
-  await ada.getByRole('button', { name: 'Share' }).click();
+  await ada.getByRole('button', { name: 'Share', exact: true }).click();
   const link = await ada.getByLabel('Share link').inputValue();
   await ada.keyboard.press('Escape');
   await bob.goto(link);

@@ -41,9 +41,9 @@ async function setSource(page: Page, text: string, index = 0): Promise<void> {
 async function shareNewNotebook(ada: Page): Promise<string> {
   await ada.goto('./');
   await expect(cell(ada).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
-  await ada.getByRole('button', { name: 'Share' }).click();
+  await ada.getByRole('button', { name: 'Share', exact: true }).click();
   const link = await ada.getByLabel('Share link').inputValue();
-  expect(link).toMatch(/#\/r\/[a-z0-9]+\/[A-Za-z0-9_-]{16,}$/);
+  expect(link).toMatch(/#\/r\/[a-z0-9]+\/[A-Za-z0-9_-]{16,}\/e[A-Za-z0-9_-]+$/);
   await ada.keyboard.press('Escape');
   return link;
 }

@@ -73,7 +73,7 @@ test('the executor’s browser is killed mid-run: Bob takes over in seconds, the
   await setSource(ada, "print('started', flush=True)\nimport time\nt0 = time.time()\nwhile time.time() - t0 < 300: pass", 0);
   await setSource(ada, appendCell('one'), 1);
   await setSource(ada, appendCell('two'), 2);
-  await ada.getByRole('button', { name: 'Share' }).click();
+  await ada.getByRole('button', { name: 'Share', exact: true }).click();
   const link = await ada.getByLabel('Share link').inputValue();
   await ada.keyboard.press('Escape');
   await bob.goto(link);

@@ -243,7 +243,7 @@ test('in a room, the executor’s Jupyter kernel is the room’s: Bob runs a cel
     await ada.goto('./');
     await expect(ada.locator('[data-cell-id] .cm-content').first()).toBeVisible({ timeout: BOOT_TIMEOUT });
     await useJupyter(ada);
-    await ada.getByRole('button', { name: 'Share' }).click();
+    await ada.getByRole('button', { name: 'Share', exact: true }).click();
     const link = await ada.getByLabel('Share link').inputValue();
     await ada.keyboard.press('Escape');
     await bob.goto(link);

@@ -97,7 +97,7 @@ export async function commandMode(page: Page): Promise<void> {
 
 /** Shares the notebook open in `page` with the Share button; returns the link (the dialog is closed again). */
 export async function shareOpenNotebook(page: Page): Promise<string> {
-  await page.getByRole('button', { name: 'Share' }).click();
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
   const link = await page.getByLabel('Share link').inputValue();
   await page.keyboard.press('Escape');
   return link;
