@@ -354,6 +354,11 @@ export class NotebookSession {
 
   /** Turns this notebook into a room (or returns its existing one): others with the link see it live. */
   share(key: RoomKey): Promise<NotebookRoom> {
+    // A room joined before it had an edit key (shared before view links): joined again with the key, or a viewer
+    // would wait forever for this editor's proof.
+    if (key.cap && this.room && !this.room.guard) {
+      return this.moveTo(key).then(() => this.joining ?? Promise.reject(new Error('the notebook was closed')));
+    }
     this.joining ??= openRoom(this.doc, key, { awareness: this.presence.awareness }).then((room) => {
       if (this.destroyed) {
         room.destroy();
