@@ -47,14 +47,23 @@ export async function startLocalServer(): Promise<LocalServer> {
   proc.stderr.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
   const spawnError = new Promise<Error>((resolve) => proc.once('error', resolve));
   const url = `http://127.0.0.1:${port}/`;
-  const stop = async (): Promise<void> => {
-    if (proc.exitCode !== null || proc.signalCode !== null || proc.pid === undefined) return;
-    const exited = new Promise((r) => proc.once('exit', r));
-    process.kill(-proc.pid, 'SIGTERM');
-    const timer = setTimeout(() => proc.exitCode === null && proc.pid !== undefined && process.kill(-proc.pid, 'SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+  const kill = (signal: NodeJS.Signals): void => {
+    try {
+      if (proc.pid !== undefined) process.kill(-proc.pid, signal);
+    } catch {
+      // Already gone.
+    }
   };
+  let stopped: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      if (proc.exitCode !== null || proc.signalCode !== null || proc.pid === undefined) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      kill('SIGTERM');
+      const timer = setTimeout(() => kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    })());
   const deadline = Date.now() + 60_000;
   for (;;) {
     const failed = await Promise.race([spawnError, new Promise<null>((r) => setTimeout(() => r(null), 250))]);

@@ -23,8 +23,9 @@ async function main(): Promise<number> {
   }
   const { args } = parsed;
   const host = hostname();
-  let local: LocalServer | null = null;
-  let agent: RunningAgent | null = null;
+  // Kept as promises, so that a Ctrl+C while they start still shuts down what they started.
+  let local: Promise<LocalServer | null> = Promise.resolve(null);
+  let agent: Promise<RunningAgent | null> = Promise.resolve(null);
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) {
@@ -33,30 +34,32 @@ async function main(): Promise<number> {
     }
     stopping = true;
     log(`${signal}: leaving the room (another peer takes over)…`);
-    await agent?.leave();
-    await local?.stop();
+    await (await agent.catch(() => null))?.leave();
+    await (await local.catch(() => null))?.stop();
     log('Left; the kernel is shut down.');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('Ctrl+C'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  if (args.server) {
-    log(`Using the Jupyter server at ${args.server.url}`);
+  let server = args.server;
+  if (server) {
+    log(`Using the Jupyter server at ${server.url}`);
   } else {
     log('Starting a Jupyter server on 127.0.0.1…');
-    local = await startLocalServer();
-    log(`Jupyter server on ${local.url} (token kept in this process).`);
+    local = startLocalServer();
+    const started = await local;
+    if (!started || stopping) return -1; // stop() finishes
+    log(`Jupyter server on ${started.url} (token kept in this process).`);
+    server = { url: started.url, token: started.token };
   }
-  if (stopping) return 0;
-  const server = args.server ?? { url: local!.url, token: local!.token };
+  agent = startAgent({ args, server, host, displayName: runtimeName(args.name, host), log });
   try {
-    agent = await startAgent({ args, server, host, displayName: runtimeName(args.name, host), log });
+    await agent;
   } catch (e) {
-    await local?.stop();
+    await (await local)?.stop();
     throw e;
   }
-  if (stopping) await agent.leave();
   return -1; // keeps running until a signal
 }
 
