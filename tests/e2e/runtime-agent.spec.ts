@@ -119,8 +119,9 @@ test('the runtime agent joins a room and runs both peers’ cells on its Jupyter
   for (const p of [ada, bob]) {
     await expect(p.locator(`.avatars [data-peer="${RUNTIME}"]`)).toHaveCount(0);
     await expect(outputs(p, 2)).toContainText('ExecutorLost');
-    await expect(outputs(p, 2)).toContainText(`${RUNTIME}`);
+    await expect(outputs(p, 2)).toContainText(`${RUNTIME} left the room while this cell was running`);
     await expect(cell(p, 2)).toContainText('Interrupted');
+    await expect(p.getByTestId('handover')).toContainText(`Python moved from ${RUNTIME} to`);
   }
   // The next cell runs in a browser's Pyodide.
   await runCell(taker, 'import sys\nprint("now on", sys.platform)', 0);

@@ -3,6 +3,22 @@ import { parseAgentArgs, runtimeName } from '../../src/runtime/args';
 import { electExecutor } from '../../src/sync/election';
 import { PRESENCE_VERSION, readPeer } from '../../src/sync/awareness';
 import { MAX_NAME_LENGTH } from '../../src/sync/settings';
+import {
+  LOCAL,
+  SYSTEM,
+  cellOrder,
+  cellOutputs,
+  getCell,
+  claimRun,
+  createNotebookDoc,
+  describeHandover,
+  executorLostOutput,
+  readHandover,
+  requestRun,
+  runsOn,
+  startSession,
+  takeOverSession,
+} from '../../src/model';
 
 const LINK = 'http://127.0.0.1:4173/app/#/r/nb123/abcdefghijklmnopqrstuv';
 const ENV = { USER: 'ada' };
@@ -104,5 +120,29 @@ describe('the election with a runtime agent', () => {
   it('gives the role back to a browser when the runtime is gone', () => {
     const recorded = { client: 2, sessionId: 's1' };
     expect(electExecutor(new Map([[1, peer(100, 'ready')]]), recorded)).toBe(1);
+  });
+});
+
+describe('how the room names a runtime agent', () => {
+  const agent = { client: 7, name: 'Ada’s runtime on gpu', runtime: true as const };
+  const bob = { client: 8, name: 'Bob' };
+
+  it('by its own name where a browser is "X’s browser"', () => {
+    expect(runsOn(agent)).toBe('on Ada’s runtime on gpu');
+    expect(runsOn(bob)).toBe('in Bob’s browser');
+    expect(executorLostOutput(agent, 'left').evalue).toMatch(/^Ada’s runtime on gpu left the room while this cell was running/);
+    expect(executorLostOutput(bob, 'left').evalue).toMatch(/^Bob's browser left the room/);
+  });
+
+  it('keeps the runtime mark through a takeover, in the note and the interrupted run', () => {
+    const doc = createNotebookDoc();
+    startSession(doc, 's1', agent, SYSTEM);
+    const cellId = cellOrder(doc)[0]!;
+    const runId = requestRun(doc, cellId, bob, LOCAL)!;
+    expect(claimRun(doc, runId, agent, SYSTEM)).toBe(true);
+    const note = takeOverSession(doc, 's2', bob, SYSTEM, { reason: 'left' });
+    expect(note.from).toEqual(agent);
+    expect(describeHandover(readHandover(doc)!)).toMatch(/^Python moved from Ada’s runtime on gpu to Bob’s \(Ada’s runtime on gpu left\)/);
+    expect(JSON.stringify(cellOutputs(getCell(doc, cellId)!)?.toJSON())).toContain('Ada’s runtime on gpu left the room');
   });
 });
