@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'node_modules', '.cache', 'anode-runtime', 'agent.mjs');
 
 /** Bundles src/runtime/main.ts into `out`; returns its path. */
-export async function buildRuntime() {
+async function buildRuntime() {
   mkdirSync(dirname(out), { recursive: true });
   await build({
     input: join(root, 'src', 'runtime', 'main.ts'),
@@ -31,6 +31,4 @@ export async function buildRuntime() {
   return out;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await import(pathToFileURL(await buildRuntime()).href);
-}
+await import(pathToFileURL(await buildRuntime()).href);
