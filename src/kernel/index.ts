@@ -16,6 +16,7 @@ export {
   type RunOutcome,
 } from './executor';
 export { KernelFolderSync, type FileBlobs } from './folder-sync';
+export { followKernelControl } from './control';
 export { reviveDeadKernel, REVIVE_AFTER_MS, type ReviveOptions } from './revive';
 export { OutputWriter, STREAM_FLUSH_MS } from './outputWriter';
 export { KernelLostError, type Kernel, type KernelFiles, type KernelSql, type KernelState, type KernelStatusInfo, type RunHandlers } from './types';

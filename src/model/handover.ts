@@ -89,9 +89,19 @@ export function setMembers(doc: Y.Doc, tenure: string, members: number[], previo
   }, origin);
 }
 
+/** Where an executor runs: "Ada's browser", or a runtime agent by its own name ("Ada’s runtime on gpu"). */
+function machine(actor: Actor, apostrophe = "'"): string {
+  return actor.runtime === true ? actor.name : `${actor.name}${apostrophe}s browser`;
+}
+
+/** "in Ada’s browser" or "on Ada’s runtime on gpu": where a run runs, for the UI. */
+export function runsOn(actor: Actor): string {
+  return actor.runtime === true ? `on ${actor.name}` : `in ${machine(actor, '’')}`;
+}
+
 /** The output a queued run gets when an orphan takeover cancels it (see HandoverNote.orphan). */
 export function notRunOutput(from: Actor | null): { output_type: 'error'; ename: string; evalue: string; traceback: string[] } {
-  const who = from ? `${from.name}'s browser` : 'the browser that was running this notebook';
+  const who = from ? machine(from) : 'the browser that was running this notebook';
   return {
     output_type: 'error',
     ename: 'NotRun',
@@ -105,7 +115,7 @@ export function executorLostOutput(
   from: Actor | null,
   reason?: HandoverReason,
 ): { output_type: 'error'; ename: string; evalue: string; traceback: string[] } {
-  const who = from ? `${from.name}'s browser` : 'The browser running this notebook';
+  const who = from ? machine(from) : 'The browser running this notebook';
   const what =
     reason === 'silent'
       ? 'stopped answering (closed, crashed or offline)'
@@ -154,7 +164,7 @@ export function takeOverSession(doc: Y.Doc, sessionId: string, to: Actor, origin
   let note: HandoverNote | null = null;
   doc.transact(() => {
     const before = readKernel(doc)?.executor;
-    const from = isActor(before) ? { client: before.client, name: before.name } : null;
+    const from = isActor(before) ? { client: before.client, name: before.name, ...(before.runtime === true ? { runtime: true as const } : {}) } : null;
     const old = readTenure(doc);
     const orphan = opts.orphan === true;
     const interrupted = interruptOrphanedRuns(doc, to.client, origin, from, opts.reason);
@@ -199,7 +209,7 @@ export interface TakeoverOptions {
 
 /** What the room is told about a handover: who took over from whom, and why. */
 export function describeHandover(note: HandoverNote): string {
-  const from = note.from ? `${note.from.name}’s browser` : 'the previous kernel';
+  const from = note.from ? machine(note.from, '’') : 'the previous kernel';
   const who = note.from?.name ?? 'it';
   const WHY: Record<HandoverReason, string> = {
     silent: ` (${who} stopped answering: browser closed, crashed or offline)`,
@@ -213,7 +223,7 @@ export function describeHandover(note: HandoverNote): string {
   const cancelled = note.cancelled?.length
     ? ` ${note.cancelled.length} queued cell${note.cancelled.length > 1 ? 's were' : ' was'} not run (they may have run there).`
     : '';
-  return `Python moved from ${from} to ${note.to.name}’s${why}: it is a new kernel, variables from before are gone.${lost}${cancelled}`;
+  return `Python moved from ${from} to ${note.to.runtime === true ? note.to.name : `${note.to.name}’s`}${why}: it is a new kernel, variables from before are gone.${lost}${cancelled}`;
 }
 
 /** The last handover note, or null (none yet, or a peer wrote something that is not one). */

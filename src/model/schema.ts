@@ -52,6 +52,8 @@ export interface Actor {
   /** Y.Doc clientID of the peer that acted. */
   client: number;
   name: string;
+  /** A runtime agent (src/runtime), not a browser: its name already says whose machine it is ("Ada’s runtime on gpu"). */
+  runtime?: true;
 }
 
 /** A request to run one cell. Lives in `runs` while queued or running. */

@@ -59,6 +59,11 @@ export interface PeerPresence {
    * `of`. The executor starts a claimed run only once every peer it hears holds the claim (src/sync/failover.ts).
    */
   seen: { of: number; clock: number } | null;
+  /**
+   * Set (true) by a headless runtime agent (src/runtime): a machine started to serve the room, which the election
+   * prefers over browsers once its kernel is ready. Absent for browser tabs.
+   */
+  runtime?: true;
 }
 
 /** `#rrggbb` → `#rrggbb33`: y-codemirror.next paints selections with this. */
@@ -93,6 +98,7 @@ export function readPeer(state: unknown): PeerPresence | null {
       variables: readPublishedVariables(s.variables),
       executes: typeof s.executes === 'string' ? s.executes : null,
       seen: readSeen(s.seen),
+      ...(s.runtime === true ? { runtime: true as const } : {}),
     };
   } catch {
     // A getter or proxy planted in the state (only possible in-process, e.g. tests): treat as absent.
@@ -123,6 +129,8 @@ export interface PresenceOptions {
   store?: SettingsStore;
   /** Clock for `joinedAt` (tests). */
   now?: () => number;
+  /** Announce this peer as a runtime agent (see `PeerPresence.runtime`). */
+  runtime?: boolean;
 }
 
 /**
@@ -166,6 +174,7 @@ export class Presence {
       variables: null,
       executes: null,
       seen: null,
+      ...(opts.runtime ? { runtime: true as const } : {}),
     };
     // Keep fields other modules may already have set (an editor's `cursor`).
     this.awareness.setLocalState({ ...(this.awareness.getLocalState() ?? {}), ...local });

@@ -8,8 +8,11 @@
  *    else comes and goes, so a flapping peer never bounces the role (and Python state is never lost for
  *    nothing). Only if its own presence announces the recorded session too: any peer can write the document, so a
  *    record alone (a tampered client writing itself in) moves nothing.
- * 2. Otherwise the most senior eligible peer: a ready kernel first (it can take the queue at once), then the
- *    earliest `joinedAt`, then the lowest client id. Client ids are unique in a room, so the order is total.
+ *    One exception: a runtime agent with a ready kernel (src/runtime: a machine its owner started to serve the room)
+ *    outranks a recorded browser, which then steps down; a recorded runtime keeps the role like anyone.
+ * 2. Otherwise the most senior eligible peer: a runtime agent with a ready kernel first, then a ready kernel (it can
+ *    take the queue at once), then the earliest `joinedAt`, then the lowest client id. Client ids are unique in a
+ *    room, so the order is total.
  *
  * Eligible: a valid presence of this version, offering to execute, kernel not failed, and not silent: a peer not
  * heard for longer than the takeover threshold (src/sync/failover.ts) is treated as gone, stability included.
@@ -23,8 +26,16 @@ export function isEligible(peer: PeerPresence | null): peer is PeerPresence {
   return peer !== null && peer.v === PRESENCE_VERSION && peer.offersExecution && peer.kernel !== 'failed';
 }
 
+/** A runtime agent whose kernel can take the queue now: preferred over any browser (see the rule above). */
+function readyRuntime(peer: PeerPresence): boolean {
+  return peer.runtime === true && peer.kernel === 'ready';
+}
+
 /** Negative when `a` should be preferred over `b` as a new executor. */
 function compareCandidates(a: [number, PeerPresence], b: [number, PeerPresence]): number {
+  const runtimeA = readyRuntime(a[1]) ? 0 : 1;
+  const runtimeB = readyRuntime(b[1]) ? 0 : 1;
+  if (runtimeA !== runtimeB) return runtimeA - runtimeB;
   const readyA = a[1].kernel === 'ready' ? 0 : 1;
   const readyB = b[1].kernel === 'ready' ? 0 : 1;
   if (readyA !== readyB) return readyA - readyB;
@@ -44,10 +55,6 @@ export function electExecutor(
   recorded: RecordedExecutor | null,
   alive: (client: number) => boolean = () => true,
 ): number | null {
-  if (recorded !== null && alive(recorded.client)) {
-    const peer = readPeer(states.get(recorded.client));
-    if (isEligible(peer) && confirmsRecord(peer, recorded)) return recorded.client;
-  }
   let best: [number, PeerPresence] | null = null;
   states.forEach((state, client) => {
     // Client ids are uint32 in Yjs; anything else in the key is not a peer.
@@ -57,7 +64,13 @@ export function electExecutor(
     const cand: [number, PeerPresence] = [client, peer];
     if (best === null || compareCandidates(cand, best) < 0) best = cand;
   });
-  return best === null ? null : (best as [number, PeerPresence])[0];
+  const winner = best as [number, PeerPresence] | null;
+  if (recorded !== null && alive(recorded.client)) {
+    const peer = readPeer(states.get(recorded.client));
+    const outranked = winner !== null && readyRuntime(winner[1]) && peer?.runtime !== true;
+    if (isEligible(peer) && confirmsRecord(peer, recorded) && !outranked) return recorded.client;
+  }
+  return winner === null ? null : winner[0];
 }
 
 /** The executor a document records: who, for which kernel session and tenure. */

@@ -290,7 +290,8 @@ export function startExecutorElection(opts: ExecutorElectionOptions): ExecutorEl
   }
 
   function promote(): void {
-    const me: Actor = { client: presence.clientId, name: presence.local().user.name };
+    const local = presence.local();
+    const me: Actor = { client: presence.clientId, name: local.user.name, ...(local.runtime ? { runtime: true as const } : {}) };
     const kernel = readKernel(doc);
     let takeover: Takeover;
     if (kernel && recordedExecutor(doc) === me.client) {

@@ -11,6 +11,7 @@ import {
   cellType,
   readAttachments,
   readLastRun,
+  runsOn,
   type Attachments,
   type CellType,
   type Output,
@@ -91,7 +92,7 @@ export function CellView(props: {
     const run = props.run;
     if (run?.state === 'queued') return `Queued by ${run.requestedBy.name}`;
     if (run?.state === 'running') {
-      const where = run.executor && run.executor.client !== nb.doc.clientID ? ` in ${run.executor.name}’s browser` : '';
+      const where = run.executor && run.executor.client !== nb.doc.clientID ? ` ${runsOn(run.executor)}` : '';
       return `Running${where} · ${seconds(now() - (run.startedAt ?? now()))}`;
     }
     const last = lastRun();

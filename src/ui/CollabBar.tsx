@@ -107,7 +107,10 @@ export function CollabBar(props: { session: NotebookSession }): JSX.Element {
     if (r.acting) return peers().length > 1 ? (place ? `Code runs on your ${place}` : 'Code runs in your browser') : '';
     if (r.executorPeer) {
       const name = r.executorPeer.user.name;
-      return place && k?.executor.client === r.executor ? `Code runs on ${name}’s ${place}` : `Code runs in ${name}’s browser`;
+      const recorded = k?.executor.client === r.executor;
+      // A runtime agent's name already says whose machine it is ("Ada’s runtime on gpu-box", src/runtime).
+      if (r.executorPeer.runtime) return `Code runs on ${name}${recorded && k?.where ? ` (${k.where.kernel})` : ''}`;
+      return place && recorded ? `Code runs on ${name}’s ${place}` : `Code runs in ${name}’s browser`;
     }
     if (r.waiting) return 'Connecting before running code…';
     return 'Nobody here can run code';

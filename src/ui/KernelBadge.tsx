@@ -44,7 +44,11 @@ export function KernelBadge(props: { doc: Y.Doc; kernel: Kernel; me: number; not
         {(r) => (
           <span class="kernel-where" data-testid="kernel-where">
             {' '}
-            · {r().where ? `Code runs on ${r().executor.name}’s Jupyter server (${r().where!.kernel}, ${r().where!.host})` : `runs in ${r().executor.name}’s browser`}
+            · {r().executor.runtime === true
+              ? `Code runs on ${r().executor.name}${r().where ? ` (${r().where!.kernel})` : ''}`
+              : r().where
+                ? `Code runs on ${r().executor.name}’s Jupyter server (${r().where!.kernel}, ${r().where!.host})`
+                : `runs in ${r().executor.name}’s browser`}
           </span>
         )}
       </Show>

@@ -1,6 +1,6 @@
 /** The run queue: what is queued or running, who asked, and a way to cancel what has not started. */
 import { For, Show, type JSX } from 'solid-js';
-import { LOCAL, cancelQueued, type RunRecord } from '../model';
+import { LOCAL, cancelQueued, runsOn, type RunRecord } from '../model';
 import type { NotebookController } from './controller';
 
 export function QueuePanel(props: { nb: NotebookController; runs: RunRecord[] }): JSX.Element {
@@ -21,7 +21,7 @@ export function QueuePanel(props: { nb: NotebookController; runs: RunRecord[] })
                 <button class="link" onClick={() => props.nb.focusCell(r.cellId, 'command')}>
                   Cell {cellNumber(r.cellId)}
                 </button>{' '}
-                {r.state === 'running' ? `running${r.executor ? ` in ${r.executor.name}’s browser` : ''}` : 'queued'} · asked by {r.requestedBy.name}
+                {r.state === 'running' ? `running${r.executor ? ` ${runsOn(r.executor)}` : ''}` : 'queued'} · asked by {r.requestedBy.name}
                 <Show when={r.state === 'queued'}>
                   <button class="icon-btn" aria-label={`Cancel run of cell ${cellNumber(r.cellId)}`} onClick={() => cancelQueued(props.nb.doc, LOCAL, r.cellId)}>
                     Cancel

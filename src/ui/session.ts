@@ -4,10 +4,11 @@
  * current. The UI renders from `doc`; it never keeps a copy of the notebook.
  */
 import * as Y from 'yjs';
-import { LOCAL, authorOf, kernelMap, newId, readKernelControl, readMeta, requestKernelControl, schemaProblem, type Actor, type NotebookMeta } from '../model';
+import { LOCAL, authorOf, newId, readMeta, requestKernelControl, schemaProblem, type Actor, type NotebookMeta } from '../model';
 import {
   KernelFolderSync,
   VariablesWatcher,
+  followKernelControl,
   reviveDeadKernel,
   runCode,
   startExecutor,
@@ -235,17 +236,11 @@ export class NotebookSession {
 
   /** The executor's tab carries out interrupt/restart requests that peers write into the document. */
   private followKernelControl(): () => void {
-    const seen = new Set<string>([readKernelControl(this.doc)?.id ?? '']);
-    const map = kernelMap(this.doc);
-    const onChange = (): void => {
-      const c = readKernelControl(this.doc);
-      if (!c || seen.has(c.id)) return;
-      seen.add(c.id);
-      if (!this.election.role().acting) return;
-      void (c.action === 'interrupt' ? this.interruptHere() : this.kernel.restart());
-    };
-    map.observe(onChange);
-    return () => map.unobserve(onChange);
+    return followKernelControl(
+      this.doc,
+      () => this.election.role().acting,
+      (action) => void (action === 'interrupt' ? this.interruptHere() : this.kernel.restart()),
+    );
   }
 
   /** Interrupts or restarts the kernel that runs this notebook, in this tab or in the executor's. */

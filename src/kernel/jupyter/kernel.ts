@@ -49,6 +49,8 @@ export interface JupyterKernelOptions {
    * (./files.ts); without it the kernel starts in the server's root and the notebook's files stay in the browser.
    */
   folder?: string;
+  /** The host peers are told the kernel runs on (default: the server URL's; the runtime agent names its machine). */
+  host?: string;
 }
 
 /** Where the code runs, as the document may say it (no token). */
@@ -95,7 +97,7 @@ export class JupyterKernel extends SerialKernel implements Kernel {
 
   constructor(private readonly options: JupyterKernelOptions) {
     super();
-    this.where = { kind: 'jupyter', kernel: options.kernelName, host: serverHost(options.server) };
+    this.where = { kind: 'jupyter', kernel: options.kernelName, host: options.host ?? serverHost(options.server) };
     this.files = options.folder ? new JupyterFolder(options.server, options.folder, () => this.status.sessionId) : undefined;
     this.status = { status: 'starting', isolated: true, sessionId: '', where: this.where };
     this.ready = this.start();
@@ -440,11 +442,16 @@ export class JupyterKernel extends SerialKernel implements Kernel {
   }
 
   dispose(): void {
+    void this.shutdown();
+  }
+
+  /** Disposes of this kernel and resolves once the server has shut it down (or could not be asked). */
+  async shutdown(): Promise<void> {
     this.disposed = true;
     this.abortActive(new KernelLostError('The kernel was shut down', true));
     this.closeSocket();
     this.listeners.clear();
-    if (this.kernelId) void deleteKernel(this.options.server, this.kernelId).catch(() => undefined);
+    if (this.kernelId) await deleteKernel(this.options.server, this.kernelId).catch(() => undefined);
   }
 }
 
