@@ -13,6 +13,7 @@ import { splitLines } from './lines';
 import { cleanCellMetadata, cleanNotebookMetadata, withPythonDefaults } from './metadata';
 import { isJsonMime } from './parse-output';
 import { IPYNB_METADATA_KEY } from './types';
+import { WIDGET_STATE_MIME, widgetStateDocument } from '../widgets';
 
 /** nbformat splits these MIME types into lines on disk, besides text/*. */
 const SPLIT_MIMES = new Set(['application/javascript', 'image/svg+xml']);
@@ -104,7 +105,14 @@ function cellOut(cell: CellSnapshot, used: Set<string>, threads: readonly Commen
 function notebookMetadata(doc: Y.Doc): JsonObject {
   const stored = metaMap(doc).get(IPYNB_METADATA_KEY);
   const kept = isObject(stored) ? cleanNotebookMetadata(stored).metadata : {};
-  return { ...withPythonDefaults(kept), title: readMeta(doc)?.title ?? 'Untitled' };
+  // Widget models as Jupyter saves them, so that JupyterLab shows the views (and an import here brings them back).
+  const widgets = widgetStateDocument(doc);
+  const { widgets: _stale, ...rest } = kept;
+  return {
+    ...withPythonDefaults(rest),
+    ...(widgets ? { widgets: { [WIDGET_STATE_MIME]: widgets as unknown as JsonObject } } : {}),
+    title: readMeta(doc)?.title ?? 'Untitled',
+  };
 }
 
 /**

@@ -8,6 +8,8 @@ import { addThread } from '../comments';
 import { takeComments } from './comments';
 import { withPythonDefaults } from './metadata';
 import { IPYNB_METADATA_KEY, type ParsedNotebook } from './types';
+import { isObject } from './json';
+import { WIDGET_STATE_MIME, importWidgetState } from '../widgets';
 
 export interface ImportOptions {
   /** The new notebook's id (default: a fresh one). */
@@ -64,7 +66,10 @@ export function importNotebook(parsed: ParsedNotebook, opts: ImportOptions = {})
   const doc = new Y.Doc();
   doc.transact(() => {
     seedMeta(doc, opts.id ?? newId(), title, IMPORT);
-    metaMap(doc).set(IPYNB_METADATA_KEY, structuredClone(withPythonDefaults(parsed.metadata)));
+    // Saved widget state becomes the document's widget models (shown as saved, until the cells run again).
+    const { widgets, ...metadata } = parsed.metadata;
+    metaMap(doc).set(IPYNB_METADATA_KEY, structuredClone(withPythonDefaults(metadata)));
+    if (isObject(widgets)) importWidgetState(doc, widgets[WIDGET_STATE_MIME], IMPORT);
     const ids = appendCells(doc, cells, IMPORT);
     split.forEach((s, i) => s.threads.forEach((t) => addThread(doc, { ...t, cellId: ids[i]! }, IMPORT)));
   }, IMPORT);
