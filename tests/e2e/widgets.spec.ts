@@ -40,7 +40,7 @@ function slider(page: Page, name: string) {
 }
 
 test.describe('widgets in one tab', () => {
-  test('a slider whose observer prints, a button callback, an interact re-run; the views survive a reload and a restart says the kernel side is gone', async ({ page }) => {
+  test('a slider whose observer prints and a button callback; the views survive a reload, and a restart says the kernel side is gone', async ({ page }) => {
     test.setTimeout(4 * BOOT_TIMEOUT);
     await openNotebook(page, { packageBaseURL: mirror.url });
     const out = await run(page, SLIDER_CELL);
