@@ -151,8 +151,12 @@ export function withBuffers(state: WidgetState, paths: unknown, buffers: string[
   return out;
 }
 
-/** Every model as Jupyter's saved widget state (`metadata.widgets["application/vnd.jupyter.widget-state+json"]`). */
+/**
+ * Every open model as Jupyter's saved widget state (`metadata.widgets["application/vnd.jupyter.widget-state+json"]`),
+ * or null while no kernel has made any (models read from a file only are the file's, kept as it wrote them).
+ */
 export function widgetStateDocument(doc: Y.Doc): { version_major: 2; version_minor: 0; state: Record<string, unknown> } | null {
+  if (![...widgetsMap(doc).keys()].some((id) => readWidget(doc, id)?.session)) return null;
   const state: Record<string, unknown> = {};
   for (const id of [...widgetsMap(doc).keys()].sort()) {
     const rec = readWidget(doc, id);

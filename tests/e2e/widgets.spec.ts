@@ -92,16 +92,21 @@ test.describe('widgets in one tab', () => {
     await expect(out.locator('.anode-outputs > [data-output-type="stream"]')).toHaveCount(0);
   });
 
-  test('an HTML widget is shown sanitized: its script and onerror never run in the app', async ({ page }) => {
+  test('an HTML widget is shown sanitized (its script and onerror never run in the app); a third-party widget module is not loaded', async ({ page }) => {
     test.setTimeout(2 * BOOT_TIMEOUT);
     await openNotebook(page, { packageBaseURL: mirror.url });
     const out = await run(
       page,
       [
         'import anode_testwidgets as w',
-        "w.HTML(value='<b>bold words</b><img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>')",
+        "html = w.HTML(value='<b>bold words</b><img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>')",
+        'class Custom(w.DOMWidget):',
+        "    _module = ('evil-widgets', '1.0.0')",
+        "    _model_name = 'EvilModel'",
+        'display(html, Custom())',
       ].join('\n'),
     );
+    await expect(out.getByTestId('widget-unsupported')).toContainText('EvilModel from evil-widgets is not supported', { timeout: BOOT_TIMEOUT });
     await expect(out.locator('.anode-widget-html b')).toHaveText('bold words', { timeout: BOOT_TIMEOUT });
     await expect(kernelStatus(page)).toHaveText(/idle/i);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();

@@ -106,11 +106,12 @@ function notebookMetadata(doc: Y.Doc): JsonObject {
   const stored = metaMap(doc).get(IPYNB_METADATA_KEY);
   const kept = isObject(stored) ? cleanNotebookMetadata(stored).metadata : {};
   // Widget models as Jupyter saves them, so that JupyterLab shows the views (and an import here brings them back).
+  // Only once a kernel made some here: until then the file's own saved state is written back byte for byte.
   const widgets = widgetStateDocument(doc);
-  const { widgets: _stale, ...rest } = kept;
+  const saved = isObject(kept.widgets) ? kept.widgets : {};
   return {
-    ...withPythonDefaults(rest),
-    ...(widgets ? { widgets: { [WIDGET_STATE_MIME]: widgets as unknown as JsonObject } } : {}),
+    ...withPythonDefaults(kept),
+    ...(widgets ? { widgets: { ...saved, [WIDGET_STATE_MIME]: widgets as unknown as JsonObject } } : {}),
     title: readMeta(doc)?.title ?? 'Untitled',
   };
 }

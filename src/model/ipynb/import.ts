@@ -66,9 +66,10 @@ export function importNotebook(parsed: ParsedNotebook, opts: ImportOptions = {})
   const doc = new Y.Doc();
   doc.transact(() => {
     seedMeta(doc, opts.id ?? newId(), title, IMPORT);
-    // Saved widget state becomes the document's widget models (shown as saved, until the cells run again).
-    const { widgets, ...metadata } = parsed.metadata;
-    metaMap(doc).set(IPYNB_METADATA_KEY, structuredClone(withPythonDefaults(metadata)));
+    metaMap(doc).set(IPYNB_METADATA_KEY, structuredClone(withPythonDefaults(parsed.metadata)));
+    // Saved widget state becomes the document's widget models too (shown as saved, until the cells run again);
+    // the file's own copy stays in its metadata, which export writes back until a kernel makes widgets here.
+    const widgets = parsed.metadata['widgets'];
     if (isObject(widgets)) importWidgetState(doc, widgets[WIDGET_STATE_MIME], IMPORT);
     const ids = appendCells(doc, cells, IMPORT);
     split.forEach((s, i) => s.threads.forEach((t) => addThread(doc, { ...t, cellId: ids[i]! }, IMPORT)));
