@@ -15,12 +15,19 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { freePort } from '../e2e/collab-harness.mjs';
+import { buildDebianMirror } from '../../scripts/debian-mirror.mjs';
+import { vendor } from '../../scripts/vendor-packages.mjs';
 import { buildWidgetMirror } from '../fixtures/widgets/build.mjs';
 import { serveMirror } from '../fixtures/wheels/serve.mjs';
 import { LAUNCH, median, openBenchPerson, option, root, serveRoomApp } from './lib/app.mjs';
 
 const N = Number(option('changes', 20));
 const DIST = option('dist', join(root, 'dist'));
+// The default build gets Debian's IPython vendored, as the e2e setup does (no CDN here); another --dist is taken as is.
+if (option('dist', null) === null) {
+  const debian = buildDebianMirror();
+  await vendor({ names: [], base: debian.dir, lock: debian.lock, out: null, dist: DIST }, () => undefined);
+}
 
 function quantile(xs, q) {
   const s = [...xs].sort((a, b) => a - b);
@@ -54,7 +61,13 @@ try {
     "import anode_testwidgets as w\ns = w.IntSlider(value=0, max=1000, description='level')\ns.observe(lambda c: print('observer saw', s.value), names='value')\ndisplay(s)",
   );
   await ada.keyboard.press('Control+Enter');
-  await bob.getByRole('slider', { name: 'level' }).waitFor({ timeout: 180_000 });
+  await bob
+    .getByRole('slider', { name: 'level' })
+    .waitFor({ timeout: 180_000 })
+    .catch(async (e) => {
+      const shown = await ada.locator('[data-cell-id]').first().textContent();
+      throw new Error(`no slider at Bob; Ada's cell shows: ${shown}`, { cause: e });
+    });
   await idle(ada);
 
   /** Resolves with the page's clock when its first cell shows `count` observer lines. */

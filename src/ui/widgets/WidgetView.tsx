@@ -218,50 +218,50 @@ function Widget(props: { doc: Y.Doc; id: string; live: boolean; depth: number })
         const name = () => str(w().state._model_name);
         const builtin = () => BUILTIN_WIDGET_MODULES.includes(str(w().state._model_module));
         const p = { doc: props.doc, w, live: props.live, depth: props.depth };
+        const unsupported = () => (
+          <span class="anode-widget-unsupported" data-testid="widget-unsupported">
+            Widget {name() || '(unnamed)'} from {str(w().state._model_module) || 'an unknown module'} is not supported: only the built-in
+            ipywidgets controls run in Anode.
+          </span>
+        );
         return (
-          <Switch
-            fallback={
-              <span class="anode-widget-unsupported" data-testid="widget-unsupported">
-                Widget {name() || '(unnamed)'} from {str(w().state._model_module) || 'an unknown module'} is not supported: only the built-in
-                ipywidgets controls run in Anode.
-              </span>
-            }
-          >
-            <Match when={!builtin()}>{null}</Match>
-            <Match when={name() === 'IntSliderModel' || name() === 'FloatSliderModel'}>
-              <Slider {...p} int={name() === 'IntSliderModel'} />
-            </Match>
-            <Match when={/^(Bounded)?(Int|Float)TextModel$/.test(name())}>
-              <NumberText {...p} int={name().includes('Int')} />
-            </Match>
-            <Match when={name() === 'TextModel' || name() === 'TextareaModel'}>
-              <TextInput {...p} area={name() === 'TextareaModel'} />
-            </Match>
-            <Match when={name() === 'CheckboxModel'}>
-              <Checkbox {...p} />
-            </Match>
-            <Match when={name() === 'DropdownModel'}>
-              <Dropdown {...p} />
-            </Match>
-            <Match when={name() === 'ButtonModel'}>
-              <Button {...p} />
-            </Match>
-            <Match when={name() === 'LabelModel'}>
-              <span class="anode-widget anode-widget-text">{str(w().state.value)}</span>
-            </Match>
-            <Match when={name() === 'HTMLModel' || name() === 'HTMLMathModel'}>
-              <div class="anode-widget anode-widget-html" innerHTML={sanitizeRichText(str(w().state.value))} />
-            </Match>
-            <Match when={name() === 'OutputModel'}>
-              <OutputWidget {...p} />
-            </Match>
-            <Match when={name() === 'HBoxModel' || name() === 'VBoxModel' || name() === 'BoxModel'}>
-              <Box {...p} vertical={name() === 'VBoxModel'} />
-            </Match>
-            <Match when={name() === 'TabModel' || name() === 'AccordionModel'}>
-              <Tabs {...p} accordion={name() === 'AccordionModel'} />
-            </Match>
-          </Switch>
+          <Show when={builtin()} fallback={unsupported()}>
+            <Switch fallback={unsupported()}>
+              <Match when={name() === 'IntSliderModel' || name() === 'FloatSliderModel'}>
+                <Slider {...p} int={name() === 'IntSliderModel'} />
+              </Match>
+              <Match when={/^(Bounded)?(Int|Float)TextModel$/.test(name())}>
+                <NumberText {...p} int={name().includes('Int')} />
+              </Match>
+              <Match when={name() === 'TextModel' || name() === 'TextareaModel'}>
+                <TextInput {...p} area={name() === 'TextareaModel'} />
+              </Match>
+              <Match when={name() === 'CheckboxModel'}>
+                <Checkbox {...p} />
+              </Match>
+              <Match when={name() === 'DropdownModel'}>
+                <Dropdown {...p} />
+              </Match>
+              <Match when={name() === 'ButtonModel'}>
+                <Button {...p} />
+              </Match>
+              <Match when={name() === 'LabelModel'}>
+                <span class="anode-widget anode-widget-text">{str(w().state.value)}</span>
+              </Match>
+              <Match when={name() === 'HTMLModel' || name() === 'HTMLMathModel'}>
+                <div class="anode-widget anode-widget-html" innerHTML={sanitizeRichText(str(w().state.value))} />
+              </Match>
+              <Match when={name() === 'OutputModel'}>
+                <OutputWidget {...p} />
+              </Match>
+              <Match when={name() === 'HBoxModel' || name() === 'VBoxModel' || name() === 'BoxModel'}>
+                <Box {...p} vertical={name() === 'VBoxModel'} />
+              </Match>
+              <Match when={name() === 'TabModel' || name() === 'AccordionModel'}>
+                <Tabs {...p} accordion={name() === 'AccordionModel'} />
+              </Match>
+            </Switch>
+          </Show>
         );
       }}
     </Show>
