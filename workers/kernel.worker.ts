@@ -23,6 +23,7 @@ import {
   type FileChanges,
   type FileWrite,
   type InspectRequest,
+  type CommMessage,
   type KernelEvent,
   type KernelWorkerApi,
   type RunResult,
@@ -67,7 +68,9 @@ interface PyKernel {
   /** Cancels the cell's task if it is parked in an await. */
   cancel_running(): void;
   transform_cell(code: string): string;
-  run_cell(code: string): Promise<string>;
+  run_cell(code: string, parentId: string): Promise<string>;
+  /** A comm message from the page (JSON of {@link CommMessage}); false when no comm took it. */
+  deliver_comm(message: string, parentId: string): boolean;
   /** Counts a cell that could not start (its packages failed to load) and returns its execution count. */
   skip_cell(): number;
   complete(code: string, cursor: number): string;
@@ -506,8 +509,19 @@ const api: KernelWorkerApi = {
         emit([e]),
       );
       if (failure) return { status: 'error', executionCount: py.skip_cell() };
-      const out = JSON.parse(await py.run_cell(code)) as RunResult;
+      const out = JSON.parse(await py.run_cell(code, runId)) as RunResult;
       return out;
+    } finally {
+      flushOutbox();
+      currentRun = null;
+    }
+  },
+
+  async comm(message: CommMessage, runId: string): Promise<boolean> {
+    if (!py) throw new Error('The kernel has not booted');
+    currentRun = runId;
+    try {
+      return py.deliver_comm(JSON.stringify(message), runId);
     } finally {
       flushOutbox();
       currentRun = null;

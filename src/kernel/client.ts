@@ -11,6 +11,7 @@ import { newId } from '../model';
 import type { HostAssignment } from './host.worker';
 import {
   isWorkerMessage,
+  type CommMessage,
   type CompletionResult,
   type KernelWorkerApi,
   type RunResult,
@@ -165,7 +166,16 @@ class PyodideKernel extends SerialKernel implements Kernel {
     session.worker.terminate();
   }
 
-  protected async runNow(code: string, handlers: RunHandlers): Promise<RunResult> {
+  protected runNow(code: string, handlers: RunHandlers): Promise<RunResult> {
+    return this.inSession(handlers, (remote, runId) => remote.run(code, runId));
+  }
+
+  comm(message: CommMessage, handlers: RunHandlers): Promise<boolean> {
+    return this.serially(() => this.inSession(handlers, (remote, runId) => remote.comm(message, runId)));
+  }
+
+  /** Calls Python with the kernel busy meanwhile and the call's events (tagged `runId`) going to `handlers`. */
+  private async inSession<T>(handlers: RunHandlers, call: (remote: Comlink.Remote<KernelWorkerApi>, runId: string) => Promise<T>): Promise<T> {
     const session = this.session;
     if (!(await session.booted) || this.session !== session) {
       throw new KernelLostError(this.status.reason ?? 'The kernel is not running', false);
@@ -174,9 +184,9 @@ class PyodideKernel extends SerialKernel implements Kernel {
     const runId = newId();
     session.active = { runId, handlers };
     try {
-      return await new Promise<RunResult>((resolve, reject) => {
+      return await new Promise<T>((resolve, reject) => {
         session.abortRun = reject;
-        session.remote.run(code, runId).then(resolve, (e: unknown) => {
+        call(session.remote, runId).then(resolve, (e: unknown) => {
           // A Pyodide fatal error leaves the interpreter unusable: say so rather than keep running cells into it.
           const msg = errorText(e);
           if (/fatal error/i.test(msg)) this.die(session, `Python crashed: ${msg}`);

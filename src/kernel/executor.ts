@@ -37,6 +37,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { OutputWriter } from './outputWriter';
 import { awaitLocal, newSecretBox, watchSealed } from './secret-input';
 import { KernelLostError, type Kernel } from './types';
+import { startWidgetBridge } from './widget-bridge';
 
 /** How a cell handler's run ended. */
 export interface RunOutcome {
@@ -281,10 +282,12 @@ export function startExecutor(doc: Y.Doc, kernel: Kernel, me: Actor, options: Ex
   runs.observeDeep(onRuns);
   const offStatus = kernel.onStatus(kick);
   const offElection = options.onExecutorChange?.(kick);
+  const stopWidgets = startWidgetBridge(doc, kernel, { isExecutor: () => !stopped && isExecutor(), ...(options.flushMs ? { flushMs: options.flushMs } : {}) });
   kick();
 
   return () => {
     stopped = true;
+    stopWidgets();
     runs.unobserveDeep(onRuns);
     offStatus();
     offElection?.();

@@ -26,6 +26,7 @@ import {
   type Output,
 } from '../model';
 import type { KernelEvent } from './protocol';
+import { applyComm, captureOutput } from './widget-comms';
 
 export const STREAM_FLUSH_MS = 40;
 /**
@@ -86,6 +87,8 @@ export class OutputWriter {
   private events = 0;
   private chars = 0;
   private flooding = false;
+  /** The Output widget capturing this run's outputs (its `msg_id` is set), or null: see ./widget-comms.ts. */
+  private capture: string | null = null;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -102,6 +105,11 @@ export class OutputWriter {
   }
 
   private one(e: KernelEvent): void {
+    if (e.type === 'comm') {
+      this.capture = applyComm(this.doc, this.cellId, e, this.capture);
+      return;
+    }
+    if (this.capture !== null && captureOutput(this.doc, this.capture, e)) return;
     switch (e.type) {
       case 'stream':
         this.chars += e.text.length;

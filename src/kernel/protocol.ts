@@ -20,7 +20,23 @@ export type KernelEvent =
   /** IPython's set_next_input payload (`%load`): the running cell's text replaced, or a new code cell below it. */
   | { type: 'set_next_input'; text: string; replace: boolean }
   /** Python raised KeyboardInterrupt and is reporting it: the run is ending (the client's, not an output). */
-  | { type: 'stopping' };
+  | { type: 'stopping' }
+  /** A Jupyter comm message from Python (comm_open carries `targetName`); binary buffers are base64. */
+  | ({ type: 'comm'; msgType: 'comm_open' | 'comm_msg' | 'comm_close'; targetName?: string } & CommPayload);
+
+/** The body of a comm message, either way. */
+export interface CommPayload {
+  commId: string;
+  data: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  /** Binary buffers, base64 (ipywidgets places them into the state at `data.buffer_paths`). */
+  buffers?: string[];
+}
+
+/** A comm message from the page to Python. */
+export interface CommMessage extends CommPayload {
+  msgType: 'comm_msg' | 'comm_close';
+}
 
 /** How a run ended. `interrupted` is a KeyboardInterrupt (the interpreter and its variables survive). */
 export type RunStatus = 'ok' | 'error' | 'interrupted';
@@ -223,6 +239,11 @@ export interface KernelWorkerApi {
   boot(options: BootOptions): Promise<BootInfo>;
   /** Runs a cell; its outputs arrive as {@link WorkerMessage}s tagged with `runId` before this resolves. */
   run(code: string, runId: string): Promise<RunResult>;
+  /**
+   * Hands a comm message to Python's comm (its on_msg handlers run now); what they print or display arrives as
+   * events tagged with `runId`. False when Python has no such comm (closed, or opened by an earlier interpreter).
+   */
+  comm(message: CommMessage, runId: string): Promise<boolean>;
   complete(code: string, cursor: number): Promise<CompletionResult>;
   inspect(code: string, cursor: number): Promise<string | null>;
   /** The user's variables (at most `limit` described), for the Variables panel. */

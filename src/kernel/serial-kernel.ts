@@ -26,7 +26,12 @@ export abstract class SerialKernel {
   }
 
   run(code: string, handlers: RunHandlers): Promise<RunResult> {
-    const next = this.queue.then(() => this.runNow(code, handlers));
+    return this.serially(() => this.runNow(code, handlers));
+  }
+
+  /** Runs `task` after everything queued before it (runs, comm messages) has ended. */
+  protected serially<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task);
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -4,7 +4,7 @@
  * Sessions, the executor and the badge keep their reference; a switch is a status change with a new session id, so
  * the document records a fresh interpreter, as after a restart.
  */
-import type { CompletionResult, InspectRequest, InspectResult, RunResult, VariablesResult } from './protocol';
+import type { CommMessage, CompletionResult, InspectRequest, InspectResult, RunResult, VariablesResult } from './protocol';
 import type { Kernel, KernelFiles, KernelSql, KernelStatusInfo, RunHandlers } from './types';
 import type { JupyterWhere } from './jupyter/kernel';
 
@@ -62,6 +62,11 @@ export class SwitchableKernel implements Kernel {
 
   run(code: string, handlers: RunHandlers): Promise<RunResult> {
     return this.current.run(code, handlers);
+  }
+
+  /** False when the current kernel carries no comms (a Jupyter server's, for now). */
+  comm(message: CommMessage, handlers: RunHandlers): Promise<boolean> {
+    return this.current.comm?.(message, handlers) ?? Promise.resolve(false);
   }
 
   interrupt(): Promise<void> {

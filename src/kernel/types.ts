@@ -3,7 +3,7 @@
  * a fake that implements the same interface, and the worker-backed client is one implementation among others.
  */
 import type { KernelPlace } from '../model';
-import type { CompletionResult, FileChanges, FileWrite, InspectRequest, InspectResult, KernelEvent, RunResult, SqlColumnIn, SqlColumnOut, SqlTableInfo, VariablesResult } from './protocol';
+import type { CommMessage, CompletionResult, FileChanges, FileWrite, InspectRequest, InspectResult, KernelEvent, RunResult, SqlColumnIn, SqlColumnOut, SqlTableInfo, VariablesResult } from './protocol';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -61,6 +61,12 @@ export interface Kernel {
   variables?(limit: number): Promise<VariablesResult | null>;
   /** A slice of one variable for the explorer; null while the kernel is busy or not booted (optional). */
   inspectVariable?(name: string, request: InspectRequest): Promise<InspectResult | null>;
+  /**
+   * Hands a Jupyter comm message to the interpreter's comm (ipywidgets' `update`, `custom`…), after any run in
+   * progress; its handlers' outputs come as events. Resolves false when the comm is gone (optional: a kernel may
+   * not carry comms).
+   */
+  comm?(message: CommMessage, handlers: RunHandlers): Promise<boolean>;
   /** Stops the worker for good. */
   dispose(): void;
   /** The interpreter's working folder, where it has one (the browser kernel). */

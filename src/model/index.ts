@@ -17,3 +17,4 @@ export * from './history';
 export * from './history-summary';
 export * from './comments';
 export * from './sql';
+export * from './widgets';

@@ -25,6 +25,7 @@ interface PyKernel {
   transform_cell(code: string): string;
   complete(code: string, cursor: number): string;
   inspect_at(code: string, cursor: number): string | undefined;
+  deliver_comm(message: string, parentId: string): boolean;
 }
 
 let py: PyKernel;
@@ -537,6 +538,34 @@ in_notebook()`);
     expect(strip(([] as string[]).concat(nb.cells[0]!.outputs[0]!.data['text/plain'] as string | string[]).join(''))).toContain('Signature: len(obj, /)');
     const again = importNotebook(mustParse(exported));
     expect(snapshotCell(again, cellOrder(again)[0]!)!.outputs).toEqual(outputs);
+  });
+
+  it('comm.create_comm makes comms whose ipywidgets messages are kernel events; a page message runs on_msg', async () => {
+    // Debian's comm and the e2e tests' ipywidgets 8 stand-in, imported as a user's `%pip install` would leave them.
+    const mirror = buildDebianMirror();
+    const lock = JSON.parse(readFileSync(mirror.lock, 'utf8')) as { packages: Record<string, { file_name: string }> };
+    const commWheel = `/home/pyodide/anode-shell/${lock.packages.comm!.file_name}`;
+    pyodide.FS.writeFile(commWheel, readFileSync(join(mirror.dir, lock.packages.comm!.file_name)));
+    pyodide.FS.mkdirTree('/home/pyodide/testwidgets');
+    pyodide.FS.writeFile('/home/pyodide/testwidgets/anode_testwidgets.py', readFileSync(join(__dirname, '../fixtures/widgets/anode_testwidgets.py')));
+    pyodide.runPython(`import sys; sys.path.extend([${JSON.stringify(commWheel)}, '/home/pyodide/testwidgets'])`);
+    const made = await run("import anode_testwidgets as w\ns = w.IntSlider(value=3)\ns.observe(lambda c: print('saw', c['new']), names='value')\nprint(s.model_id)");
+    const opens = only(made.events, 'comm');
+    expect(opens.map((e) => [e.msgType, e.targetName, (e.data.state as Record<string, unknown>)._model_name])).toEqual([
+      ['comm_open', 'jupyter.widget', 'LayoutModel'],
+      ['comm_open', 'jupyter.widget', 'SliderStyleModel'],
+      ['comm_open', 'jupyter.widget', 'IntSliderModel'],
+    ]);
+    const id = text(made.events).trim();
+    expect(opens[2]!.commId).toBe(id);
+    events = [];
+    const update = { msgType: 'comm_msg', commId: id, data: { method: 'update', state: { value: 8 }, buffer_paths: [] } };
+    expect(py.deliver_comm(JSON.stringify(update), 'p1')).toBe(true);
+    expect(text(events)).toBe('saw 8\n');
+    expect(only(events, 'comm')).toEqual([
+      { type: 'comm', msgType: 'comm_msg', commId: id, data: { method: 'echo_update', state: { value: 8 }, buffer_paths: [] }, metadata: {}, buffers: [] },
+    ]);
+    expect(py.deliver_comm(JSON.stringify({ ...update, commId: 'gone' }), 'p2')).toBe(false);
   });
 
   // Last: it empties the namespace the tests above share.

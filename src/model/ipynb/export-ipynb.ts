@@ -14,6 +14,7 @@ import { splitLines } from './lines';
 import { cleanCellMetadata, cleanNotebookMetadata, withPythonDefaults } from './metadata';
 import { isJsonMime } from './parse-output';
 import { IPYNB_METADATA_KEY } from './types';
+import { WIDGET_STATE_MIME, widgetStateDocument } from '../widgets';
 
 /** nbformat splits these MIME types into lines on disk, besides text/*. */
 const SPLIT_MIMES = new Set(['application/javascript', 'image/svg+xml']);
@@ -115,7 +116,15 @@ function notebookMetadata(doc: Y.Doc): JsonObject {
     kept['kernelspec'] = { name: where.kernel, display_name: where.kernel, language: where.language };
     kept['language_info'] = { name: where.language, ...(where.mode ? { codemirror_mode: where.mode } : {}) };
   }
-  return { ...withPythonDefaults(kept), title: readMeta(doc)?.title ?? 'Untitled' };
+  // Widget models as Jupyter saves them, so that JupyterLab shows the views (and an import here brings them back).
+  // Only once a kernel made some here: until then the file's own saved state is written back byte for byte.
+  const widgets = widgetStateDocument(doc);
+  const saved = isObject(kept['widgets']) ? kept['widgets'] : {};
+  return {
+    ...withPythonDefaults(kept),
+    ...(widgets ? { widgets: { ...saved, [WIDGET_STATE_MIME]: widgets as unknown as JsonObject } } : {}),
+    title: readMeta(doc)?.title ?? 'Untitled',
+  };
 }
 
 /**

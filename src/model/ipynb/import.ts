@@ -8,6 +8,8 @@ import { addThread } from '../comments';
 import { takeComments } from './comments';
 import { withPythonDefaults } from './metadata';
 import { IPYNB_METADATA_KEY, type ParsedNotebook } from './types';
+import { isObject } from './json';
+import { WIDGET_STATE_MIME, importWidgetState } from '../widgets';
 
 export interface ImportOptions {
   /** The new notebook's id (default: a fresh one). */
@@ -65,6 +67,10 @@ export function importNotebook(parsed: ParsedNotebook, opts: ImportOptions = {})
   doc.transact(() => {
     seedMeta(doc, opts.id ?? newId(), title, IMPORT);
     metaMap(doc).set(IPYNB_METADATA_KEY, structuredClone(withPythonDefaults(parsed.metadata)));
+    // Saved widget state becomes the document's widget models too (shown as saved, until the cells run again);
+    // the file's own copy stays in its metadata, which export writes back until a kernel makes widgets here.
+    const widgets = parsed.metadata['widgets'];
+    if (isObject(widgets)) importWidgetState(doc, widgets[WIDGET_STATE_MIME], IMPORT);
     const ids = appendCells(doc, cells, IMPORT);
     split.forEach((s, i) => s.threads.forEach((t) => addThread(doc, { ...t, cellId: ids[i]! }, IMPORT)));
   }, IMPORT);

@@ -11,6 +11,7 @@ import { LOCAL, replyInput, type ErrorOutput, type Output, type RunRecord } from
 import { deliverLocal, publishSealed, sealReply } from '../../kernel/secret-input';
 import { AnsiText, stripAnsi } from './ansi';
 import { MimeView } from './mime';
+import { WidgetDocContext } from '../widgets/context';
 import './outputs.css';
 
 export interface OutputAreaProps {
@@ -36,7 +37,7 @@ function errorText(out: ErrorOutput): string {
   return stripAnsi(tb).includes(out.evalue ? summary : out.ename) ? tb : `${tb}\n\x1b[1;31m${out.ename}\x1b[0m: ${out.evalue}`;
 }
 
-function OutputView(props: { output: Output; executionCount: number | null }): JSX.Element {
+export function OutputView(props: { output: Output; executionCount: number | null }): JSX.Element {
   const o = () => props.output;
   return (
     <Switch>
@@ -132,7 +133,9 @@ function InputPrompt(props: InputPromptProps): JSX.Element {
 export function OutputArea(props: OutputAreaProps): JSX.Element {
   return (
     <div class="anode-outputs" data-testid="output-area">
-      <For each={props.outputs}>{(out) => <OutputView output={out} executionCount={props.executionCount} />}</For>
+      <WidgetDocContext.Provider value={props.doc}>
+        <For each={props.outputs}>{(out) => <OutputView output={out} executionCount={props.executionCount} />}</For>
+      </WidgetDocContext.Provider>
       <Show when={props.run?.inputRequest ? props.run : null} keyed>
         {(run) => (
           <InputPrompt

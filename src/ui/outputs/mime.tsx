@@ -2,7 +2,7 @@
  * One MIME bundle, shown as its richest type this UI renders. Everything here is untrusted: HTML goes into a
  * sandboxed frame, SVG into an <img> (scripts in it never run), markdown and LaTeX through DOMPurify.
  */
-import { Match, Switch, type JSX } from 'solid-js';
+import { Match, Switch, lazy, type JSX } from 'solid-js';
 import { escapeHtml, plainJson, renderMath, stringifyJson } from '../../model';
 import { markdownToHtml, sanitizeRichText } from '../sanitize';
 import { mathReady } from '../math';
@@ -12,6 +12,10 @@ import { DataResourceOutput } from './DataResourceOutput';
 import { ChartView } from './charts/ChartView';
 import { isChartMime } from './charts/spec';
 import { DATARESOURCE_MIME, pickMime } from './priority';
+import { WIDGET_VIEW_MIME } from '../../model';
+
+/** ipywidgets' views: their code loads with the first widget shown. */
+const WidgetView = lazy(() => import('../widgets/WidgetView'));
 
 function asText(v: unknown): string {
   if (typeof v === 'string') return v;
@@ -59,6 +63,9 @@ export function MimeView(props: { data: Record<string, unknown>; metadata?: Reco
   };
   return (
     <Switch fallback={<pre class="anode-plain anode-muted">[output of type {Object.keys(props.data).join(', ') || 'nothing'} cannot be shown]</pre>}>
+      <Match when={mime() === WIDGET_VIEW_MIME}>
+        <WidgetView data={props.data[WIDGET_VIEW_MIME]} />
+      </Match>
       <Match when={chart()}>
         {(m) => <ChartView mime={m()} spec={props.data[m()]} />}
       </Match>

@@ -3,6 +3,7 @@
  * without a DOM (exports, tests) can ask.
  */
 import { CHART_MIMES } from './charts/spec';
+import { WIDGET_VIEW_MIME } from '../../model';
 
 export const DATARESOURCE_MIME = 'application/vnd.dataresource+json';
 
@@ -11,6 +12,7 @@ export const DATARESOURCE_MIME = 'application/vnd.dataresource+json';
  * Charts come first: Altair's and plotly.py's bundles also carry HTML that would load the libraries from a CDN.
  */
 export const MIME_PRIORITY = [
+  WIDGET_VIEW_MIME,
   ...CHART_MIMES,
   DATARESOURCE_MIME,
   'text/html',

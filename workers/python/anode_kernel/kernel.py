@@ -14,7 +14,7 @@ import time
 
 from pyodide.code import CodeRunner
 
-from . import bridge, completion, display, magics, tb, web
+from . import bridge, comms, completion, display, magics, tb, web
 
 user_ns = {"__name__": "__main__", "__builtins__": builtins}
 execution_count = 0
@@ -57,6 +57,7 @@ def setup(send, read_input, js_sleep=None):
         display.install()
     # Runs at every start, a snapshot's too: the patches live in memory, which the snapshot predates.
     web.install()
+    comms.install()
     builtins.input = _input
     getpass.getpass = _getpass
     # Figures render inline without the user choosing a backend.
@@ -115,8 +116,18 @@ def flush_figures():
         mpl_backend.flush_figures()
 
 
-async def run_cell(code):
+def deliver_comm(message_json, parent_id):
+    """A comm message from the page (comms.py); its handlers' outputs go out as events of `parent_id`."""
+    comms.set_parent(parent_id)
+    try:
+        return comms.deliver(message_json)
+    finally:
+        comms.set_parent("")
+
+
+async def run_cell(code, parent_id=""):
     """Runs one cell; returns JSON {status, executionCount}. Outputs have gone out as events by then."""
+    comms.set_parent(parent_id)
     if _shell is not None:
         try:
             status, n = await _shell.run_cell(code)

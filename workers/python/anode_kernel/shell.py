@@ -262,6 +262,10 @@ def create():
 def connect():
     """After the snapshot, once the bridge's streams are installed: results go through the shell's display hook."""
     sys.displayhook = shell.displayhook
+    # Libraries look for the kernel here (ipywidgets' Output widget asks it for the current message's id).
+    from . import comms
+
+    shell.kernel = comms.Kernel()
 
 
 def _flush_figures():
