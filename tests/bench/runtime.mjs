@@ -37,7 +37,7 @@ try {
   const { page } = await openBenchPerson(browser, app.signaling, 'Ada');
   await page.goto(app.url);
   await page.locator('[data-testid="kernel-status"]').getByText('idle').waitFor({ timeout: 180_000 });
-  await page.getByRole('button', { name: 'Share' }).click();
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
   const link = await page.getByLabel('Share link').inputValue();
   await page.keyboard.press('Escape');
   const executor = page.getByTestId('executor');

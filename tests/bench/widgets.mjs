@@ -50,7 +50,7 @@ try {
   const idle = (page) => page.locator('[data-testid="kernel-status"]').filter({ hasText: /idle/i }).waitFor({ timeout: 180_000 });
   await ada.goto(app.url);
   await idle(ada);
-  await ada.getByRole('button', { name: 'Share' }).click();
+  await ada.getByRole('button', { name: 'Share', exact: true }).click();
   const link = await ada.getByLabel('Share link').inputValue();
   await ada.keyboard.press('Escape');
   await bob.goto(link);

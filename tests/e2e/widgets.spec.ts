@@ -150,7 +150,7 @@ test.describe('widgets in a room', () => {
     await ada.context().addInitScript((url) => window === window.top && localStorage.setItem('anode.packageBaseURL', url), mirror.url);
     await ada.goto('./');
     await expect(kernelStatus(ada)).toHaveText(/idle/i, { timeout: BOOT_TIMEOUT });
-    await ada.getByRole('button', { name: 'Share' }).click();
+    await ada.getByRole('button', { name: 'Share', exact: true }).click();
     const link = await ada.getByLabel('Share link').inputValue();
     await ada.keyboard.press('Escape');
     await bob.goto(link);
