@@ -3,7 +3,7 @@
  * [--name Ada] [--signaling URL]...`. Pure (no process, no network), so every mistake an operator can make gets its
  * message from a unit test.
  */
-import { parseShareLink, type RoomKey } from '../sync/room-index';
+import { canEditWith, parseShareLink, type RoomKey } from '../sync/room-index';
 import { cleanName, parseSignalingUrls, sameOriginSignalingUrl, MAX_NAME_LENGTH } from '../sync/settings';
 
 export interface AgentArgs {
@@ -56,6 +56,8 @@ export function parseAgentArgs(argv: readonly string[], env: Readonly<Record<str
   const link = positional[0]!;
   const room = parseShareLink(link);
   if (!room) return { ok: false, message: `Not a room link: expected …#/r/<room>/<secret> (quote it in the shell: it contains #).` };
+  // Peers drop a viewer's writes: with a view link the agent's outputs would reach nobody.
+  if (!canEditWith(room)) return { ok: false, message: 'This is a "can view" link: a runtime writes outputs into the notebook, so it needs the "can edit" link (Share → Can edit).' };
   const one = (flag: string): string | undefined => values.get(flag)?.at(-1);
   const serverUrl = one('--server');
   let server: AgentArgs['server'] = null;

@@ -146,3 +146,14 @@ describe('how the room names a runtime agent', () => {
     expect(JSON.stringify(cellOutputs(getCell(doc, cellId)!)?.toJSON())).toContain('Ada’s runtime on gpu left the room');
   });
 });
+
+describe('the runtime needs an edit link', () => {
+  it('refuses a "can view" link (peers would drop its outputs) and takes the "can edit" one', async () => {
+    const { linksOf, newRoomKey } = await import('../../src/sync/room-index');
+    const links = linksOf(await newRoomKey('nb123'), 'http://127.0.0.1:4173/');
+    const view = parseAgentArgs([links.view.url], {});
+    expect(view.ok === false && view.message).toContain('"can view" link');
+    const edit = parseAgentArgs([links.edit.url], {});
+    expect(edit.ok === true && edit.args.room.cap).toBe(links.edit.cap);
+  });
+});
