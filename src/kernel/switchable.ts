@@ -64,7 +64,7 @@ export class SwitchableKernel implements Kernel {
     return this.current.run(code, handlers);
   }
 
-  /** False when the current kernel carries no comms (a Jupyter server's, for now). */
+  /** False when the current kernel carries no comms. */
   comm(message: CommMessage, handlers: RunHandlers): Promise<boolean> {
     return this.current.comm?.(message, handlers) ?? Promise.resolve(false);
   }

@@ -11,11 +11,14 @@ import { test, expect, newPage, type BrowserContext, type Page } from './fixture
 import { BOOT_TIMEOUT, kernelStatus, openNotebook, run, runAndSee } from './kernel-helpers';
 import { openPerson } from './helpers/app';
 import { startJupyter } from './helpers/jupyter-server.mjs';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const APP_PORT = Number(process.env.E2E_PORT ?? 4180);
 const APP_ORIGIN = `http://127.0.0.1:${APP_PORT}`;
 const JUPYTER_PORT = Number(process.env.E2E_JUPYTER_PORT ?? 8899);
 const TOKEN = 'anode-e2e-token';
+const WIDGETS_MODULE = fileURLToPath(new URL('../fixtures/widgets/anode_testwidgets.py', import.meta.url));
 
 let jupyter: Awaited<ReturnType<typeof startJupyter>>;
 let page: Page;
@@ -121,6 +124,36 @@ test('the notebook’s files are the server kernel’s: pandas there reads an up
   await runAndSee(page, 'os.remove("cities.csv"); print(sorted(os.listdir(".")))', "['out']");
   await expect(files.locator('li[data-path="cities.csv"]')).toHaveCount(0);
   await page.getByRole('button', { name: 'Files', exact: true }).click();
+});
+
+test('widgets on the server kernel: a slider made by its comm renders, and moving it runs the observer there', async () => {
+  // The ipywidgets 8 stand-in of widgets.spec (Debian has no ipywidgets 8), put in the kernel's folder as a file.
+  const files = page.getByRole('region', { name: 'Files' });
+  await expect(async () => {
+    if (!(await files.isVisible())) await page.getByRole('button', { name: 'Files', exact: true }).click();
+    await expect(files).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
+  await page.getByTestId('file-picker').setInputFiles([{ name: 'anode_testwidgets.py', mimeType: 'text/x-python', buffer: readFileSync(WIDGETS_MODULE) }]);
+  await expect(files.locator('li[data-path="anode_testwidgets.py"]')).toBeVisible();
+  await page.getByRole('button', { name: 'Files', exact: true }).click();
+  const out = await run(
+    page,
+    [
+      // Debian's ipykernel 6.17 predates the comm package's hook (ipykernel 6.22+ installs it itself).
+      'import comm, ipykernel.comm',
+      'comm.create_comm = ipykernel.comm.Comm',
+      'import anode_testwidgets as w',
+      "s = w.IntSlider(value=3, min=0, max=10, description='level')",
+      "s.observe(lambda change: print('server observer saw', s.value), names='value')",
+      'display(s)',
+    ].join('\n'),
+  );
+  const level = page.getByRole('slider', { name: 'level' });
+  await expect(level).toHaveValue('3');
+  await expect(kernelStatus(page)).toHaveText('idle');
+  await level.fill('7');
+  await expect(out).toContainText('server observer saw 7');
+  await runAndSee(page, 'print("python has", s.value)', 'python has 7');
 });
 
 test('errors show the traceback; interrupt stops `while True: pass` and keeps the variables', async () => {

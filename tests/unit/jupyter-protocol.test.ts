@@ -49,6 +49,19 @@ describe('Jupyter messages → KernelEvents', () => {
     expect(events('iopub', 'execute_input', { code: '1', execution_count: 1 })).toEqual([]);
   });
 
+  it('comm_open / comm_msg / comm_close become the comm events the widget bridge reads (as from the browser kernel)', () => {
+    // What ipywidgets 8 sends for an IntSlider (packages/schema/messages.md, protocol 2), as ipykernel frames it.
+    const state = { _model_name: 'IntSliderModel', _model_module: '@jupyter-widgets/controls', value: 3 };
+    expect(events('iopub', 'comm_open', { comm_id: 'w1', target_name: 'jupyter.widget', data: { state, buffer_paths: [] } })).toEqual([
+      { type: 'comm', msgType: 'comm_open', commId: 'w1', targetName: 'jupyter.widget', data: { state, buffer_paths: [] } },
+    ]);
+    expect(events('iopub', 'comm_msg', { comm_id: 'w1', data: { method: 'echo_update', state: { value: 5 }, buffer_paths: [] } })).toEqual([
+      { type: 'comm', msgType: 'comm_msg', commId: 'w1', data: { method: 'echo_update', state: { value: 5 }, buffer_paths: [] } },
+    ]);
+    expect(events('iopub', 'comm_close', { comm_id: 'w1', data: {} })).toEqual([{ type: 'comm', msgType: 'comm_close', commId: 'w1', data: {} }]);
+    expect(events('iopub', 'comm_msg', { data: {} })).toEqual([]);
+  });
+
   it('ignores frames that are not messages (binary, bad JSON, unknown channel) instead of failing', () => {
     expect(parseMessage(new ArrayBuffer(4))).toBeNull();
     expect(parseMessage('{not json')).toBeNull();

@@ -8,7 +8,7 @@
  * a kernel the server lost, or one that died as it started, is `dead` with the doctor's reason.
  */
 import { kernelLanguage, newId, type KernelPlace } from '../../model';
-import type { CompletionResult, InspectRequest, InspectResult, RunResult, VariablesResult } from '../protocol';
+import type { CommMessage, CompletionResult, InspectRequest, InspectResult, RunResult, VariablesResult } from '../protocol';
 import { readInspectResult } from '../inspect';
 import { KernelLostError, type Kernel, type KernelStatusInfo, type RunHandlers } from '../types';
 import { SerialKernel } from '../serial-kernel';
@@ -68,6 +68,8 @@ const INTERRUPT_GRACE_MS = 10_000;
 
 interface ActiveRun {
   msgId: string;
+  /** A comm message sent to the kernel, not code: it has no execute_reply, and ends at its iopub idle. */
+  comm?: true;
   handlers: RunHandlers;
   reply: JupyterMessage | null;
   idle: boolean;
@@ -234,10 +236,44 @@ export class JupyterKernel extends SerialKernel implements Kernel {
 
   /** Sends a request; resolves with its reply (shell and control requests have one). */
   private send(channel: Channel, msgType: string, content: Record<string, unknown>, msgId: string = newId()): Promise<JupyterMessage> {
-    const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new KernelLostError('Not connected to the Jupyter server', false));
-    ws.send(JSON.stringify(request(channel, msgType, content, this.clientSession, msgId)));
+    if (!this.post(channel, msgType, content, msgId)) return Promise.reject(new KernelLostError('Not connected to the Jupyter server', false));
     return new Promise((resolve) => this.replies.set(msgId, resolve));
+  }
+
+  /** Sends a message that has no reply (a comm message); false when not connected. */
+  private post(channel: Channel, msgType: string, content: Record<string, unknown>, msgId: string): boolean {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(JSON.stringify(request(channel, msgType, content, this.clientSession, msgId)));
+    return true;
+  }
+
+  /**
+   * Hands a comm message (a widget view's `update`, a Button's `custom` click) to the kernel's comm, after any run in
+   * progress; what its handlers print or display comes to `handlers`, until the kernel is idle again.
+   */
+  comm(message: CommMessage, handlers: RunHandlers): Promise<boolean> {
+    return this.serially(async () => {
+      if (!(await this.ready) || this.status.status === 'dead') return false;
+      return new Promise<boolean>((resolve) => {
+        const msgId = newId();
+        const run: ActiveRun = {
+          msgId,
+          comm: true,
+          handlers,
+          reply: null,
+          idle: false,
+          lastError: null,
+          resolve: () => resolve(true),
+          reject: () => resolve(false),
+          inputAbort: null,
+        };
+        const content = { comm_id: message.commId, data: message.data };
+        if (!this.post('shell', message.msgType, content, msgId)) return resolve(false);
+        this.active = run;
+        this.setStatus({ status: 'busy' });
+      });
+    });
   }
 
   private onMessage(msg: JupyterMessage): void {
@@ -301,6 +337,11 @@ export class JupyterKernel extends SerialKernel implements Kernel {
 
   /** A run ends when both its execute_reply and its iopub idle arrived: only then have all its outputs come. */
   private settle(run: ActiveRun): void {
+    if (run.comm && run.idle && this.active === run) {
+      this.finish(run);
+      run.resolve({ status: 'ok', executionCount: 0 });
+      return;
+    }
     if (!run.reply || !run.idle || this.active !== run) return;
     const { status, executionCount, events } = executeReply(run.reply, run.lastError);
     if (events.length) run.handlers.onEvents(events);

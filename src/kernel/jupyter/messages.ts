@@ -116,6 +116,23 @@ export function iopubEvents(msg: JupyterMessage): KernelEvent[] {
       ];
     case 'clear_output':
       return [{ type: 'clear_output', wait: c.wait === true }];
+    case 'comm_open':
+    case 'comm_msg':
+    case 'comm_close': {
+      // Widgets (ipywidgets and any comm target): the same event the browser kernel emits, so the executor's widget
+      // bridge serves both. Binary buffers come in binary frames, which this JSON client does not read.
+      if (typeof c.comm_id !== 'string' || !c.comm_id) return [];
+      return [
+        {
+          type: 'comm',
+          msgType: msg.header.msg_type,
+          commId: c.comm_id,
+          data: isRecord(c.data) ? c.data : {},
+          ...(typeof c.target_name === 'string' ? { targetName: c.target_name } : {}),
+          ...(isRecord(msg.metadata) && Object.keys(msg.metadata).length ? { metadata: msg.metadata } : {}),
+        },
+      ];
+    }
     default:
       return [];
   }
