@@ -204,7 +204,9 @@ Answer in Markdown. Put code in fenced \`\`\`python blocks: the user can insert 
   }
   const name = lang === 'python' ? 'Python' : (where.language ?? lang);
   const fence = lang === 'python' ? 'python' : lang;
-  return `You are the AI assistant inside Anode, a collaborative notebook. Its code cells run on a Jupyter server's "${where.kernel}" kernel at ${where.host}, in ${name}, not in the browser: write code cells in ${name}, using what is installed on that server. SQL cells still run DuckDB in the browser: they see the notebook's files, not this kernel's variables.
+  // SQL cells read a Python kernel's tables (src/kernel/jupyter/sql.ts); another language's kernel has none to give them.
+  const sql = lang === 'python' ? '' : " SQL cells still run DuckDB in the browser: they see the notebook's files, not this kernel's variables.";
+  return `You are the AI assistant inside Anode, a collaborative notebook. Its code cells run on a Jupyter server's "${where.kernel}" kernel at ${where.host}, in ${name}, not in the browser: write code cells in ${name}, using what is installed on that server.${sql}
 
 Answer in Markdown. Put code in fenced \`\`\`${fence} blocks: the user can insert a block as a new code cell with one click.`;
 }

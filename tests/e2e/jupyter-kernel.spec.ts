@@ -156,6 +156,14 @@ test('widgets on the server kernel: a slider made by its comm renders, and movin
   await runAndSee(page, 'print("python has", s.value)', 'python has 7');
 });
 
+test('a SQL cell queries the server kernel’s DataFrame with a parameter, and its result is a DataFrame there', async () => {
+  await runAndSee(page, "import pandas as pd\nsales = pd.DataFrame({'city': ['Lyon', 'Nantes', 'Brest'], 'amount': [5, 9, 2]})\nlow = 3\nprint('ready')", 'ready');
+  const out = await run(page, '%%sql top\nSELECT city, amount * 2 AS twice FROM sales WHERE amount > {low} ORDER BY amount DESC');
+  // DuckDB runs on the page; the table and {low} came from CPython on the server, the result went back there.
+  await expect(out.frameLocator('iframe.anode-html-frame').locator('.sql-summary')).toContainText('in top (DataFrame)', { timeout: BOOT_TIMEOUT });
+  await runAndSee(page, 'print(type(top).__name__, top.city.tolist(), top.twice.tolist())', "DataFrame ['Nantes', 'Lyon'] [18, 10]");
+});
+
 test('errors show the traceback; interrupt stops `while True: pass` and keeps the variables', async () => {
   await runAndSee(page, 'kept = 41\n1/0', 'ZeroDivisionError');
   const out = await run(page, 'while True: pass');

@@ -350,10 +350,12 @@ describe('the kernel in the system prompt', () => {
     const py = buildContext(doc, 'a').system;
     expect(py).toContain('"python3" kernel at gpu.example.org, in Python, not in the browser');
     expect(py).not.toContain('Pyodide');
+    expect(py).not.toContain('not this kernel\'s variables');
     startSession(doc, 's2', ada, LOCAL, { kind: 'jupyter', kernel: 'ir', host: 'h:8888', language: 'R', mode: 'r' });
     const r = buildContext(doc, 'a').system;
     expect(r).toContain('write code cells in R');
     expect(r).toContain('```r blocks');
     expect(r).not.toContain('```python');
+    expect(r).toContain('not this kernel\'s variables');
   });
 });

@@ -5,7 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { expressionText, inspectExpression, installCode, readVariables, variablesExpression } from '../../src/kernel/jupyter/introspect';
+import { encoded, expressionText, inspectExpression, installCode, readVariables, variablesExpression } from '../../src/kernel/jupyter/introspect';
+import { jupyterSql, resultJson } from '../../src/kernel/jupyter/sql';
 import type { JupyterMessage } from '../../src/kernel/jupyter/messages';
 import { readInspectResult } from '../../src/kernel/inspect';
 
@@ -69,5 +70,50 @@ describe('introspection on a Jupyter kernel (real CPython + IPython)', () => {
     expect(expressionText(reply({ a: { status: 'ok', data: { 'text/plain': '{}' } } }), 'a')).toBeNull();
     expect(expressionText(reply({ a: { status: 'error', ename: 'KeyError' } }), 'a')).toBeNull();
     expect(readVariables('{"variables": "no", "total": 1}')).toBeNull();
+  });
+});
+
+describe('SQL cells on a Jupyter kernel (real CPython + IPython + pandas)', () => {
+  it('exports a DataFrame and parameters, and binds a result with typed columns (big ints, NaN) as a DataFrame', async () => {
+    const user = "import pandas as pd\nsales = pd.DataFrame({'city': ['Lyon', 'Nantes'], 'n': [3, 4]})\nlimit = 2";
+    const meta = resultJson(
+      [
+        { name: 'id', kind: 'int', typed: 0 },
+        { name: 'ratio', kind: 'float', typed: 1 },
+        { name: 'city', kind: 'str', values: ['Lyon', 'Nantes'] },
+      ],
+      [new BigInt64Array([9007199254740993n, -1n]), new Float64Array([0.5, Number.NaN])],
+      false,
+    );
+    const asked: string[] = [];
+    const answers = new Map<string, string>();
+    // The bridge's expressions, answered by one real IPython shell in order (as the kernel would).
+    const sql = jupyterSql(async (expression) => {
+      asked.push(expression);
+      return answers.get(expression) ?? null;
+    });
+    const calls = [sql.tables(), sql.exportTable('sales'), sql.values(['limit']), sql.importResult('_sql', [], [], false)];
+    await Promise.all(calls.map((p) => p.catch(() => undefined)));
+    const importExpr = encoded('sql', `import_result("_sql", ${JSON.stringify(meta)}, [])`);
+    const exprs: Record<string, string> = Object.fromEntries(asked.slice(0, 3).map((e, i) => [`q${i}`, e]));
+    exprs['imp'] = importExpr;
+    exprs['check'] = "__import__('base64').b64encode(repr((type(_sql).__name__, _sql['id'].tolist(), str(_sql['ratio'].tolist()), _sql['city'].tolist())).encode()).decode()";
+    const out = silentRequest(user, installCode(), exprs);
+    const text = (k: string): string => expressionText(reply(out), k)!;
+    for (let i = 0; i < 3; i++) answers.set(asked[i]!, text(`q${i}`));
+    const again = jupyterSql(async (expression) => answers.get(expression) ?? null);
+    expect(await again.tables()).toContainEqual({ name: 'sales', columns: ['city', 'n'] });
+    const exported = await again.exportTable('sales');
+    expect(exported.rows).toBe(2);
+    expect(exported.columns.find((c) => c.name === 'n')?.values).toEqual([3, 4]);
+    expect(await again.values(['limit'])).toEqual({ limit: 2 });
+    expect(text('imp')).toBe('DataFrame');
+    expect(text('check')).toBe("('DataFrame', [9007199254740993, -1], '[0.5, nan]', ['Lyon', 'Nantes'])");
+  });
+
+  it('says what went wrong: sql.py’s error answer, or no answer at all', async () => {
+    const failing = jupyterSql(async () => "\u0000error:NameError: name 'nope' is not defined");
+    await expect(failing.exportTable('nope')).rejects.toThrow("NameError: name 'nope' is not defined");
+    await expect(jupyterSql(async () => null).tables()).rejects.toThrow(/did not answer/);
   });
 });

@@ -7,6 +7,7 @@
  */
 import variablesSource from '../../../workers/python/anode_kernel/variables.py?raw';
 import exploreSource from '../../../workers/python/anode_kernel/explore.py?raw';
+import sqlSource from '../../../workers/python/anode_kernel/sql.py?raw';
 import type { InspectRequest, VariablesResult } from '../protocol';
 import type { JupyterMessage } from './messages';
 
@@ -18,16 +19,16 @@ export function installCode(): string {
   const install = [
     'import sys, types',
     "pkg = types.ModuleType('anode_kernel'); pkg.__path__ = []; sys.modules['anode_kernel'] = pkg",
-    `for name, src in (('variables', ${JSON.stringify(variablesSource)}), ('explore', ${JSON.stringify(exploreSource)})):`,
+    `for name, src in (('variables', ${JSON.stringify(variablesSource)}), ('explore', ${JSON.stringify(exploreSource)}), ('sql', ${JSON.stringify(sqlSource)})):`,
     "    mod = types.ModuleType('anode_kernel.' + name); mod.__package__ = 'anode_kernel'",
     '    sys.modules[mod.__name__] = mod; setattr(pkg, name, mod)',
     "    exec(compile(src, '<anode_kernel/' + name + '.py>', 'exec'), mod.__dict__)",
   ].join('\n');
-  return `if 'anode_kernel.explore' not in __import__('sys').modules: exec(${JSON.stringify(install)}, {})`;
+  return `if 'anode_kernel.sql' not in __import__('sys').modules: exec(${JSON.stringify(install)}, {})`;
 }
 
 /** A user expression whose value is the base64 of the JSON that `call` of helper module `module` returns. */
-function encoded(module: 'variables' | 'explore', call: string): string {
+export function encoded(module: 'variables' | 'explore' | 'sql', call: string): string {
   return `__import__('base64').b64encode(__import__('sys').modules['anode_kernel.${module}'].${call}.encode()).decode()`;
 }
 

@@ -10,7 +10,7 @@
 import { kernelLanguage, newId, type KernelPlace } from '../../model';
 import type { CommMessage, CompletionResult, InspectRequest, InspectResult, RunResult, VariablesResult } from '../protocol';
 import { readInspectResult } from '../inspect';
-import { KernelLostError, type Kernel, type KernelStatusInfo, type RunHandlers } from '../types';
+import { KernelLostError, type Kernel, type KernelSql, type KernelStatusInfo, type RunHandlers } from '../types';
 import { SerialKernel } from '../serial-kernel';
 import { diagnose, diagnosisText, type ConnectFailure } from './doctor';
 import {
@@ -37,6 +37,7 @@ import {
   type JupyterServer,
 } from './rest';
 import { JupyterFolder } from './files';
+import { jupyterSql } from './sql';
 import { expressionText, inspectExpression, installCode, readVariables, variablesExpression } from './introspect';
 
 export interface JupyterKernelOptions {
@@ -471,6 +472,13 @@ export class JupyterKernel extends SerialKernel implements Kernel {
       return this.introspect(expression, false);
     }
     return text;
+  }
+
+  private readonly pythonSql = jupyterSql((expression) => this.introspect(expression));
+
+  /** SQL cells see the kernel's tables and variables: on a Python kernel (the helpers are Python). */
+  get sql(): KernelSql | undefined {
+    return kernelLanguage(this.where) === 'python' ? this.pythonSql : undefined;
   }
 
   async variables(limit: number): Promise<VariablesResult | null> {
