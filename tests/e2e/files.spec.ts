@@ -7,22 +7,9 @@
 import { test, expect, type Browser, type BrowserContext, type Page } from './fixtures';
 import { readFile } from 'node:fs/promises';
 import { BOOT_TIMEOUT, kernelStatus, openNotebook, outputs, run, runAndSee } from './kernel-helpers';
-import { openPerson, shareOpenNotebook } from './helpers/app';
+import { filesPanel, openFiles, openPerson, shareOpenNotebook } from './helpers/app';
 
 const CSV = 'city,population\nLyon,522250\nNantes,320732\n';
-
-function filesPanel(page: Page) {
-  return page.getByRole('region', { name: 'Files' });
-}
-
-async function openFiles(page: Page): Promise<void> {
-  // The button toggles, and a sidebar remembered open may still be rendering when first looked at: look again
-  // before each click rather than clicking it shut.
-  await expect(async () => {
-    if (!(await filesPanel(page).isVisible())) await page.getByRole('button', { name: 'Files', exact: true }).click();
-    await expect(filesPanel(page)).toBeVisible({ timeout: 3_000 });
-  }).toPass({ timeout: 30_000 });
-}
 
 function fileRow(page: Page, path: string) {
   return filesPanel(page).locator(`li[data-path="${path}"]`);

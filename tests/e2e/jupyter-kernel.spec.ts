@@ -9,7 +9,7 @@
  */
 import { test, expect, newPage, type BrowserContext, type Page } from './fixtures';
 import { BOOT_TIMEOUT, kernelStatus, openNotebook, run, runAndSee } from './kernel-helpers';
-import { openPerson } from './helpers/app';
+import { filesPanel, openFiles, openPerson } from './helpers/app';
 import { startJupyter } from './helpers/jupyter-server.mjs';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -106,11 +106,8 @@ test('the Variables panel lists the server kernel’s variables, and the explore
 });
 
 test('the notebook’s files are the server kernel’s: pandas there reads an uploaded CSV, what it writes shows in Files', async () => {
-  const files = page.getByRole('region', { name: 'Files' });
-  await expect(async () => {
-    if (!(await files.isVisible())) await page.getByRole('button', { name: 'Files', exact: true }).click();
-    await expect(files).toBeVisible({ timeout: 3_000 });
-  }).toPass({ timeout: 30_000 });
+  const files = filesPanel(page);
+  await openFiles(page);
   await page.getByTestId('file-picker').setInputFiles([{ name: 'cities.csv', mimeType: 'text/csv', buffer: Buffer.from('city,population\nLyon,522250\nNantes,320732\n') }]);
   await expect(files.locator('li[data-path="cities.csv"]')).toBeVisible();
   await runAndSee(
@@ -128,11 +125,8 @@ test('the notebook’s files are the server kernel’s: pandas there reads an up
 
 test('widgets on the server kernel: a slider made by its comm renders, and moving it runs the observer there', async () => {
   // The ipywidgets 8 stand-in of widgets.spec (Debian has no ipywidgets 8), put in the kernel's folder as a file.
-  const files = page.getByRole('region', { name: 'Files' });
-  await expect(async () => {
-    if (!(await files.isVisible())) await page.getByRole('button', { name: 'Files', exact: true }).click();
-    await expect(files).toBeVisible({ timeout: 3_000 });
-  }).toPass({ timeout: 30_000 });
+  const files = filesPanel(page);
+  await openFiles(page);
   await page.getByTestId('file-picker').setInputFiles([{ name: 'anode_testwidgets.py', mimeType: 'text/x-python', buffer: readFileSync(WIDGETS_MODULE) }]);
   await expect(files.locator('li[data-path="anode_testwidgets.py"]')).toBeVisible();
   await page.getByRole('button', { name: 'Files', exact: true }).click();

@@ -175,3 +175,16 @@ export async function exportAs(page: Page, item: 'Export .ipynb' | 'Export .py' 
 export function exportIpynb(page: Page): Promise<{ name: string; text: string }> {
   return exportAs(page, 'Export .ipynb');
 }
+
+/** The Files sidebar panel. */
+export function filesPanel(page: Page): Locator {
+  return page.getByRole('region', { name: 'Files' });
+}
+
+/** Opens the Files panel (the button toggles: a sidebar remembered open may still be rendering, so look first). */
+export async function openFiles(page: Page): Promise<void> {
+  await expect(async () => {
+    if (!(await filesPanel(page).isVisible())) await page.getByRole('button', { name: 'Files', exact: true }).click();
+    await expect(filesPanel(page)).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
+}
