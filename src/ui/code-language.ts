@@ -53,11 +53,6 @@ const LEGACY: Record<string, Loader> = {
   'wolfram language': () => import('@codemirror/legacy-modes/mode/mathematica').then((m) => m.mathematica),
 };
 
-/** Whether the language has syntax support here (otherwise cells are edited as plain text). */
-export function hasEditorLanguage(lang: string): boolean {
-  return lang === 'python' || lang in LEGACY;
-}
-
 /**
  * The editor extension for a code cell: Python at once, another language once its mode has loaded (plain text
  * until then, and for languages CodeMirror has no mode for).
