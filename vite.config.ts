@@ -89,6 +89,7 @@ export default defineConfig({
     __ANODE_BUILD_ID__: JSON.stringify(process.env.ANODE_BUILD_ID || new Date().toISOString()),
     // Empty: the page's own origin at ./signal (src/sync/settings.ts), which `npm start` serves.
     __DEFAULT_SIGNALING__: JSON.stringify(process.env.ANODE_SIGNALING_URLS ?? ''),
+    __DEFAULT_RELAY__: JSON.stringify(process.env.ANODE_RELAY_URL ?? ''),
     // Empty: simple-peer's public STUN servers (src/sync/ice.ts).
     __DEFAULT_ICE_SERVERS__: JSON.stringify(process.env.ANODE_ICE_SERVERS ?? ''),
   },

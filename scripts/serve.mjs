@@ -3,7 +3,8 @@
 // need, and the rooms' signaling on the same port at /signal (scripts/signaling.mjs), which a build without
 // configured signaling URLs uses. PORT (default 4173), HOST (default 127.0.0.1; 0.0.0.0 to share on a LAN),
 // NO_SIGNALING=1 to serve no signaling, SIGNALING_PORT to also start y-webrtc's own server on that port (the
-// tests do), DIST to serve another folder.
+// tests do), DIST to serve another folder. A blind relay for rooms (scripts/relay.mjs) answers at /relay (NO_RELAY=1
+// to serve none); rooms use it only when a build or Settings names it.
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { staticHandler } from './static-host.mjs';
 import { attachSignaling } from './signaling.mjs';
+import { attachRelay, isRelayPath } from './relay.mjs';
 
 const root = resolve(process.env.DIST ?? join(fileURLToPath(new URL('..', import.meta.url)), 'dist'));
 const port = Number(process.env.PORT ?? 4173);
@@ -25,7 +27,9 @@ if (!existsSync(join(root, 'index.html'))) {
 const server = createServer(staticHandler({ root: () => root }));
 
 let signaling;
-if (process.env.NO_SIGNALING !== '1') attachSignaling(server);
+const relay = process.env.NO_RELAY !== '1';
+if (relay) attachRelay(server);
+if (process.env.NO_SIGNALING !== '1') attachSignaling(server, { others: (p) => relay && isRelayPath(p) });
 if (process.env.NO_SIGNALING !== '1' && process.env.SIGNALING_PORT) {
   const require = createRequire(import.meta.url);
   // y-webrtc's exports map hides package.json: find the bin from the main entry (dist/y-webrtc.cjs).
@@ -36,7 +40,7 @@ if (process.env.NO_SIGNALING !== '1' && process.env.SIGNALING_PORT) {
 }
 
 server.listen(port, host, () => {
-  console.log(`Anode is running at http://${host}:${port}/ (rooms' signaling at ws://${host}:${port}/signal)`);
+  console.log(`Anode is running at http://${host}:${port}/ (rooms' signaling at ws://${host}:${port}/signal, relay at ws://${host}:${port}/relay)`);
 });
 
 function stop() {

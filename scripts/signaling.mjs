@@ -18,8 +18,11 @@ const { WebSocketServer } = require(join(dirname(require.resolve('ws/package.jso
 
 const PING_MS = 30_000;
 
-/** Serves signaling on `server` for upgrade requests whose path ends with `path`. Returns a close function. */
-export function attachSignaling(server, { path = '/signal' } = {}) {
+/**
+ * Serves signaling on `server` for upgrade requests whose path ends with `path`; other upgrades are refused unless
+ * `others(pathname)` says another handler on the server takes them (the relay). Returns a close function.
+ */
+export function attachSignaling(server, { path = '/signal', others = () => false } = {}) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   /** topic -> subscribed sockets */
   const topics = new Map();
@@ -96,7 +99,7 @@ export function attachSignaling(server, { path = '/signal' } = {}) {
   const onUpgrade = (request, socket, head) => {
     const pathname = new URL(request.url ?? '/', 'http://x').pathname;
     if (!pathname.endsWith(path)) {
-      socket.destroy();
+      if (!others(pathname)) socket.destroy();
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));

@@ -42,7 +42,7 @@ function sanitizeViewerState(json: string): string {
 }
 
 /** An awareness update reduced to `client`'s own entry, sanitized; null when it carries nothing of it. */
-function viewerAwareness(update: Uint8Array, client: number): Uint8Array | null {
+export function viewerAwareness(update: Uint8Array, client: number): Uint8Array | null {
   const decoder = decoding.createDecoder(update);
   const out = encoding.createEncoder();
   const n = decoding.readVarUint(decoder);

@@ -9,15 +9,17 @@
  */
 import type * as Y from 'yjs';
 import type { WebrtcProvider } from 'y-webrtc';
+import type { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import type { RoomKey } from './room-index';
-import { signalingUrls } from './settings';
+import { relayUrl, signalingUrls } from './settings';
 import { framedWrtc } from './framed-rtc';
 import { startHealer, type ProviderLike } from './heal';
 import { hasTurn, iceServers } from './ice';
 import { linkOf, type ConnLike, type PeerLink } from './links';
 import { decodeCapability, importCapability, type CapabilityKeys } from './edit-auth';
 import { EditGuard } from './edit-guard';
+import { RelayLink, type RelayStatus } from './relay';
 
 /**
  * How the room's signaling is doing. `unreachable`: every server failed (or none is configured: `none`); the
@@ -60,6 +62,10 @@ export interface RoomStatus {
   failedLinks: number;
   /** A TURN relay is configured (Settings or the build). */
   turn: boolean;
+  /** This browser can make WebRTC connections (some policies and browsers remove RTCPeerConnection). */
+  webrtc: boolean;
+  /** The blind relay the room also syncs through (./relay.ts), or null when none is configured. */
+  relay: RelayStatus | null;
 }
 
 export interface RoomOptions {
@@ -75,6 +81,10 @@ export interface RoomOptions {
   settleMs?: number;
   /** The room's edit capability, imported (`openRoom` does it from the key's `cap`): peers must prove edit rights. */
   capability?: CapabilityKeys;
+  /** The relay's URL (./relay.ts); default: `relayUrl()` (device setting, else the build default; none when null). */
+  relay?: string | null;
+  /** A WebSocket implementation for the relay where there is none (Node). */
+  WebSocketPolyfill?: unknown;
 }
 
 /** The y-webrtc room name of a notebook room: prefixed so that rooms of other apps on a shared server never clash. */
@@ -127,6 +137,10 @@ export class NotebookRoom {
     if (this.settledFlag || origin === 'local' || !added.some((c) => c !== this.awareness.clientID)) return;
     this.timers.push(setTimeout(() => this.settle(), AFTER_PEER_MS));
   };
+  private readonly onRelayStatus = (): void => {
+    if (this.relay?.status().synced && !this.settledFlag) this.timers.push(setTimeout(() => this.settle(), AFTER_PEER_MS));
+    this.update();
+  };
   private destroyed = false;
   private hadNetwork = false;
   private readonly healer: ReturnType<typeof startHealer>;
@@ -136,16 +150,25 @@ export class NotebookRoom {
    * without one (from before view links: every holder edits).
    */
   readonly guard: EditGuard | null;
+  /** The blind relay, when the room uses one. */
+  readonly relay: RelayLink | null;
+  private readonly webrtc: boolean;
 
-  /** `Provider` is y-webrtc's class, passed in because `openRoom` loads y-webrtc only when a room is joined. */
-  constructor(doc: Y.Doc, key: RoomKey, opts: RoomOptions, Provider: typeof WebrtcProvider) {
+  /**
+   * `Provider` is y-webrtc's class, `RelayProvider` y-websocket's (when `opts.relay` is set), passed in because
+   * `openRoom` loads them only when a room is joined.
+   */
+  constructor(doc: Y.Doc, key: RoomKey, opts: RoomOptions, Provider: typeof WebrtcProvider, RelayProvider?: typeof WebsocketProvider) {
     this.name = key.room;
     this.settleMs = opts.settleMs ?? 3000;
     const wrtc = framedWrtc();
     const ice = iceServers();
     this.turn = hasTurn(ice);
+    this.webrtc = wrtc !== null || opts.peerOpts?.['wrtc'] !== undefined;
     this.provider = new Provider(roomTopic(key.room), doc, {
-      signaling: opts.signaling ?? signalingUrls(),
+      // Without WebRTC, signaling would only announce peers this browser cannot connect to (simple-peer throws):
+      // the room keeps to its tabs and the relay.
+      signaling: this.webrtc ? (opts.signaling ?? signalingUrls()) : [],
       password: key.secret,
       ...(opts.awareness ? { awareness: opts.awareness } : {}),
       ...(opts.filterBcConns !== undefined ? { filterBcConns: opts.filterBcConns } : {}),
@@ -156,6 +179,20 @@ export class NotebookRoom {
     this.guard = opts.capability ? new EditGuard(this.provider, roomTopic(key.room), opts.capability, this.awareness.clientID) : null;
     // y-webrtc's provider is typed loosely where the healer reads it (its room and sockets are `any`).
     this.healer = startHealer(this.provider as unknown as ProviderLike, this.refresh);
+    this.relay =
+      opts.relay && RelayProvider
+        ? new RelayLink(doc, this.awareness, {
+            url: opts.relay,
+            room: key.room,
+            secret: key.secret,
+            capability: opts.capability ?? null,
+            // y-webrtc applies what peers send with its room as the origin.
+            fromMesh: (origin) => origin !== null && origin === this.provider.room,
+            onStatus: this.onRelayStatus,
+            Provider: RelayProvider,
+            ...(opts.WebSocketPolyfill ? { WebSocketPolyfill: opts.WebSocketPolyfill } : {}),
+          })
+        : null;
     void this.provider.key.then(() => {
       this.connectedAt = Date.now();
       this.timers.push(setTimeout(this.refresh, ALONE_GRACE_MS));
@@ -194,9 +231,11 @@ export class NotebookRoom {
       if (c.connected) webrtcPeers++;
     });
     const bcPeers = room?.bcConns.size ?? 0;
+    const relay = this.relay?.status() ?? null;
+    const relayUp = relay?.state === 'connected';
     const online = (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false;
-    if (online && (connected.length || webrtcPeers)) this.hadNetwork = true;
-    const isolated = this.hadNetwork && (!online || (!connected.length && !webrtcPeers));
+    if (online && (connected.length || webrtcPeers || relayUp)) this.hadNetwork = true;
+    const isolated = this.hadNetwork && (!online || (!connected.length && !webrtcPeers && !relayUp));
     const transport: Transport = webrtcPeers && bcPeers ? 'both' : webrtcPeers ? 'webrtc' : bcPeers ? 'broadcastchannel' : 'none';
     if (this.last?.isolated && !isolated) {
       // Back on the network, but the peers' presence has not arrived yet: the room settles again before any
@@ -205,7 +244,8 @@ export class NotebookRoom {
       this.timers.push(setTimeout(() => this.settle(), this.settleMs));
     }
     const graceOver = this.connectedAt !== null && Date.now() - this.connectedAt >= ALONE_GRACE_MS;
-    if (!this.settledFlag && !this.hadNetwork && (signaling === 'unreachable' || signaling === 'none') && graceOver) {
+    const relayDown = !relay || relay.state === 'unreachable';
+    if (!this.settledFlag && !this.hadNetwork && (signaling === 'unreachable' || signaling === 'none') && relayDown && graceOver) {
       // Opened offline: nobody can be found beyond this browser, whose tabs have had time to answer. Waiting
       // longer gains nothing; the notebook works alone (local-first).
       this.settledFlag = true;
@@ -219,11 +259,13 @@ export class NotebookRoom {
       transport,
       synced: room?.synced ?? false,
       // Connected to peers without knowing who they are yet (their presence is on its way): not settled.
-      settled: this.settledFlag && !(webrtcPeers + bcPeers > 0 && this.awareness.getStates().size < 2),
+      settled: this.settledFlag && !(webrtcPeers + bcPeers + (relay?.peers ?? 0) > 0 && this.awareness.getStates().size < 2),
       isolated,
       reconnecting: this.healer.state().lost > 0 && this.awareness.getStates().size - 1 > webrtcPeers + bcPeers,
       failedLinks: this.healer.state().failed,
       turn: this.turn,
+      webrtc: this.webrtc,
+      relay,
     };
   }
 
@@ -287,6 +329,7 @@ export class NotebookRoom {
     clearInterval(this.poll);
     this.healer.stop();
     this.guard?.destroy();
+    this.relay?.destroy();
     globalThis.removeEventListener?.('online', this.refresh);
     globalThis.removeEventListener?.('offline', this.refresh);
     for (const t of this.timers) clearTimeout(t);
@@ -332,7 +375,9 @@ export class NotebookRoom {
  */
 export async function openRoom(doc: Y.Doc, key: RoomKey, opts: RoomOptions = {}): Promise<NotebookRoom> {
   const { WebrtcProvider } = await import('y-webrtc');
+  const relay = opts.relay === undefined ? relayUrl() : opts.relay;
+  const RelayProvider = relay ? (await import('y-websocket')).WebsocketProvider : undefined;
   const cap = key.cap ? decodeCapability(key.cap) : null;
   const capability = opts.capability ?? (cap ? await importCapability(cap) : undefined);
-  return new NotebookRoom(doc, key, { ...opts, ...(capability ? { capability } : {}) }, WebrtcProvider);
+  return new NotebookRoom(doc, key, { ...opts, relay, ...(capability ? { capability } : {}) }, WebrtcProvider, RelayProvider);
 }

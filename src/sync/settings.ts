@@ -12,6 +12,7 @@ export const SETTINGS_KEYS = {
   user: 'anode.user',
   offersExecution: 'anode.offersExecution',
   iceServers: 'anode.iceServers',
+  relay: 'anode.relay',
 } as const;
 
 const memory = new Map<string, string>();
@@ -123,6 +124,38 @@ export function defaultSignalingUrls(): string[] {
 export function signalingUrls(store: SettingsStore = defaultStore()): string[] {
   const own = read(store, SETTINGS_KEYS.signaling);
   return own === null ? defaultSignalingUrls() : parseSignalingUrls(own);
+}
+
+/** A relay URL as typed: a ws:// or wss:// URL without query or fragment (y-websocket appends the room), else null. */
+export function parseRelayUrl(text: string): string | null {
+  const t = text.trim();
+  if (!t) return null;
+  try {
+    const url = new URL(t);
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return null;
+    url.search = '';
+    url.hash = '';
+    return url.href.replace(/\/+$/, '');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The relay (./relay.ts) rooms sync through besides the mesh: the device setting `anode.relay` when set (empty
+ * there means "no relay"), else `ANODE_RELAY_URL` at build time, else none. A relay is opt-in: the mesh alone
+ * needs no server beyond signaling.
+ */
+export function relayUrl(store: SettingsStore = defaultStore()): string | null {
+  const own = read(store, SETTINGS_KEYS.relay);
+  if (own !== null) return parseRelayUrl(own);
+  // Guarded: the constant exists only where Vite's `define` ran (the app and Vitest), not in plain Node scripts.
+  return typeof __DEFAULT_RELAY__ === 'string' ? parseRelayUrl(__DEFAULT_RELAY__) : null;
+}
+
+/** Saves the device's relay URL ('' for none); `null` goes back to the build default. */
+export function setRelayUrl(url: string | null, store: SettingsStore = defaultStore()): void {
+  write(store, SETTINGS_KEYS.relay, url);
 }
 
 /** Saves the device's signaling URLs; `null` goes back to the build default. */

@@ -1,0 +1,185 @@
+/**
+ * The blind relay (src/sync/relay.ts) over the real engine: `@y/websocket-server` on a real HTTP server
+ * (scripts/relay.mjs, as `npm start` serves it), real y-websocket clients over real sockets, real WebCrypto.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import { afterEach, describe, expect, it } from 'vitest';
+import { attachRelay } from '../../scripts/relay.mjs';
+import { RelayLink, relayRoomName } from '../../src/sync/relay';
+import { importCapability, newEditCapability, viewCapability, type CapabilityKeys } from '../../src/sync/edit-auth';
+import { relayKey, seal } from '../../src/sync/relay-seal';
+
+// ws's Node client by its file (see scripts/signaling.mjs): under Vitest's resolve conditions 'ws' is a stub.
+const require = createRequire(import.meta.url);
+const WebSocket = require(join(dirname(require.resolve('ws/package.json')), 'index.js')) as typeof globalThis.WebSocket;
+
+const SECRET = 'relay-test-secret-0123456789';
+let server: Server | null = null;
+let close: (() => void) | null = null;
+const links: RelayLink[] = [];
+const raws: WebsocketProvider[] = [];
+
+afterEach(() => {
+  for (const l of links.splice(0)) l.destroy();
+  for (const p of raws.splice(0)) p.destroy();
+  close?.();
+  server?.close();
+});
+
+async function startRelay(): Promise<string> {
+  server = createServer((_req, res) => res.end('app'));
+  close = attachRelay(server);
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}/relay`;
+}
+
+interface Peer {
+  doc: Y.Doc;
+  awareness: Awareness;
+  link: RelayLink;
+}
+
+function joinRoom(url: string, room: string, capability: CapabilityKeys | null, doc = new Y.Doc()): Peer {
+  const awareness = new Awareness(doc);
+  const link = new RelayLink(doc, awareness, {
+    url,
+    room,
+    secret: SECRET,
+    capability,
+    fromMesh: () => false,
+    onStatus: () => {},
+    Provider: WebsocketProvider,
+    WebSocketPolyfill: WebSocket,
+  });
+  links.push(link);
+  return { doc, awareness, link };
+}
+
+async function until(what: string, ok: () => boolean, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const text = (p: Peer): string => p.doc.getText('t').toString();
+
+async function capabilities(): Promise<{ edit: CapabilityKeys; view: CapabilityKeys }> {
+  const cap = await newEditCapability();
+  return { edit: await importCapability(cap), view: await importCapability(viewCapability(cap)) };
+}
+
+describe('blind relay', () => {
+  it('syncs editors both ways, gives a late joiner the document, and keeps only ciphertext on the server', async () => {
+    const url = await startRelay();
+    const { edit } = await capabilities();
+    const a = joinRoom(url, 'r1', edit);
+    const b = joinRoom(url, 'r1', edit);
+    await until('both joined', () => a.link.status().synced && b.link.status().synced);
+    a.doc.getText('t').insert(0, 'secret plan: ');
+    await until('b sees a', () => text(b) === 'secret plan: ');
+    b.doc.getText('t').insert(text(b).length, 'attack at dawn');
+    await until('a sees b', () => text(a) === 'secret plan: attack at dawn');
+
+    const late = joinRoom(url, 'r1', edit);
+    await until('late joiner has it', () => text(late) === 'secret plan: attack at dawn');
+
+    // What the relay holds: read it as any y-websocket client would.
+    const spy = new Y.Doc();
+    raws.push(new WebsocketProvider(url, relayRoomName('r1'), spy, { WebSocketPolyfill: WebSocket, disableBc: true }));
+    await until('spy synced', () => spy.getArray('log').length > 0);
+    const stored = spy.getArray<Uint8Array>('log').toArray();
+    const all = Buffer.concat(stored.map((e) => Buffer.from(e))).toString('latin1');
+    expect(all).not.toContain('secret');
+    expect(all).not.toContain('dawn');
+  });
+
+  it("drops a viewer's writes and junk, and lets the viewer see everything live", async () => {
+    const url = await startRelay();
+    const { edit, view } = await capabilities();
+    const ed = joinRoom(url, 'r2', edit);
+    const viewer = joinRoom(url, 'r2', view);
+    await until('joined', () => ed.link.status().synced && viewer.link.status().synced);
+    ed.doc.getText('t').insert(0, 'lecture notes');
+    await until('viewer sees', () => text(viewer) === 'lecture notes');
+
+    // The viewer's own client edits: never published (it cannot sign).
+    viewer.doc.getText('t').insert(0, 'VIEWER ');
+    // A tampered viewer writes sealed-but-unsigned updates, and junk, straight into the log.
+    const tamper = new Y.Doc();
+    const raw = new WebsocketProvider(url, relayRoomName('r2'), tamper, { WebSocketPolyfill: WebSocket, disableBc: true });
+    raws.push(raw);
+    await until('tamper synced', () => raw.synced);
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(ed.doc));
+    forged.getText('t').insert(0, 'FORGED ');
+    const key = await relayKey(SECRET, 'r2');
+    tamper.getArray<Uint8Array>('log').push([await seal(Y.encodeStateAsUpdate(forged), key, view), new Uint8Array([1, 64, 9, 9, 9])]);
+    // An editor's next edit still arrives after the forged entries: the editor has seen them by then.
+    await new Promise((r) => setTimeout(r, 300));
+    ed.doc.getText('t').insert(text(ed).length, ' (end)');
+    await until('viewer sees the edit', () => text(viewer).endsWith('lecture notes (end)'));
+    await until('editor rejected the forged entry', () => ed.link.status().rejected >= 1);
+    expect(text(ed)).toBe('lecture notes (end)');
+    const late = joinRoom(url, 'r2', edit);
+    await until('late editor joined', () => late.link.status().synced && text(late) === 'lecture notes (end)');
+  });
+
+  it('carries presence: an editor as it is, a viewer stripped of what would make it executor', async () => {
+    const url = await startRelay();
+    const { edit, view } = await capabilities();
+    const ed = joinRoom(url, 'r3', edit);
+    const viewer = joinRoom(url, 'r3', view);
+    ed.awareness.setLocalState({ user: { name: 'Ada' }, offersExecution: true });
+    viewer.awareness.setLocalState({ user: { name: 'Bob' }, offersExecution: true, executes: 'x' });
+    await until('editor sees the viewer', () => ed.awareness.getStates().has(viewer.awareness.clientID));
+    await until('viewer sees the editor', () => viewer.awareness.getStates().has(ed.awareness.clientID));
+    expect(viewer.awareness.getStates().get(ed.awareness.clientID)).toMatchObject({ user: { name: 'Ada' }, offersExecution: true });
+    expect(ed.awareness.getStates().get(viewer.awareness.clientID)).toMatchObject({ user: { name: 'Bob' }, offersExecution: false, executes: null, viewer: true });
+    // Leaving the relay withdraws the presence it carried.
+    viewer.link.destroy();
+    await until('viewer gone', () => !ed.awareness.getStates().has(viewer.awareness.clientID));
+  });
+
+  it('compacts a long log into a snapshot without losing an edit', async () => {
+    const url = await startRelay();
+    const { edit } = await capabilities();
+    const a = joinRoom(url, 'r4', edit);
+    const b = joinRoom(url, 'r4', edit);
+    await until('joined', () => a.link.status().synced && b.link.status().synced);
+    for (let i = 0; i < 260; i++) {
+      (i % 2 ? a : b).doc.getText('t').insert(0, String(i % 10));
+      await new Promise((r) => setTimeout(r, i % 20 === 0 ? 30 : 0));
+    }
+    await until('converged', () => text(a).length === 260 && text(a) === text(b), 15000);
+    const spy = new Y.Doc();
+    raws.push(new WebsocketProvider(url, relayRoomName('r4'), spy, { WebSocketPolyfill: WebSocket, disableBc: true }));
+    await until('spy synced', () => spy.getArray('log').length > 0);
+    expect(spy.getArray('log').length).toBeLessThan(200);
+    const late = joinRoom(url, 'r4', edit);
+    await until('late joiner converged', () => text(late) === text(a), 15000);
+  });
+
+  it('re-publishes what a wiped log lost, so a later joiner still gets the document', async () => {
+    const url = await startRelay();
+    const { edit } = await capabilities();
+    const a = joinRoom(url, 'r5', edit);
+    await until('joined', () => a.link.status().synced);
+    a.doc.getText('t').insert(0, 'kept');
+    const wiper = new Y.Doc();
+    const raw = new WebsocketProvider(url, relayRoomName('r5'), wiper, { WebSocketPolyfill: WebSocket, disableBc: true });
+    raws.push(raw);
+    await until('wiper sees the entry', () => wiper.getArray('log').length > 0);
+    wiper.getArray('log').delete(0, wiper.getArray('log').length);
+    await new Promise((r) => setTimeout(r, 1200));
+    const late = joinRoom(url, 'r5', edit);
+    await until('late joiner has it', () => text(late) === 'kept');
+  });
+});
