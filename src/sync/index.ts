@@ -4,6 +4,7 @@ export * from './library';
 export * from './settings';
 export * from './room-index';
 export * from './room';
+export type { RelayState, RelayStatus } from './relay';
 export * from './links';
 export * from './ice';
 export * from './awareness';

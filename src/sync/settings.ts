@@ -148,7 +148,11 @@ export function parseRelayUrl(text: string): string | null {
  */
 export function relayUrl(store: SettingsStore = defaultStore()): string | null {
   const own = read(store, SETTINGS_KEYS.relay);
-  if (own !== null) return parseRelayUrl(own);
+  return own !== null ? parseRelayUrl(own) : defaultRelayUrl();
+}
+
+/** The build's relay: `ANODE_RELAY_URL` at build time, else none. */
+export function defaultRelayUrl(): string | null {
   // Guarded: the constant exists only where Vite's `define` ran (the app and Vitest), not in plain Node scripts.
   return typeof __DEFAULT_RELAY__ === 'string' ? parseRelayUrl(__DEFAULT_RELAY__) : null;
 }

@@ -22,11 +22,15 @@ function initials(name: string): string {
 }
 
 function roomText(s: RoomStatus): string {
-  if (s.signaling === 'unreachable' && s.webrtcPeers === 0) return 'No signaling server reachable: working alone';
+  const relayUp = s.relay?.state === 'connected';
+  if (s.signaling === 'unreachable' && s.webrtcPeers === 0 && !relayUp) return 'No signaling server reachable: working alone';
   if (s.isolated) return 'Offline: your edits are kept and will merge when you reconnect';
   if (s.reconnecting) return 'Reconnecting: your edits are kept and will merge when the others are back';
-  if (s.webrtcPeers + s.bcPeers === 0) return 'Shared · waiting for others';
-  return `Shared · ${s.webrtcPeers + s.bcPeers} connected`;
+  // The same people may be reached both ways: the larger count is who is here.
+  const connected = Math.max(s.webrtcPeers + s.bcPeers, s.relay?.peers ?? 0);
+  const via = relayUp ? ' · through the relay' : '';
+  if (connected === 0) return `Shared · waiting for others${via}`;
+  return `Shared · ${connected} connected${via}`;
 }
 
 export function CollabBar(props: { session: NotebookSession }): JSX.Element {

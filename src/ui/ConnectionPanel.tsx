@@ -4,13 +4,19 @@
  * in words a user can act on.
  */
 import { For, Show, createSignal, onCleanup, type JSX } from 'solid-js';
-import { linkProblem, type NotebookRoom, type PeerLink, type RoomStatus } from '../sync';
+import { linkProblem, type NotebookRoom, type PeerLink, type RelayState, type RoomStatus } from '../sync';
 
 const KIND_TEXT: Record<PeerLink['kind'], string> = {
   direct: 'direct',
   relayed: 'relayed by TURN',
   connecting: 'connecting…',
   failed: 'failed',
+};
+
+const RELAY_TEXT: Record<RelayState, string> = {
+  connected: 'connected',
+  connecting: 'connecting…',
+  unreachable: 'not answering (retrying)',
 };
 
 /** How often the links are read while the panel is open (getStats is cheap, not free). */
@@ -46,6 +52,34 @@ export function ConnectionPanel(props: { room: NotebookRoom; status: RoomStatus 
         </For>
       </ul>
       <p class="hint">{props.status.turn ? 'A TURN relay is configured.' : 'No TURN relay configured (Settings → Collaboration).'}</p>
+      <Show when={!props.status.webrtc}>
+        <p class="error" role="alert">
+          {props.status.relay
+            ? 'This browser has no WebRTC: the room reaches others through the relay only.'
+            : 'This browser has no WebRTC and no relay is configured: the notebook syncs between this browser’s tabs only.'}
+        </p>
+      </Show>
+      <h3>Relay</h3>
+      <Show
+        when={props.status.relay}
+        fallback={<p>None configured (Settings → Collaboration). Rooms larger than about 20 people, or networks that block WebRTC, need one.</p>}
+      >
+        {(relay) => (
+          <>
+            <p data-relay={relay().state}>
+              {relay().url}: {RELAY_TEXT[relay().state]}
+              {relay().state === 'connected' ? ` · ${relay().peers} other(s) through it` : ''}
+            </p>
+            <p class="hint">
+              End-to-end encrypted: the relay stores and forwards only ciphertext it cannot read; it sees who connects, when,
+              and how much.
+            </p>
+            <Show when={relay().rejected > 0}>
+              <p class="hint">{relay().rejected} change(s) through the relay were not signed by an editor and were ignored.</p>
+            </Show>
+          </>
+        )}
+      </Show>
       <Show when={problem()}>
         <p class="error" role="alert">
           {problem()}

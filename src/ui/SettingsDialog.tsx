@@ -10,12 +10,16 @@ import { PACKAGE_BASE_KEY, packageBaseURL } from './services';
 import { DEFAULT_PACKAGE_BASE_URL } from '../kernel';
 import {
   defaultIceServers,
+  defaultRelayUrl,
   defaultSignalingUrls,
   iceServers,
   loadIdentity,
   parseIceServers,
+  parseRelayUrl,
   parseSignalingUrls,
+  relayUrl,
   setIceServers,
+  setRelayUrl,
   setSignalingUrls,
   signalingUrls,
   type Presence,
@@ -30,7 +34,9 @@ export function SettingsDialog(props: { presence: Presence | null; onClose: () =
   const [signaling, setSignaling] = createSignal(signalingUrls().join(', '));
   const savedIce = iceServers();
   const [ice, setIce] = createSignal(savedIce?.length ? JSON.stringify(savedIce) : '');
+  const [relay, setRelay] = createSignal(relayUrl() ?? '');
   const [saved, setSaved] = createSignal(false);
+  const relayInvalid = () => relay().trim() !== '' && parseRelayUrl(relay()) === null;
   const pkgChanged = (): boolean => (pkgBase().trim() || DEFAULT_PACKAGE_BASE_URL) !== packageBaseURL();
 
   const save = (): void => {
@@ -45,6 +51,10 @@ export function SettingsDialog(props: { presence: Presence | null; onClose: () =
     setSignalingUrls(urls.length && !isDefault ? urls : null);
     const servers = parseIceServers(ice());
     setIceServers(servers === null || JSON.stringify(servers) === JSON.stringify(defaultIceServers()) ? null : servers);
+    if (!relayInvalid()) {
+      const r = parseRelayUrl(relay());
+      setRelayUrl(r === defaultRelayUrl() ? null : (r ?? ''));
+    }
     setSaved(true);
   };
 
@@ -104,6 +114,20 @@ export function SettingsDialog(props: { presence: Presence | null; onClose: () =
               onInput={(e) => setIce(e.currentTarget.value)}
             />
           </label>
+          <label>
+            Relay server (optional: a y-websocket server, ws:// or wss://)
+            <input aria-label="Relay server" placeholder="wss://relay.example.org/relay" value={relay()} onInput={(e) => setRelay(e.currentTarget.value)} />
+          </label>
+          <Show when={relayInvalid()}>
+            <p class="error" role="alert">
+              Not a ws:// or wss:// URL: the relay setting was not changed.
+            </p>
+          </Show>
+          <p class="hint">
+            Rooms also sync through the relay: for rooms larger than about 20 people and for networks that block WebRTC.
+            It is end-to-end encrypted: the relay stores and forwards only ciphertext, though it sees who connects, when,
+            and how much.
+          </p>
           <p class="hint">New rooms use them; reload to apply to a room already open.</p>
         </fieldset>
         <AiSettingsSection />

@@ -9,7 +9,7 @@
  * The sync layer's own behaviour (failover with an interrupted run, offline merge) is covered in collab-sync.
  */
 import { test, expect, type Browser, type BrowserContext, type Page } from './fixtures';
-import { cellText as sourceText, openPerson, storedNotebooks } from './helpers/app';
+import { allowPeerCode, cellText as sourceText, openPerson, storedNotebooks } from './helpers/app';
 
 const UI_TIMEOUT = 30_000;
 /** Python boots on the executor before the first output: generous on 2 cores with several pages. */
@@ -46,14 +46,6 @@ async function shareNewNotebook(ada: Page): Promise<string> {
   expect(link).toMatch(/#\/r\/[a-z0-9]+\/[A-Za-z0-9_-]{16,}\/e[A-Za-z0-9_-]+$/);
   await ada.keyboard.press('Escape');
   return link;
-}
-
-/** The executor's user answers the once-per-room question before a peer's code first runs in their browser. */
-async function allowPeerCode(page: Page, asker: string): Promise<void> {
-  const dialog = page.getByRole('dialog', { name: `Run code from ${asker} in your browser?` });
-  // Asked once the executor sees the run, even while its Python is still starting.
-  await expect(dialog).toBeVisible({ timeout: KERNEL_TIMEOUT });
-  await dialog.getByRole('button', { name: 'Run code from others' }).click();
 }
 
 async function join(page: Page, link: string): Promise<void> {

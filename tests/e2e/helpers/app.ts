@@ -188,3 +188,11 @@ export async function openFiles(page: Page): Promise<void> {
     await expect(filesPanel(page)).toBeVisible({ timeout: 3_000 });
   }).toPass({ timeout: 30_000 });
 }
+
+/** The executor's user answers the once-per-room question before a peer's code first runs in their browser. */
+export async function allowPeerCode(page: Page, asker: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: `Run code from ${asker} in your browser?` });
+  // Asked once the executor sees the run, even while its Python is still starting.
+  await expect(dialog).toBeVisible({ timeout: KERNEL_TIMEOUT });
+  await dialog.getByRole('button', { name: 'Run code from others' }).click();
+}
