@@ -16,6 +16,8 @@ import { createServer as netServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
+import { createServer as httpServer } from 'node:http';
+import { attachRelay } from '../../scripts/relay.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -46,6 +48,20 @@ async function waitForPort(port) {
   throw new Error(`nothing listens on ${port}`);
 }
 
+/** Starts the blind relay (scripts/relay.mjs: @y/websocket-server at /relay); returns its URL and a stop function. */
+export async function startRelay(port) {
+  const server = httpServer((_req, res) => res.end('relay'));
+  const detach = attachRelay(server);
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `ws://127.0.0.1:${port}/relay`,
+    stop: () => {
+      detach();
+      server.close();
+    },
+  };
+}
+
 /** Starts y-webrtc's signaling server; returns its URL and a stop function. */
 export async function startSignaling(port) {
   // y-webrtc's exports map hides package.json: find the bin from the main entry (dist/y-webrtc.cjs).
@@ -72,10 +88,12 @@ window.anodeReady = true;
 `;
 
 /**
- * Starts the signaling server and the harness page. Returns `{ pageUrl, signalingUrl, stopSignaling, close }`.
+ * Starts the signaling server, the relay and the harness page. Returns
+ * `{ pageUrl, signalingUrl, relayUrl, stopSignaling, close }`.
  */
 export async function startCollabHarness() {
   const signaling = await startSignaling(await freePort());
+  const relay = await startRelay(await freePort());
   const port = await freePort();
   const vite = await createServer({
     configFile: false,
@@ -85,13 +103,14 @@ export async function startCollabHarness() {
     server: { host: '127.0.0.1', port, strictPort: true, hmr: false },
     define: {
       __DEFAULT_SIGNALING__: JSON.stringify(signaling.url),
+      __DEFAULT_RELAY__: JSON.stringify(''),
       __DEFAULT_PACKAGE_BASE__: JSON.stringify(''),
       __DEFAULT_ICE_SERVERS__: JSON.stringify(''),
       __PYODIDE_VERSION__: JSON.stringify(''),
     },
     // Listed up front so the optimizer never reloads the page mid-test on discovering them.
     optimizeDeps: {
-      include: ['yjs', 'y-webrtc', 'y-protocols/awareness', 'fractional-indexing'],
+      include: ['yjs', 'y-webrtc', 'y-websocket', 'y-protocols/awareness', 'fractional-indexing'],
       noDiscovery: true,
     },
     plugins: [
@@ -113,9 +132,11 @@ export async function startCollabHarness() {
   return {
     pageUrl: `http://127.0.0.1:${port}/collab.html`,
     signalingUrl: signaling.url,
+    relayUrl: relay.url,
     stopSignaling: signaling.stop,
     async close() {
       signaling.stop();
+      relay.stop();
       await vite.close();
     },
   };
@@ -130,18 +151,22 @@ export async function startCollabHarness() {
  * signaling server as witness, and an executor loop whose code handler is a stand-in for Python: it records each
  * run it executes in `window.s.executed` (run id, peer name), prints one line, and a cell whose source contains
  * `hold` keeps running until the page sets `window.s.release = true`.
+ *
+ * `relay`: the relay's URL (the room also syncs through it); `webrtc: false`: no mesh (no signaling), as in a
+ * browser without WebRTC; `cap`: the room's capability as a link carries it (edit or view).
  */
-export async function joinRoom(page, { room, secret, signalingUrl, create = false, name = 'peer', settleMs, failover = false, cells = [''] }) {
+export async function joinRoom(page, { room, secret, signalingUrl, create = false, name = 'peer', settleMs, failover = false, cells = [''], relay = null, webrtc = true, cap = null }) {
   await page.waitForFunction(() => window.anodeReady === true);
   await page.evaluate(
-    async ({ room, secret, signalingUrl, create, name, settleMs, failover, cells }) => {
+    async ({ room, secret, signalingUrl, create, name, settleMs, failover, cells, relay, webrtc, cap }) => {
       const { Y, model, sync, executor } = window.anode;
       const doc = create ? model.createNotebookDoc({ id: room, cells: cells.map((source) => ({ source })) }) : new Y.Doc();
       sync.saveIdentity({ name, color: '#3366cc' });
       const presence = new sync.Presence(doc);
       const events = [];
-      const r = await sync.openRoom(doc, { room, secret }, {
-        signaling: [signalingUrl],
+      const r = await sync.openRoom(doc, { room, secret, ...(cap ? { cap } : {}) }, {
+        signaling: webrtc ? [signalingUrl] : [],
+        relay,
         awareness: presence.awareness,
         peerOpts: { config: { iceServers: [] } },
         ...(settleMs ? { settleMs } : {}),
@@ -197,6 +222,6 @@ export async function joinRoom(page, { room, secret, signalingUrl, create = fals
       );
       window.s = { doc, presence, room: r, election, events, executed, release: false };
     },
-    { room, secret, signalingUrl, create, name, settleMs, failover, cells },
+    { room, secret, signalingUrl, create, name, settleMs, failover, cells, relay, webrtc, cap },
   );
 }
