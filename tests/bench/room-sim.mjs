@@ -14,11 +14,12 @@
  * - presence: messages per presence change, and what Anode's heartbeat (every peer, every 500 ms) costs room-wide.
  *
  * `--election`: also runs the election at 120 peers (12 offering to execute) through a partition, over the mesh and
- * over the relay (tests/unit/sync-scale-sim.test.ts under vitest, about 1.5 min), and prints its log lines.
+ * over the relay (tests/unit/sync-scale-sim.test.ts under vitest, 1.5–2 min each on a 2-core machine), and prints
+ * its log lines.
  *
  * Usage: node tests/bench/room-sim.mjs [--edits 100] [--election]. Prints tables and one `ROOM_SIM_BENCH {...}` line.
- * TypeScript sources are loaded through Vite's SSR module loader. The figures are simulated time: the same on any
- * machine for the same seed.
+ * TypeScript sources are loaded through Vite's SSR module loader. Times are simulated, so they do not depend on the
+ * machine or its load; bytes vary by a few percent between runs (the notebook's cell ids are random).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -16,8 +16,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { Awareness } from 'y-protocols/awareness';
-import { EXECUTOR, LOCAL, cellOrder, createNotebookDoc, liveRuns, requestRun, takeOverSession } from '../../src/model';
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { EXECUTOR, LOCAL, cellOrder, createNotebookDoc, liveRuns, readTenure, requestRun, takeOverSession } from '../../src/model';
+import { FENCE_MS, hasQuorum } from '../../src/sync/failover';
 import { recordedExecutor } from '../../src/sync/election';
 import { NET, ScaleNet, SimClock, type ScalePeer, type Topology } from './sync-scale-net';
 import { buildRoom, cellTexts, roomConverged, runWorkload, typeOne } from './sync-scale-workload';
@@ -143,8 +144,11 @@ async function executorThroughPartition(topology: Topology, seed: number, n: num
     const id = requestRun(m.net.doc, cells[Math.floor(rnd() * cells.length)]!, { client: m.net.doc.clientID, name: `P${m.net.doc.clientID}` }, LOCAL);
     log.push(`${now()} P${m.net.doc.clientID} queues ${id}`);
   };
-  /** Steps in which the acting executor could claim a run, per phase (it fences itself without a fresh quorum). */
-  const claimable = { steps: 0, of: 0 };
+  /**
+   * Steps in which some peer could claim a run, per phase, and steps in which the recorded executor was acting but
+   * had no quorum heard within FENCE_MS (it fences itself: runs wait).
+   */
+  const claimable = { steps: 0, of: 0, noQuorum: 0 };
   /** Advances `ms` in steps of 25, checking the invariants; `each` runs after every step. */
   const advance = async (ms: number, each?: () => void): Promise<void> => {
     for (let t = 0; t < ms; t += 25) {
@@ -154,12 +158,14 @@ async function executorThroughPartition(topology: Topology, seed: number, n: num
       for (const [run, who] of executions) if (who.length > 1) throw new Error(`run ${run} executed by ${who.join(' and ')}`);
       claimable.of++;
       if (c.length) claimable.steps++;
+      else if (noFreshQuorum(members)) claimable.noQuorum++;
       each?.();
     }
   };
   const share = (): string => {
-    const s = `${Math.round((100 * claimable.steps) / Math.max(1, claimable.of))}%`;
-    claimable.steps = claimable.of = 0;
+    const pct = (x: number): string => `${Math.round((100 * x) / Math.max(1, claimable.of))}%`;
+    const s = `${pct(claimable.steps)} of the steps (fenced, no fresh quorum: ${pct(claimable.noQuorum)})`;
+    claimable.steps = claimable.of = claimable.noQuorum = 0;
     return s;
   };
   const actingIds = (): number[] => members.filter((m) => m.sim.election?.role().acting).map((m) => m.net.doc.clientID);
@@ -169,8 +175,12 @@ async function executorThroughPartition(topology: Topology, seed: number, n: num
     expect(actingIds()).toEqual([1]);
     for (const e of electionsOf(members)) expect(e.role().executor).toBe(1);
     queue(members[7]!);
+    share();
+    const sent = net.tally.awareness;
     await advance(1500);
-    log.push(`${now()} joined: P1 could claim a run in ${share()} of the steps`);
+    const perSec = Math.round(((net.tally.awareness - sent) * 1000) / 1500);
+    const stateBytes = encodeAwarenessUpdate(members[0]!.net.awareness, [1]).length;
+    log.push(`${now()} joined: P1 could claim a run in ${share()}; presence ${perSec} messages/s room-wide, a peer's state ${stateBytes} bytes`);
 
     // The room splits 3:5 with P1 on the small side, which holds a minority of the members (electors are spread).
     const small = Math.floor((n * 3) / 8);
@@ -178,7 +188,9 @@ async function executorThroughPartition(topology: Topology, seed: number, n: num
     const parts = components(net);
     const memberCount = (c: Set<ScalePeer>): number => [...c].filter((p) => ids.includes(p.doc.clientID)).length;
     const majority = parts.find((c) => 2 * memberCount(c) > ids.length) ?? null;
-    log.push(`${now()} partition ${small}/${n - small}: connected parts of ${parts.map((c) => `${c.size} (${memberCount(c)} members)`).join(', ')}`);
+    const alone = parts.filter((c) => c.size === 1).length;
+    const described = parts.filter((c) => c.size > 1).map((c) => `${c.size} (${memberCount(c)} members)`);
+    log.push(`${now()} partition ${small}/${n - small}: connected parts of ${[...described, ...(alone ? [`${alone} peers alone`] : [])].join(', ')}`);
     let tookOver: number | null = null;
     let k = 0;
     await advance(6000, () => {
@@ -194,7 +206,7 @@ async function executorThroughPartition(topology: Topology, seed: number, n: num
       expect(tookOver, 'the majority part never got an executor').not.toBeNull();
       const taker = members.find((m) => m.net.doc.clientID !== 1 && m.sim.election?.role().acting)!;
       expect(majority.has(taker.net)).toBe(true);
-      log.push(`${now()} split: P${taker.net.doc.clientID} took over at ${tookOver} ms; some peer could claim in ${share()} of the steps`);
+      log.push(`${now()} split: P${taker.net.doc.clientID} took over at ${tookOver} ms; some peer could claim in ${share()}`);
     }
 
     net.heal();
@@ -216,11 +228,21 @@ async function executorThroughPartition(topology: Topology, seed: number, n: num
     }
     expect(roomConverged(net)).toBe(true);
     expect(executions.size).toBeGreaterThanOrEqual(5);
-    log.push(`${now()} healed: executor P${exec} could claim in ${share()} of the steps; ${executions.size} runs executed once each`);
+    log.push(`${now()} healed: executor P${exec} could claim in ${share()}; ${executions.size} runs executed once each`);
   } finally {
     for (const m of members) m.sim.destroy();
     net.destroy();
   }
+}
+
+/** The recorded executor is acting somewhere but hears no quorum of the members within FENCE_MS. */
+function noFreshQuorum(members: Member[]): boolean {
+  return members.some((m) => {
+    const role = m.sim.election?.role();
+    if (!role?.acting || recordedExecutor(m.net.doc) !== m.net.doc.clientID) return false;
+    const t = readTenure(m.net.doc);
+    return !hasQuorum(m.sim.liveness.hearing(), { members: t.members, previous: t.previous }, FENCE_MS);
+  });
 }
 
 function electionsOf(members: Member[]): ExecutorElection[] {
