@@ -7,12 +7,14 @@
  *   on to each of its connections, so an edit costs Σ degrees (N·(N−1) while the mesh is full, i.e. N ≤ 20 with
  *   y-webrtc's maxConns of 20–34), of which the editor sends its own degree; through the relay, 1 up and N−1 down.
  * - Convergence: after drops and a partition, every document holds the same state vector and the same cell texts.
- * - One executor at a time: 120 peers run the app's election, liveness and executor loop (sync-sim-peer.ts) over
- *   the mesh; the room splits 50/70 with the recorded executor on the small side. Asserted at every 25 ms of
- *   simulated time: at most one peer in the whole room may claim a run (its `mayExecute`: acting, recorded, and a
- *   quorum heard within FENCE_MS), so at most one in any connected part; no run ever starts executing twice; the
- *   part holding a majority of the members gets an executor; after the heal exactly one peer acts, every peer
- *   elects it, every document records it, and every queued run has ended.
+ * - One executor at a time: every peer runs the app's presence, liveness and executor loop, and the peers offering
+ *   to execute (the session's members) run the election (sync-sim-peer.ts); the room splits 3:5 with the recorded
+ *   executor on the small side, which holds a minority of the members, while peers type and queue runs on both
+ *   sides. Asserted at every 25 ms of simulated time: at most one peer in the whole room may claim a run (its
+ *   `mayExecute`: acting, recorded, and a quorum heard within FENCE_MS), so at most one in any connected part; no
+ *   run ever starts executing twice. The part holding a majority of the members gets an executor; after the heal
+ *   exactly one peer acts, every elector elects it, every document records it, every queued run has ended and the
+ *   documents have converged. CI runs 40 peers (see ELECTION below for 120).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
@@ -96,8 +98,9 @@ interface Member {
 }
 
 /**
- * 120 peers run the election over the mesh; P1 is the recorded executor (it created and ran the notebook before the
- * class joined) and all 120 are the session's members, so a quorum is 61. Returns a failure description, or null.
+ * `n` peers, `electors` of them offering to execute, run the election over `topology`; P1 is the recorded executor (it
+ * created and ran the notebook before the class joined) and the electors are the session's members. Throws on the
+ * first broken invariant; `log` keeps the events.
  */
 async function executorThroughPartition(topology: Topology, seed: number, n: number, electors: number, log: string[]): Promise<void> {
   const rnd = rng(seed);
