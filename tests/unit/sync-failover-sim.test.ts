@@ -16,29 +16,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { EXECUTOR, LOCAL, kernelMap, cellOrder, readTenure, takeOverSession, createNotebookDoc, liveRuns, readKernel, requestRun, type Actor } from '../../src/model';
-import { recordedExecutor } from '../../src/sync/election';
-import { Presence } from '../../src/sync/awareness';
-import { startExecutorElection, type ExecutorElection } from '../../src/sync/handover';
-import { Liveness, type HeardSource } from '../../src/sync/liveness';
+import type { Presence } from '../../src/sync/awareness';
+import type { ExecutorElection } from '../../src/sync/handover';
+import type { Liveness, HeardSource } from '../../src/sync/liveness';
 import { FENCE_MS } from '../../src/sync/failover';
-import { startExecutor, type CellHandler } from '../../src/kernel/executor';
-import type { Kernel } from '../../src/kernel/types';
-import { FakeGate, memoryStore } from './sync-net';
+import { startSimPeer } from './sync-sim-peer';
 import { rng as prng } from './helpers/random';
 
 const NET = Symbol('sim-net');
-
-/** The kernel is never used: the simulation's code handler stands in for Python. */
-const NO_KERNEL: Kernel = {
-  getStatus: () => ({ status: 'idle', isolated: true, sessionId: 'sim' }),
-  onStatus: () => () => undefined,
-  run: () => Promise.reject(new Error('not in the simulation')),
-  interrupt: async () => undefined,
-  restart: async () => undefined,
-  complete: async (_c, cursor) => ({ matches: [], from: cursor, to: cursor }),
-  inspect: async () => null,
-  dispose: () => undefined,
-};
 
 interface SimPeer {
   i: number;
@@ -98,8 +83,7 @@ class Sim {
     doc.clientID = i + 1;
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(seedDoc), NET);
     const awareness = new Awareness(doc);
-    const presence = new Presence(doc, { awareness, store: memoryStore({ 'anode.user': JSON.stringify({ name: `P${i + 1}`, color: '#268bd2' }) }) });
-    const p = { i, client: i + 1, doc, awareness, presence, group: -1 - i, witness: true, crashed: false, stalledUntil: 0, heardViaWitness: new Map(), echoAt: null, echoSince: null } as unknown as SimPeer;
+    const p = { i, client: i + 1, doc, awareness, group: -1 - i, witness: true, crashed: false, stalledUntil: 0, heardViaWitness: new Map(), echoAt: null, echoSince: null } as unknown as SimPeer;
     const witness: HeardSource = {
       heard: () => p.heardViaWitness,
       echo: () => p.echoAt,
@@ -120,51 +104,27 @@ class Sim {
         applyAwarenessUpdate(to.awareness, data, NET);
       });
     });
-    const phase = Math.floor(this.rnd() * 500);
-    p.liveness = new Liveness(doc, presence, {
-      executor: () => recordedExecutor(doc),
-      witness,
-      // The worker's ticks, skipped while the main thread is stalled (they would queue and run late as one).
-      ticker: (ms, fn) => {
-        let t: ReturnType<typeof setInterval> | null = null;
-        const start = setTimeout(() => {
-          t = setInterval(() => {
-            if (!p.crashed && Date.now() >= p.stalledUntil) fn();
-          }, ms);
-        }, phase);
-        return () => {
-          clearTimeout(start);
-          if (t) clearInterval(t);
-        };
-      },
-    });
-    // The room settles once the first exchange with the others is in (y-webrtc's sync on connect).
-    const gate = new FakeGate();
-    setTimeout(() => gate.set({ settled: true }), 300 + Math.floor(this.rnd() * 400));
-    const code: CellHandler = async ({ run }) => {
-      const who = this.executions.get(run.id) ?? [];
-      who.push(p.client);
-      this.executions.set(run.id, who);
-      this.log(`P${p.client} EXECUTES ${run.id}${who.length > 1 ? ` (AGAIN: ${who.join(',')})` : ''}${process.env.SIM_DEBUG ? ' ' + JSON.stringify({ tenure: readTenure(doc), heard: [...p.liveness.hearing().heard].map(([c, at]) => [c, Date.now() - at]), mesh: [...p.liveness.hearing().mesh].map(([c, at]) => [c, Date.now() - at]), witness: p.echoAt === null ? null : Date.now() - p.echoAt, acks: [...p.liveness.acks(p.client)] }) : ''}`);
-      await new Promise((r) => setTimeout(r, 50 + Math.floor(this.rnd() * 1500)));
-      return { state: 'done', executionCount: 1 };
-    };
-    p.election = startExecutorElection({
+    const sim = startSimPeer({
       doc,
-      presence,
-      liveness: p.liveness,
-      room: gate,
-      onElected: (t) => {
-        this.log(`P${p.client} takes over${t.note ? ` from ${t.note.from?.name ?? '-'} (${t.note.reason}${t.note.orphan ? ', orphan' : ''})` : ' (resumes)'} ${process.env.SIM_DEBUG ? JSON.stringify({ kernel: kernelMap(doc).toJSON(), heard: [...p.liveness.hearing().heard].map(([c, at]) => [c, Date.now() - at]), witness: p.echoAt === null ? null : Date.now() - p.echoAt }) : ''}`);
-        return startExecutor(doc, NO_KERNEL, t.me, {
-          isExecutor: t.mayExecute,
-          onExecutorChange: (recheck) => t.onRoleChange(() => recheck()),
-          confirmClaim: t.confirmClaim,
-          handlers: { code },
-          flushMs: 10,
-        });
+      awareness,
+      name: `P${i + 1}`,
+      rnd: this.rnd,
+      witness,
+      // The worker's ticks are skipped while the main thread is stalled.
+      paused: () => p.crashed || Date.now() < p.stalledUntil,
+      onTakeover: (t) =>
+        this.log(`P${p.client} takes over${t.note ? ` from ${t.note.from?.name ?? '-'} (${t.note.reason}${t.note.orphan ? ', orphan' : ''})` : ' (resumes)'} ${process.env.SIM_DEBUG ? JSON.stringify({ kernel: kernelMap(doc).toJSON(), heard: [...p.liveness.hearing().heard].map(([c, at]) => [c, Date.now() - at]), witness: p.echoAt === null ? null : Date.now() - p.echoAt }) : ''}`),
+      execute: async (run) => {
+        const who = this.executions.get(run.id) ?? [];
+        who.push(p.client);
+        this.executions.set(run.id, who);
+        this.log(`P${p.client} EXECUTES ${run.id}${who.length > 1 ? ` (AGAIN: ${who.join(',')})` : ''}${process.env.SIM_DEBUG ? ' ' + JSON.stringify({ tenure: readTenure(doc), heard: [...p.liveness.hearing().heard].map(([c, at]) => [c, Date.now() - at]), mesh: [...p.liveness.hearing().mesh].map(([c, at]) => [c, Date.now() - at]), witness: p.echoAt === null ? null : Date.now() - p.echoAt, acks: [...p.liveness.acks(p.client)] }) : ''}`);
+        await new Promise((r) => setTimeout(r, 50 + Math.floor(this.rnd() * 1500)));
       },
     });
+    p.presence = sim.presence;
+    p.liveness = sim.liveness;
+    p.election = sim.election!;
     this.peers.push(p);
   }
 
