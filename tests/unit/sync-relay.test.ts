@@ -14,6 +14,8 @@ import { attachRelay } from '../../scripts/relay.mjs';
 import { RelayLink, relayRoomName } from '../../src/sync/relay';
 import { importCapability, newEditCapability, viewCapability, type CapabilityKeys } from '../../src/sync/edit-auth';
 import { relayKey, seal } from '../../src/sync/relay-seal';
+import { memoryStore } from './sync-net';
+import { parseRelayUrl, relayUrl, setRelayUrl } from '../../src/sync/settings';
 
 // ws's Node client by its file (see scripts/signaling.mjs): under Vitest's resolve conditions 'ws' is a stub.
 const require = createRequire(import.meta.url);
@@ -45,6 +47,8 @@ interface Peer {
   link: RelayLink;
 }
 
+const MESH = Symbol('mesh');
+
 function joinRoom(url: string, room: string, capability: CapabilityKeys | null, doc = new Y.Doc()): Peer {
   const awareness = new Awareness(doc);
   const link = new RelayLink(doc, awareness, {
@@ -52,7 +56,7 @@ function joinRoom(url: string, room: string, capability: CapabilityKeys | null, 
     room,
     secret: SECRET,
     capability,
-    fromMesh: () => false,
+    fromMesh: (origin) => origin === MESH,
     onStatus: () => {},
     Provider: WebsocketProvider,
     WebSocketPolyfill: WebSocket,
@@ -181,5 +185,48 @@ describe('blind relay', () => {
     await new Promise((r) => setTimeout(r, 1200));
     const late = joinRoom(url, 'r5', edit);
     await until('late joiner has it', () => text(late) === 'kept');
+  });
+
+  it('publishes a change from the mesh that its author did not, once, after a grace period', async () => {
+    const url = await startRelay();
+    const { edit } = await capabilities();
+    const a = joinRoom(url, 'r6', edit);
+    const b = joinRoom(url, 'r6', edit);
+    const spy = new Y.Doc();
+    raws.push(new WebsocketProvider(url, relayRoomName('r6'), spy, { WebSocketPolyfill: WebSocket, disableBc: true }));
+    await until('joined', () => a.link.status().synced && b.link.status().synced);
+    // Mallory is on the mesh only: her edit reaches A over WebRTC, and B only if A publishes it.
+    const mallory = new Y.Doc();
+    Y.applyUpdate(mallory, Y.encodeStateAsUpdate(a.doc));
+    mallory.getText('t').insert(0, 'mesh only');
+    Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(mallory, Y.encodeStateVector(a.doc)), MESH);
+    await until('B has the mesh edit', () => text(b) === 'mesh only');
+    const entries = spy.getArray('log').length;
+    // B's own edit reaches A over the mesh too, before the relay: A must not publish it a second time.
+    b.doc.getText('t').insert(0, '> ');
+    Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(b.doc, Y.encodeStateVector(a.doc)), MESH);
+    await until('the log has B’s entry', () => spy.getArray('log').length > entries);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(spy.getArray('log').length).toBe(entries + 1);
+    expect(text(a)).toBe('> mesh only');
+  });
+});
+
+describe('relay setting', () => {
+  it('takes ws:// and wss:// URLs only, trimmed, without query, fragment or trailing slash', () => {
+    expect(parseRelayUrl(' wss://relay.example.org/relay/ ')).toBe('wss://relay.example.org/relay');
+    expect(parseRelayUrl('ws://127.0.0.1:4173/relay?x=1#y')).toBe('ws://127.0.0.1:4173/relay');
+    expect(parseRelayUrl('https://relay.example.org')).toBeNull();
+    expect(parseRelayUrl('not a url')).toBeNull();
+    expect(parseRelayUrl('')).toBeNull();
+  });
+
+  it('is the device setting when saved (empty: none), else the build default (none here)', () => {
+    const store = memoryStore();
+    expect(relayUrl(store)).toBeNull();
+    setRelayUrl('wss://relay.example.org', store);
+    expect(relayUrl(store)).toBe('wss://relay.example.org');
+    setRelayUrl('', store);
+    expect(relayUrl(store)).toBeNull();
   });
 });
