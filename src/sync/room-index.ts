@@ -1,15 +1,16 @@
 /**
  * Share links, and this device's memory of which notebook is shared in which room.
  *
- * A link is `<app>#/r/<room>/<secret>/<capability>`: the capability is the room's edit key (an edit link) or
+ * A link is `<app>#/r/<room>/<secret>/<capability>[?relay=<url>]`: the capability is the room's edit key (an edit link) or
  * only its public half (a view link), see ./edit-auth.ts; links from before view links have none (everyone
  * edits). The room is the notebook's id, so a peer opening a link knows which
  * local (IndexedDB) document to open before anything syncs and never creates a second copy. The secret is
  * y-webrtc's password: it derives the AES key that encrypts every signaling and BroadcastChannel message, so
  * the signaling server sees only the room name and ciphertext. It lives in the URL fragment, which browsers
- * never send to a server, and on this device in localStorage; never in the notebook document.
+ * never send to a server, and on this device in localStorage; never in the notebook document. `relay`: the blind
+ * relay the room also syncs through (./relay.ts), so that everyone opening the link uses it with no setting.
  */
-import { defaultStore, type SettingsStore } from './settings';
+import { defaultStore, parseRelayUrl, relayUrl, type SettingsStore } from './settings';
 import { decodeCapability, encodeCapability, newEditCapability, toBase64Url, viewCapability } from './edit-auth';
 
 /** A room and the secret that opens it. */
@@ -18,6 +19,8 @@ export interface RoomKey {
   secret: string;
   /** The edit or view capability (./edit-auth.ts `encodeCapability`); absent in rooms from before view links. */
   cap?: string;
+  /** The relay (a ws:// or wss:// URL) the room syncs through besides the mesh; absent: the device's own setting. */
+  relay?: string;
 }
 
 export interface ShareLink extends RoomKey {
@@ -45,9 +48,9 @@ function appBase(): string {
   return loc ? `${loc.origin}${loc.pathname}${loc.search}` : '';
 }
 
-/** The fragment of a share link: `#/r/<room>/<secret>[/<capability>]`. */
+/** The fragment of a share link: `#/r/<room>/<secret>[/<capability>][?relay=<url>]`. */
 export function shareHash(key: RoomKey): string {
-  return `#/r/${key.room}/${key.secret}${key.cap ? `/${key.cap}` : ''}`;
+  return `#/r/${key.room}/${key.secret}${key.cap ? `/${key.cap}` : ''}${key.relay ? `?relay=${encodeURIComponent(key.relay)}` : ''}`;
 }
 
 /** Whether a room key lets its holder edit (a view link does not). */
@@ -74,8 +77,11 @@ export function createShareLink(notebookId: string, opts: { secret?: string; bas
 export function parseShareLink(link: string): RoomKey | null {
   const at = link.indexOf('#');
   const hash = at >= 0 ? link.slice(at + 1) : link;
-  const m = /^\/?r\/([^/?#]+)\/([^/?#]+)(?:\/([^/?#]+))?\/?$/.exec(hash.trim());
+  const m = /^\/?r\/([^/?#]+)\/([^/?#]+)(?:\/([^/?#]+))?\/?(?:\?([^#]*))?$/.exec(hash.trim());
   if (!m) return null;
+  // A relay that is no ws(s) URL is ignored, not fatal: the room still opens over the mesh.
+  const relay = m[4] !== undefined ? parseRelayUrl(new URLSearchParams(m[4]).get('relay') ?? '') : null;
+  const extra = relay ? { relay } : {};
   let room: string;
   let secret: string;
   try {
@@ -86,17 +92,25 @@ export function parseShareLink(link: string): RoomKey | null {
   }
   if (!isRoomName(room) || !SECRET_RE.test(secret)) return null;
   const cap = m[3];
-  if (cap === undefined) return { room, secret };
-  return CAP_RE.test(cap) && decodeCapability(cap) ? { room, secret, cap } : null;
+  if (cap === undefined) return { room, secret, ...extra };
+  return CAP_RE.test(cap) && decodeCapability(cap) ? { room, secret, cap, ...extra } : null;
 }
 
 /** What this device remembers of a room: its secret (rooms from before view links), or secret and capability. */
-type Remembered = string | { secret: string; cap: string };
+type Remembered = string | { secret: string; cap: string; relay?: string };
 
 function validRemembered(v: unknown): v is Remembered {
   if (typeof v === 'string') return SECRET_RE.test(v);
-  const r = v as { secret?: unknown; cap?: unknown } | null;
-  return typeof r === 'object' && r !== null && typeof r.secret === 'string' && SECRET_RE.test(r.secret) && typeof r.cap === 'string' && CAP_RE.test(r.cap);
+  const r = v as { secret?: unknown; cap?: unknown; relay?: unknown } | null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.secret === 'string' &&
+    SECRET_RE.test(r.secret) &&
+    typeof r.cap === 'string' &&
+    CAP_RE.test(r.cap) &&
+    (r.relay === undefined || (typeof r.relay === 'string' && parseRelayUrl(r.relay) === r.relay))
+  );
 }
 
 function readRooms(store: SettingsStore): Record<string, Remembered> {
@@ -131,7 +145,9 @@ export function roomOf(notebookId: string, store: SettingsStore = defaultStore()
 /** Remembers a room (after sharing, or after opening a link) so the notebook rejoins it when reopened. */
 export function rememberRoom(key: RoomKey, store: SettingsStore = defaultStore()): void {
   if (!isRoomName(key.room) || !SECRET_RE.test(key.secret) || (key.cap !== undefined && !CAP_RE.test(key.cap))) return;
-  writeRooms({ ...readRooms(store), [key.room]: key.cap ? { secret: key.secret, cap: key.cap } : key.secret }, store);
+  const relay = key.relay ? parseRelayUrl(key.relay) : null;
+  const entry: Remembered = key.cap ? { secret: key.secret, cap: key.cap, ...(relay ? { relay } : {}) } : key.secret;
+  writeRooms({ ...readRooms(store), [key.room]: entry }, store);
 }
 
 /**
@@ -179,9 +195,11 @@ export async function shareLinksFor(notebookId: string, opts: { base?: string; s
   const known = roomOf(notebookId, store);
   if (known && !canEditWith(known)) return null;
   let key = known;
-  if (!key?.cap) {
-    const cap = encodeCapability(await newEditCapability());
-    key = { room: notebookId, secret: known?.secret ?? newSecret(), cap };
+  // The device's relay goes into the links, so that everyone who opens them syncs through it too.
+  const relay = known?.relay ?? relayUrl(store);
+  if (!key?.cap || (relay && !key.relay)) {
+    const cap = key?.cap ?? encodeCapability(await newEditCapability());
+    key = { room: notebookId, secret: known?.secret ?? newSecret(), cap, ...(relay ? { relay } : {}) };
     rememberRoom(key, store);
   }
   return linksOf(key, opts.base);

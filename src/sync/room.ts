@@ -375,7 +375,8 @@ export class NotebookRoom {
  */
 export async function openRoom(doc: Y.Doc, key: RoomKey, opts: RoomOptions = {}): Promise<NotebookRoom> {
   const { WebrtcProvider } = await import('y-webrtc');
-  const relay = opts.relay === undefined ? relayUrl() : opts.relay;
+  // The room's own relay (from its link) first: everyone with the link meets there with no setting.
+  const relay = opts.relay === undefined ? (key.relay ?? relayUrl()) : opts.relay;
   const RelayProvider = relay ? (await import('y-websocket')).WebsocketProvider : undefined;
   const cap = key.cap ? decodeCapability(key.cap) : null;
   const capability = opts.capability ?? (cap ? await importCapability(cap) : undefined);

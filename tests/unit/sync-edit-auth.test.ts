@@ -21,6 +21,7 @@ import {
   type Transcript,
 } from '../../src/sync/edit-auth';
 import { judge, type Trust } from '../../src/sync/edit-filter';
+import { setRelayUrl } from '../../src/sync/settings';
 import { canEditWith, linksOf, newRoomKey, parseShareLink, rememberLink, roomOf, rotatedKey, shareLinksFor } from '../../src/sync/room-index';
 
 function memoryStore() {
@@ -101,6 +102,28 @@ describe('links', () => {
     rememberLink(parseShareLink(links.view.url)!, other);
     expect(await shareLinksFor('nb1', { store: other })).toBeNull();
     expect(() => linksOf(roomOf('nb1', other)!)).toThrow();
+  });
+
+  it('carry the relay of the device that shares, which the joiner remembers; a bad relay is ignored, not fatal', async () => {
+    const store = memoryStore();
+    setRelayUrl('wss://relay.example.org/relay', store);
+    const links = (await shareLinksFor('nb1', { base: 'https://a.example/', store }))!;
+    expect(links.view.url).toMatch(/\/v[A-Za-z0-9_-]+\?relay=wss%3A%2F%2Frelay\.example\.org%2Frelay$/);
+    const view = parseShareLink(links.view.url)!;
+    expect(view.relay).toBe('wss://relay.example.org/relay');
+    const joiner = memoryStore();
+    rememberLink(view, joiner);
+    expect(roomOf('nb1', joiner)?.relay).toBe('wss://relay.example.org/relay');
+    const bad = parseShareLink(links.edit.url.replace(/\?relay=.*$/, '?relay=javascript%3Aalert(1)'))!;
+    expect(bad.cap).toBe(parseShareLink(links.edit.url)!.cap);
+    expect(bad.relay).toBeUndefined();
+    // A room shared before the relay was set gets it in its links once the device has one.
+    const old = memoryStore();
+    const before = (await shareLinksFor('nb2', { base: '', store: old }))!;
+    expect(before.edit.url).not.toContain('relay=');
+    setRelayUrl('ws://127.0.0.1:4173/relay', old);
+    const after = (await shareLinksFor('nb2', { base: '', store: old }))!;
+    expect(parseShareLink(after.edit.url)).toEqual({ ...parseShareLink(before.edit.url), relay: 'ws://127.0.0.1:4173/relay' });
   });
 });
 
