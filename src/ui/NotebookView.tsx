@@ -2,7 +2,7 @@
  * The open notebook: header (title, kernel, toolbar), the cells in order, dialogs. Owns the session's lifetime.
  */
 import * as Y from 'yjs';
-import { For, Show, createResource, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
+import { For, Show, createEffect, createResource, createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import { cellOrder, cellsMap, currentHandover, describeHandover, getCell, kernelMap, liveRuns, metaMap, runsMap, setTitle, LOCAL, type RunRecord } from '../model';
 import { NotebookSession } from './session';
 import { NotebookController } from './controller';
@@ -49,10 +49,16 @@ function Notebook(props: { session: NotebookSession }): JSX.Element {
   const [showSettings, setShowSettings] = createSignal(false);
   const peers = usePeers(session);
   const openedAt = Date.now();
+  /** Peers this page has seen in the room: a handover from one of them happened while the user was here. */
+  const seen = new Set<number>();
+  createEffect(() => {
+    for (const p of peers()) if (!p.me) seen.add(p.client);
+  });
   const handover = fromY(kernelMap(doc), () => {
     const note = currentHandover(doc);
-    // Opening a notebook always starts a kernel; what must be said is a handover while the user is here.
-    if (!note || !note.from || note.at < openedAt + 3000) return null;
+    // Opening a notebook always starts a kernel (taking over from whoever ran it last time): not news. A handover
+    // from a peer seen here, or any later than the opening, is.
+    if (!note || !note.from || (note.at < openedAt + 3000 && !seen.has(note.from.client))) return null;
     return describeHandover(note);
   }, false);
 
