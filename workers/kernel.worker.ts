@@ -378,16 +378,25 @@ self.addEventListener('unhandledrejection', (e: PromiseRejectionEvent) => {
   if (pyodide && reason?.pyodide_fatal_error) post({ anode: 'fatal', message: reason.message ?? String(reason) });
 });
 
+/** Wall-clock time now, in ms: comparable with the page's (see BootInfo.phases). */
+const wallClock = (): number => performance.timeOrigin + performance.now();
+
 const api: KernelWorkerApi = {
   async boot(opts: BootOptions): Promise<BootInfo> {
     options = opts;
     const t0 = performance.now();
+    const phases: Record<string, number> = { 'worker-start': performance.timeOrigin, boot: wallClock() };
+    const mark = <T>(name: string, work: Promise<T>): Promise<T> =>
+      work.then((v) => {
+        phases[name] ??= wallClock();
+        return v;
+      });
     const core = (file: string): Promise<Response> =>
       hostFetch(`${opts.indexURL}${file}`).then((res) => {
         if (!res.ok) throw new Error(`${file}: HTTP ${res.status}`);
         return res;
       });
-    const snapshot = hostSnapshot();
+    const snapshot = mark('snapshot-read', hostSnapshot());
     // Everything Python needs to start is asked for at once; Pyodide picks the wasm and stdlib up by URL.
     const early = ['pyodide.asm.wasm', 'python_stdlib.zip'].map((file) => {
       const res = core(file);
@@ -395,10 +404,10 @@ const api: KernelWorkerApi = {
       return res;
     });
     // Seen to fail before Pyodide asks for them: handled here, reported by failOnLoadError.
-    const files = Promise.all(early);
+    const files = mark('core-files', Promise.all(early));
     files.catch(() => undefined);
-    const asm = importFromHost<{ default: unknown }>(core('pyodide.asm.mjs'));
-    const lockLoad = loadLockFile(opts.indexURL, opts.packageBaseURL, opts.defaultPackageBaseURL);
+    const asm = mark('asm-module', importFromHost<{ default: unknown }>(core('pyodide.asm.mjs')));
+    const lockLoad = mark('lock', loadLockFile(opts.indexURL, opts.packageBaseURL, opts.defaultPackageBaseURL));
     const { loadPyodide } = await importFromHost<typeof import('pyodide')>(core('pyodide.mjs'));
     const stored = await snapshot;
     type CreateModule = NonNullable<Parameters<typeof loadPyodide>[0]>['createPyodideModule'];
@@ -409,6 +418,7 @@ const api: KernelWorkerApi = {
       // snapshot larger than the fresh module's memory (IPython's shell makes it so) needs room to land in.
       createPyodideModule: (async (...args: Parameters<NonNullable<CreateModule>>) => {
         const module = await createModule(...args);
+        phases['module'] = wallClock();
         // Emscripten's own export, absent from Pyodide's types.
         if (stored) (module as unknown as { growMemory(bytes: number): unknown }).growMemory(stored.length);
         return module;
@@ -458,8 +468,10 @@ const api: KernelWorkerApi = {
     if (stored) {
       try {
         const restored = await failOnLoadError(loadPyodide({ ...config, _loadSnapshot: stored }), files);
+        phases['pyodide'] = wallClock();
         const kernel = importKernel(restored);
         const shell = await wheels;
+        phases['wheels'] = wallClock();
         // Only a snapshot made with IPython is kept, so its wheels must be here again.
         if (kernel.snapshot_key() !== key || shell.error) throw new Error('The snapshot was made from other files');
         writeShellWheels(restored, shell.wheels);
@@ -476,6 +488,7 @@ const api: KernelWorkerApi = {
       p = await fromScratch();
     }
     const python = performance.now() - t0;
+    phases['python'] ??= wallClock();
     const interruptBuffer = init?.interruptBuffer;
     const info = JSON.parse(mod!.setup(send, readInput, interruptBuffer ? sleep : undefined)) as { python: string };
     enterFolder(p);
@@ -493,6 +506,7 @@ const api: KernelWorkerApi = {
       ...(notices.length ? { notice: notices.join(' ') } : {}),
       startedFrom,
       timings: { python, ready: performance.now() - t0 },
+      phases: { ...phases, setup: wallClock() },
       ...(made ? { snapshot: made } : {}),
     };
     return made ? Comlink.transfer(result, [made.buffer]) : result;

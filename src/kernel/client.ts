@@ -83,6 +83,17 @@ interface Session {
   onStopping?: (() => void) | null;
 }
 
+/**
+ * A performance mark `anode-kernel:<phase>` at wall-clock time `at` (ms): the boot's phases, on the page's
+ * timeline, for profiles and tests/bench/kernel.mjs. The latest boot's marks replace the previous one's.
+ */
+function markBoot(phase: string, at: number): void {
+  if (typeof performance === 'undefined' || typeof performance.mark !== 'function') return;
+  const name = `anode-kernel:${phase}`;
+  performance.clearMarks(name);
+  performance.mark(name, { startTime: Math.max(0, at - performance.timeOrigin) });
+}
+
 class PyodideKernel extends SerialKernel implements Kernel {
   /** The page's isolation until the sandbox says whether it got it too. */
   private isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
@@ -114,6 +125,7 @@ class PyodideKernel extends SerialKernel implements Kernel {
   }
 
   private spawn(reason?: string): Session {
+    markBoot('spawn', performance.timeOrigin + performance.now());
     const id = newId();
     const worker = this.sandbox.spawn();
     const remote = Comlink.wrap<KernelWorkerApi>(worker.rpc);
@@ -138,6 +150,7 @@ class PyodideKernel extends SerialKernel implements Kernel {
         // Only a boot's own snapshot is kept: it was made before any notebook code ran in that worker.
         if (info.snapshot) void writeSnapshot(__PYODIDE_VERSION__, info.snapshot);
         if (this.session !== session) return false;
+        for (const [phase, at] of Object.entries(info.phases)) markBoot(phase, at);
         const notices = [reason, info.notice].filter(Boolean).join(' ');
         const boot = { ms: Math.round(info.timings.ready), from: info.startedFrom };
         this.setStatus({ status: 'idle', boot, ...(notices ? { reason: notices } : {}) }, id);

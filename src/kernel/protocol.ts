@@ -89,6 +89,11 @@ export interface BootInfo {
   startedFrom: 'snapshot' | 'scratch';
   /** Milliseconds in the worker from boot() to loadPyodide done, and to the kernel set up. */
   timings: { python: number; ready: number };
+  /**
+   * When each phase of the boot ended, as wall-clock milliseconds (timeOrigin + now, comparable across the page
+   * and the worker): the page records them as performance marks, for profiles and the kernel bench.
+   */
+  phases: Record<string, number>;
   /** A snapshot made by this boot (before any notebook code ran), for the page to keep; transferred. */
   snapshot?: Uint8Array;
 }

@@ -99,6 +99,24 @@ async function cold(browser, url, ready = readyTime) {
   return stats(times);
 }
 
+/** The boot's phase marks (client.ts markBoot): ms from navigation start at which each phase ended. */
+const bootPhases = (page) =>
+  page.evaluate(() =>
+    Object.fromEntries(
+      performance
+        .getEntriesByType('mark')
+        .filter((m) => m.name.startsWith('anode-kernel:'))
+        .map((m) => [m.name.slice('anode-kernel:'.length), m.startTime]),
+    ),
+  );
+
+/** Each phase's median over boots, in the order the phases ended: "name median" pairs. */
+function phaseMedians(boots) {
+  const names = [...new Set(boots.flatMap((b) => Object.keys(b)))];
+  const rows = names.map((name) => [name, stats(boots.map((b) => b[name]).filter((x) => x !== undefined)).median]);
+  return rows.sort((a, b) => a[1] - b[1]).map(([name, t]) => `${name} ${t.toFixed(0)}`).join(', ');
+}
+
 /** How the page's kernel started: 'snapshot' (a stored memory snapshot restored) or 'scratch'. */
 const startedFrom = (page) => page.evaluate(() => document.querySelector('.kernel-badge')?.getAttribute('data-started-from'));
 
@@ -123,6 +141,7 @@ async function warm(url0, snapshot = true, n = TRIALS) {
     const url = prev.url();
     const times = [];
     const from = [];
+    const phases = [];
     for (let i = 0; i < n; i++) {
       // The snapshot is written in the background after a boot from scratch: let it land (or drop it).
       if (snapshot) await prev.waitForFunction(async () => (await caches.keys()).some((k) => k.startsWith('anode-python-snapshot-')), null, { timeout: 30_000 });
@@ -131,10 +150,11 @@ async function warm(url0, snapshot = true, n = TRIALS) {
       const page = await ctx.newPage();
       times.push(await readyTime(page, url));
       from.push(await startedFrom(page));
+      phases.push(await bootPhases(page));
       prev = page;
     }
     await prev.close();
-    return { ...stats(times), from: [...new Set(from)].join('/') };
+    return { ...stats(times), from: [...new Set(from)].join('/'), phases: phaseMedians(phases) };
   } finally {
     await ctx.close();
     rmSync(dir, { recursive: true, force: true });
@@ -312,6 +332,7 @@ try {
     const w = await warm(URL_);
     console.log(`load average (1, 5, 15 min) at the start: ${loadBefore}; at the end: ${load()}`);
     console.log(`after:  kernel ready, warm (cached profile, from ${w.from}), with IPython: median ${ms(w.median)} (min ${ms(w.min)}, max ${ms(w.max)}, n=${w.n})`);
+    console.log(`        phases (ms from navigation start, medians): ${w.phases}`);
   } else {
     // Interleaved, before and after, so that a change in the machine's load falls on both.
     const c = await cold(browser, URL_);
