@@ -73,7 +73,7 @@ export class RelayLink {
   readonly provider: WebsocketProvider;
   private readonly log: Y.Array<Uint8Array>;
   private readonly relayDoc = new Y.Doc();
-  /** Exactly what the log holds (decrypted), so that only what it lacks is published. Editors only. */
+  /** Exactly what the log holds (decrypted), so that only what it lacks is published. Kept by editors only. */
   private shadow = new Y.Doc();
   private readonly key: Promise<CryptoKey>;
   /** Entries are opened in arrival order, one at a time. */
@@ -156,7 +156,8 @@ export class RelayLink {
           this.opts.onStatus();
           return;
         }
-        Y.applyUpdate(shadow, opened.payload, FROM_RELAY);
+        // A viewer never publishes: it keeps no shadow (the second copy costs an editor memory).
+        if (this.canEdit) Y.applyUpdate(shadow, opened.payload, FROM_RELAY);
         Y.applyUpdate(this.doc, opened.payload, FROM_RELAY);
       } catch {
         // Not a Yjs update after all (a corrupt entry): skipped, like one that does not decrypt.
