@@ -164,7 +164,9 @@ export class NotebookRoom {
     const wrtc = framedWrtc();
     const ice = iceServers();
     this.turn = hasTurn(ice);
-    this.webrtc = wrtc !== null || opts.peerOpts?.['wrtc'] !== undefined;
+    // A page can lack WebRTC (policies and some browsers remove RTCPeerConnection). Outside a page (Node) y-webrtc
+    // gets WebRTC from `peerOpts` (the runtime agent), or a test uses signaling alone.
+    this.webrtc = wrtc !== null || typeof document === 'undefined';
     this.provider = new Provider(roomTopic(key.room), doc, {
       // Without WebRTC, signaling would only announce peers this browser cannot connect to (simple-peer throws):
       // the room keeps to its tabs and the relay.
