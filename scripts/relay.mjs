@@ -26,10 +26,15 @@ export function attachRelay(server, { path = '/relay' } = {}) {
   const onUpgrade = (request, socket, head) => {
     const pathname = new URL(request.url ?? '/', 'http://x').pathname;
     if (!isRelayPath(pathname, path)) return;
-    wss.handleUpgrade(request, socket, head, (ws) => {
+    let docName;
+    try {
       // The room is the rest of the path: one Yjs document (of sealed entries) per room.
-      setupWSConnection(ws, request, { docName: decodeURIComponent(pathname.slice(path.length + 1)) });
-    });
+      docName = decodeURIComponent(pathname.slice(path.length + 1));
+    } catch {
+      socket.destroy(); // a malformed escape: no room, and no crash of the server
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => setupWSConnection(ws, request, { docName }));
   };
   server.on('upgrade', onUpgrade);
   return () => {

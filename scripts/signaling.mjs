@@ -98,8 +98,10 @@ export function attachSignaling(server, { path = '/signal', others = () => false
 
   const onUpgrade = (request, socket, head) => {
     const pathname = new URL(request.url ?? '/', 'http://x').pathname;
+    // Another handler's path first (a relay room may end in /signal too): each upgrade is answered once.
+    if (others(pathname)) return;
     if (!pathname.endsWith(path)) {
-      if (!others(pathname)) socket.destroy();
+      socket.destroy();
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));

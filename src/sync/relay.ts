@@ -67,6 +67,8 @@ export function relayRoomName(room: string): string {
 
 /** The origin of what this module applies, so its own listeners know it from the peer's own changes. */
 const FROM_RELAY = Symbol('relay');
+/** The origin of this peer's own changes copied into the shadow (already published: not again). */
+const LOCAL = Symbol('local');
 
 /** A notebook document synced through a blind relay; `destroy` leaves it. */
 export class RelayLink {
@@ -92,6 +94,8 @@ export class RelayLink {
   private readonly speaksFor = new Map<number, number>();
   /** Notebook clients whose presence an editor signed: a viewer's unsigned presence never replaces theirs. */
   private readonly signedClients = new Set<number>();
+  /** Notebook clients a viewer's unsigned presence introduced, by the relay client that did. */
+  private readonly unsignedOwner = new Map<number, number>();
 
   constructor(
     private readonly doc: Y.Doc,
@@ -126,7 +130,8 @@ export class RelayLink {
       url: this.opts.url,
       state,
       synced: this.joined,
-      peers: Math.max(0, p.awareness.getStates().size - (p.awareness.getLocalState() ? 1 : 0)),
+      // Only peers whose sealed presence opened: a stranger in the relay room (an old link's holder) is nobody here.
+      peers: this.speaksFor.size,
       rejected: this.rejected,
     };
   }
@@ -149,7 +154,7 @@ export class RelayLink {
     this.pendingEntries++;
     this.chain = this.chain.then(async () => {
       try {
-        const opened = await unseal(entry, await this.key, this.opts.capability);
+        const opened = await unseal(entry, await this.key, this.opts.capability, 'update');
         if (this.destroyed || !opened) return;
         if (!opened.signed) {
           this.rejected++;
@@ -168,7 +173,12 @@ export class RelayLink {
   }
 
   private readonly onSync = (synced: boolean): void => {
-    if (!synced) return;
+    if (!synced) {
+      // Disconnected: the room must not count as caught up with the relay until it has synced again.
+      this.joined = false;
+      this.opts.onStatus();
+      return;
+    }
     // Everything the log held has been observed; once it is applied the document is the room's, and what this
     // peer has beyond it (edits made offline, or a room's first publication) goes up.
     void this.chain.then(() => {
@@ -189,7 +199,11 @@ export class RelayLink {
       }, MESH_GRACE_MS);
       return;
     }
-    Y.applyUpdate(this.shadow, update, this);
+    // A change made here is new to the log: published as it is. Through the shadow's 'update' it could be held back
+    // (Yjs keeps an update pending while it depends on one the shadow lacks, and then emits it with the log's).
+    this.pending.push(update);
+    Y.applyUpdate(this.shadow, update, LOCAL);
+    this.kick();
   };
 
   /** Publishes whatever the document holds that the log does not. */
@@ -198,21 +212,27 @@ export class RelayLink {
     Y.applyUpdate(this.shadow, Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(this.shadow)), this);
   }
 
-  /** The shadow learned something from this peer (not from the log): that part is new to the log. */
+  /** A catch-up taught the shadow something (not from the log): that part is new to the log. */
   private readonly onShadowUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin !== this) return;
     this.pending.push(update);
+    this.kick();
+  };
+
+  /** Starts publishing what is pending, unless a flush is under way; a flush ending with more pending goes again. */
+  private kick(): void {
     this.flushing ??= this.flush().finally(() => {
       this.flushing = null;
+      if (this.pending.length && !this.destroyed) this.kick();
     });
-  };
+  }
 
   private async flush(): Promise<void> {
     const key = await this.key;
     while (this.pending.length && !this.destroyed) {
       const update = this.pending.length === 1 ? this.pending[0]! : Y.mergeUpdates(this.pending);
       this.pending = [];
-      const entry = await seal(update, key, this.opts.capability);
+      const entry = await seal(update, key, this.opts.capability, 'update');
       if (this.destroyed) return;
       this.relayDoc.transact(() => this.log.push([entry]), FROM_RELAY);
     }
@@ -220,18 +240,19 @@ export class RelayLink {
   }
 
   /**
-   * Folds the log into one snapshot of the shadow. Only entries already applied are deleted (those before a
-   * position taken when the snapshot was), so an entry appended meanwhile by anyone survives.
+   * Folds the log into one snapshot of the shadow. Only the entries the snapshot holds are deleted (those applied
+   * when it was taken, found by identity: a concurrent append can be ordered anywhere), so anyone's entry appended
+   * meanwhile survives.
    */
   private async compact(key: CryptoKey): Promise<void> {
     await this.chain;
     if (this.pendingEntries > 0 || this.destroyed) return;
-    const upTo = Y.createRelativePositionFromTypeIndex(this.log, this.log.length, -1);
-    const entry = await seal(Y.encodeStateAsUpdate(this.shadow), key, this.opts.capability);
-    if (this.destroyed) return;
+    const folded = new Set(this.log.toArray());
+    const entry = await seal(Y.encodeStateAsUpdate(this.shadow), key, this.opts.capability, 'update');
+    if (this.destroyed || this.pendingEntries > 0) return;
     this.relayDoc.transact(() => {
-      const end = Y.createAbsolutePositionFromRelativePosition(upTo, this.relayDoc)?.index ?? 0;
-      this.log.delete(0, end);
+      const now = this.log.toArray();
+      for (let i = now.length - 1; i >= 0; i--) if (folded.has(now[i]!)) this.log.delete(i, 1);
       this.log.insert(0, [entry]);
     }, FROM_RELAY);
   }
@@ -273,7 +294,7 @@ export class RelayLink {
         do {
           this.presenceDirty = false;
           const update = encodeAwarenessUpdate(this.awareness, [this.awareness.clientID]);
-          const sealed = await seal(update, await this.key, this.opts.capability);
+          const sealed = await seal(update, await this.key, this.opts.capability, 'presence');
           if (this.destroyed) return;
           this.provider.awareness.setLocalState({ p: toBase64Url(sealed) });
         } while (this.presenceDirty);
@@ -292,30 +313,47 @@ export class RelayLink {
       if (bytes) void this.applyPresence(id, bytes);
     }
     const gone = removed.map((id) => this.speaksFor.get(id)).filter((c): c is number => c !== undefined);
-    for (const id of removed) this.speaksFor.delete(id);
+    for (const id of removed) {
+      const client = this.speaksFor.get(id);
+      if (client !== undefined && this.unsignedOwner.get(client) === id) this.unsignedOwner.delete(client);
+      this.speaksFor.delete(id);
+    }
     const stillHere = new Set(this.speaksFor.values());
     const leave = gone.filter((c) => !stillHere.has(c) && this.awareness.getStates().has(c));
-    if (leave.length && !this.destroyed) removeAwarenessStates(this.awareness, leave, FROM_RELAY);
+    // A peer left the relay (not this peer's socket: when it drops, y-websocket forgets everyone, and those still
+    // reached over WebRTC must not vanish; the others time out as any silent peer does).
+    if (leave.length && !this.destroyed && this.provider.wsconnected) removeAwarenessStates(this.awareness, leave, FROM_RELAY);
     this.opts.onStatus();
   };
 
   private async applyPresence(relayClient: number, sealed: Uint8Array): Promise<void> {
-    const opened = await unseal(sealed, await this.key, this.opts.capability);
-    if (!opened || this.destroyed) return;
+    const opened = await unseal(sealed, await this.key, this.opts.capability, 'presence');
+    // Opened after that peer left the relay: nothing to add back.
+    if (!opened || this.destroyed || !this.provider.awareness.getStates().has(relayClient)) return;
     const client = firstClient(opened.payload);
     if (client === null || client === this.awareness.clientID) return;
-    if (opened.signed) {
-      this.signedClients.add(client);
+    try {
+      if (opened.signed) {
+        this.signedClients.add(client);
+        this.unsignedOwner.delete(client);
+        this.speaksFor.set(relayClient, client);
+        applyAwarenessUpdate(this.awareness, opened.payload, FROM_RELAY);
+        return;
+      }
+      // A viewer: its own entry only, stripped of what would make it executor, never in an editor's name, and
+      // never over a peer already here by another way (WebRTC, or another relay connection): it could only
+      // claim a client id it has seen, and ids of peers not yet here are unguessable.
+      if (this.signedClients.has(client)) return;
+      const owner = this.unsignedOwner.get(client);
+      if (owner !== undefined ? owner !== relayClient : this.awareness.getStates().has(client)) return;
+      const own = viewerAwareness(opened.payload, client);
+      if (!own) return;
+      this.unsignedOwner.set(client, relayClient);
       this.speaksFor.set(relayClient, client);
-      applyAwarenessUpdate(this.awareness, opened.payload, FROM_RELAY);
-      return;
+      applyAwarenessUpdate(this.awareness, own, FROM_RELAY);
+    } catch {
+      // A malformed awareness update inside a valid seal: ignored, like one that does not open.
     }
-    // A viewer: its own entry only, stripped of what would make it executor, never in an editor's name.
-    if (this.signedClients.has(client)) return;
-    const own = viewerAwareness(opened.payload, client);
-    if (!own) return;
-    this.speaksFor.set(relayClient, client);
-    applyAwarenessUpdate(this.awareness, own, FROM_RELAY);
   }
 
   /** Leaves the relay. The notebook document and its awareness stay as they are. */

@@ -12,7 +12,7 @@ import type { WebrtcProvider } from 'y-webrtc';
 import type { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import type { RoomKey } from './room-index';
-import { relayUrl, signalingUrls } from './settings';
+import { relayFor, signalingUrls } from './settings';
 import { framedWrtc } from './framed-rtc';
 import { startHealer, type ProviderLike } from './heal';
 import { hasTurn, iceServers } from './ice';
@@ -137,8 +137,12 @@ export class NotebookRoom {
     if (this.settledFlag || origin === 'local' || !added.some((c) => c !== this.awareness.clientID)) return;
     this.timers.push(setTimeout(() => this.settle(), AFTER_PEER_MS));
   };
+  private relayWasSynced = false;
   private readonly onRelayStatus = (): void => {
-    if (this.relay?.status().synced && !this.settledFlag) this.timers.push(setTimeout(() => this.settle(), AFTER_PEER_MS));
+    const synced = this.relay?.status().synced ?? false;
+    // Once per sync with the relay (a reconnect syncs again): then the peers' sealed presence lands shortly.
+    if (synced && !this.relayWasSynced && !this.settledFlag) this.timers.push(setTimeout(() => this.settle(), AFTER_PEER_MS));
+    this.relayWasSynced = synced;
     this.update();
   };
   private destroyed = false;
@@ -378,7 +382,7 @@ export class NotebookRoom {
 export async function openRoom(doc: Y.Doc, key: RoomKey, opts: RoomOptions = {}): Promise<NotebookRoom> {
   const { WebrtcProvider } = await import('y-webrtc');
   // The room's own relay (from its link) first: everyone with the link meets there with no setting.
-  const relay = opts.relay === undefined ? (key.relay ?? relayUrl()) : opts.relay;
+  const relay = opts.relay === undefined ? relayFor(key.relay) : opts.relay;
   const RelayProvider = relay ? (await import('y-websocket')).WebsocketProvider : undefined;
   const cap = key.cap ? decodeCapability(key.cap) : null;
   const capability = opts.capability ?? (cap ? await importCapability(cap) : undefined);

@@ -151,6 +151,15 @@ export function relayUrl(store: SettingsStore = defaultStore()): string | null {
   return own !== null ? parseRelayUrl(own) : defaultRelayUrl();
 }
 
+/**
+ * The relay a room syncs through: none when this device said "no relay" (an empty setting: a link cannot make it
+ * connect to a server of the link's choosing), else the room's own from its link, else `relayUrl()`.
+ */
+export function relayFor(linkRelay: string | undefined, store: SettingsStore = defaultStore()): string | null {
+  if (read(store, SETTINGS_KEYS.relay) === '') return null;
+  return linkRelay ?? relayUrl(store);
+}
+
 /** The build's relay: `ANODE_RELAY_URL` at build time, else none. */
 export function defaultRelayUrl(): string | null {
   // Guarded: the constant exists only where Vite's `define` ran (the app and Vitest), not in plain Node scripts.

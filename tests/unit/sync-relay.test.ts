@@ -15,7 +15,7 @@ import { RelayLink, relayRoomName } from '../../src/sync/relay';
 import { importCapability, newEditCapability, viewCapability, type CapabilityKeys } from '../../src/sync/edit-auth';
 import { relayKey, seal } from '../../src/sync/relay-seal';
 import { memoryStore } from './sync-net';
-import { parseRelayUrl, relayUrl, setRelayUrl } from '../../src/sync/settings';
+import { parseRelayUrl, relayFor, relayUrl, setRelayUrl } from '../../src/sync/settings';
 
 // ws's Node client by its file (see scripts/signaling.mjs): under Vitest's resolve conditions 'ws' is a stub.
 const require = createRequire(import.meta.url);
@@ -125,7 +125,7 @@ describe('blind relay', () => {
     Y.applyUpdate(forged, Y.encodeStateAsUpdate(ed.doc));
     forged.getText('t').insert(0, 'FORGED ');
     const key = await relayKey(SECRET, 'r2');
-    tamper.getArray<Uint8Array>('log').push([await seal(Y.encodeStateAsUpdate(forged), key, view), new Uint8Array([1, 64, 9, 9, 9])]);
+    tamper.getArray<Uint8Array>('log').push([await seal(Y.encodeStateAsUpdate(forged), key, view, 'update'), new Uint8Array([1, 64, 9, 9, 9])]);
     // An editor's next edit still arrives after the forged entries: the editor has seen them by then.
     await new Promise((r) => setTimeout(r, 300));
     ed.doc.getText('t').insert(text(ed).length, ' (end)');
@@ -212,6 +212,90 @@ describe('blind relay', () => {
   });
 });
 
+describe('blind relay, races', () => {
+  it('publishes an edit made on top of a mesh change before that change arrived through the relay', async () => {
+    const url = await startRelay();
+    const { edit } = await capabilities();
+    const a = joinRoom(url, 'r7', edit);
+    const b = joinRoom(url, 'r7', edit);
+    const c = joinRoom(url, 'r7', edit);
+    await until('joined', () => a.link.status().synced && b.link.status().synced && c.link.status().synced);
+    // B types; A has it over WebRTC at once and types on top of it, before B's entry comes back from the relay.
+    b.doc.getText('t').insert(0, 'hello');
+    Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(b.doc, Y.encodeStateVector(a.doc)), MESH);
+    a.doc.getText('t').insert(5, ' world');
+    await until('C, on the relay only, has both', () => text(c) === 'hello world');
+  });
+
+  it("a viewer cannot speak for a peer already here, nor for an editor's signed presence", async () => {
+    const url = await startRelay();
+    const { edit, view } = await capabilities();
+    const ed = joinRoom(url, 'r8', edit);
+    const viewer = joinRoom(url, 'r8', view);
+    ed.awareness.setLocalState({ user: { name: 'Ada' }, offersExecution: true });
+    viewer.awareness.setLocalState({ user: { name: 'Vic' } });
+    await until('viewer sees Ada', () => viewer.awareness.getStates().get(ed.awareness.clientID) !== undefined);
+    await until('Ada sees the viewer', () => ed.awareness.getStates().has(viewer.awareness.clientID));
+    // Someone the editor knows over WebRTC only.
+    const meshOnly = 123456;
+    ed.awareness.states.set(meshOnly, { user: { name: 'Cy' }, offersExecution: true });
+    ed.awareness.meta.set(meshOnly, { clock: 1, lastUpdated: Date.now() });
+    // The tampered viewer seals presence in Ada's name and in Cy's, with clocks far ahead.
+    const key = await relayKey(SECRET, 'r8');
+    const forge = async (client: number): Promise<string> => {
+      const other = new Awareness(new Y.Doc());
+      other.clientID = client;
+      other.setLocalState({ user: { name: 'Mallory' } });
+      other.meta.set(client, { clock: 2 ** 40, lastUpdated: Date.now() });
+      const { encodeAwarenessUpdate } = await import('y-protocols/awareness');
+      const { toBase64Url } = await import('../../src/sync/edit-auth');
+      return toBase64Url(await seal(encodeAwarenessUpdate(other, [client]), key, view, 'presence'));
+    };
+    const tamper = new Y.Doc();
+    const raw = new WebsocketProvider(url, relayRoomName('r8'), tamper, { WebSocketPolyfill: WebSocket, disableBc: true });
+    raws.push(raw);
+    await until('tamper synced', () => raw.synced);
+    raw.awareness.setLocalState({ p: await forge(ed.awareness.clientID) });
+    const other = new Y.Doc();
+    const raw2 = new WebsocketProvider(url, relayRoomName('r8'), other, { WebSocketPolyfill: WebSocket, disableBc: true });
+    raws.push(raw2);
+    await until('second tamper synced', () => raw2.synced);
+    raw2.awareness.setLocalState({ p: await forge(meshOnly) });
+    await until('the editor heard both', () => ed.awareness.getStates().size >= 3 && raw2.awareness.getStates().size >= 4);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(viewer.awareness.getStates().get(ed.awareness.clientID)).toMatchObject({ user: { name: 'Ada' }, offersExecution: true });
+    expect(ed.awareness.getStates().get(meshOnly)).toMatchObject({ user: { name: 'Cy' }, offersExecution: true });
+  });
+});
+
+describe('relay beside signaling on one server', () => {
+  it('answers each upgrade once and survives malformed paths', async () => {
+    const { attachSignaling } = await import('../../scripts/signaling.mjs');
+    const { isRelayPath } = await import('../../scripts/relay.mjs');
+    const url = await startRelay();
+    const closeSignaling = attachSignaling(server!, { others: (p) => isRelayPath(p) });
+    const base = url.replace(/\/relay$/, '');
+    const attempt = (path: string): Promise<'open' | 'refused'> =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(`${base}${path}`);
+        ws.addEventListener('open', () => {
+          ws.close();
+          resolve('open');
+        });
+        ws.addEventListener('error', () => resolve('refused'));
+      });
+    try {
+      expect(await attempt('/relay/%ZZ')).toBe('refused');
+      expect(await attempt('/relay/x/signal')).toBe('open');
+      expect(await attempt('/signal')).toBe('open');
+      expect(await attempt('/elsewhere')).toBe('refused');
+      expect(await attempt('/relay/anode/room')).toBe('open');
+    } finally {
+      closeSignaling();
+    }
+  });
+});
+
 describe('relay setting', () => {
   it('takes ws:// and wss:// URLs only, trimmed, without query, fragment or trailing slash', () => {
     expect(parseRelayUrl(' wss://relay.example.org/relay/ ')).toBe('wss://relay.example.org/relay');
@@ -228,5 +312,10 @@ describe('relay setting', () => {
     expect(relayUrl(store)).toBe('wss://relay.example.org');
     setRelayUrl('', store);
     expect(relayUrl(store)).toBeNull();
+    // A link's relay is used unless this device said "no relay".
+    expect(relayFor('wss://room.example.org', store)).toBeNull();
+    setRelayUrl(null, store);
+    expect(relayFor('wss://room.example.org', store)).toBe('wss://room.example.org');
+    expect(relayFor(undefined, store)).toBeNull();
   });
 });
