@@ -21,7 +21,6 @@
  */
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates, type Awareness } from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
 import type { CapabilityKeys } from './edit-auth';
@@ -294,11 +293,8 @@ export class RelayLink {
       try {
         do {
           this.presenceDirty = false;
-          // Bound to this peer's relay connection (its relay client id), so that nobody can replay it as theirs.
-          const out = encoding.createEncoder();
-          encoding.writeVarUint(out, this.provider.awareness.clientID);
-          encoding.writeVarUint8Array(out, encodeAwarenessUpdate(this.awareness, [this.awareness.clientID]));
-          const sealed = await seal(encoding.toUint8Array(out), await this.key, this.opts.capability, 'presence');
+          const update = encodeAwarenessUpdate(this.awareness, [this.awareness.clientID]);
+          const sealed = await seal(update, await this.key, this.opts.capability, 'presence');
           if (this.destroyed) return;
           this.provider.awareness.setLocalState({ p: toBase64Url(sealed) });
         } while (this.presenceDirty);
@@ -334,18 +330,14 @@ export class RelayLink {
     const opened = await unseal(sealed, await this.key, this.opts.capability, 'presence');
     // Opened after that peer left the relay: nothing to add back.
     if (!opened || this.destroyed || !this.provider.awareness.getStates().has(relayClient)) return;
-    const bound = boundPresence(opened.payload);
-    // Sealed for another relay connection: a copy replayed by someone else.
-    if (!bound || bound.relayClient !== relayClient) return;
-    const update = bound.update;
-    const client = firstClient(update);
+    const client = firstClient(opened.payload);
     if (client === null || client === this.awareness.clientID) return;
     try {
       if (opened.signed) {
         this.signedClients.add(client);
         this.unsignedOwner.delete(client);
         this.speaksFor.set(relayClient, client);
-        applyAwarenessUpdate(this.awareness, update, FROM_RELAY);
+        applyAwarenessUpdate(this.awareness, opened.payload, FROM_RELAY);
         return;
       }
       // A viewer: its own entry only, stripped of what would make it executor, never in an editor's name, and
@@ -354,7 +346,7 @@ export class RelayLink {
       if (this.signedClients.has(client)) return;
       const owner = this.unsignedOwner.get(client);
       if (owner !== undefined ? owner !== relayClient : this.awareness.getStates().has(client)) return;
-      const own = viewerAwareness(update, client);
+      const own = viewerAwareness(opened.payload, client);
       if (!own) return;
       this.unsignedOwner.set(client, relayClient);
       this.speaksFor.set(relayClient, client);
@@ -382,16 +374,6 @@ export class RelayLink {
     this.provider.destroy();
     this.relayDoc.destroy();
     this.shadow.destroy();
-  }
-}
-
-/** A sealed presence's relay client id and awareness update, or null when malformed. */
-function boundPresence(payload: Uint8Array): { relayClient: number; update: Uint8Array } | null {
-  try {
-    const decoder = decoding.createDecoder(payload);
-    return { relayClient: decoding.readVarUint(decoder), update: decoding.readVarUint8Array(decoder) };
-  } catch {
-    return null;
   }
 }
 
