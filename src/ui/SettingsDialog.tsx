@@ -18,6 +18,7 @@ import {
   parseRelayUrl,
   parseSignalingUrls,
   relayUrl,
+  SETTINGS_KEYS,
   setIceServers,
   setRelayUrl,
   setSignalingUrls,
@@ -35,6 +36,8 @@ export function SettingsDialog(props: { presence: Presence | null; onClose: () =
   const savedIce = iceServers();
   const [ice, setIce] = createSignal(savedIce?.length ? JSON.stringify(savedIce) : '');
   const [relay, setRelay] = createSignal(relayUrl() ?? '');
+  // An empty saved relay means "never": not even one a share link names (src/sync/settings.ts `relayFor`).
+  const [noRelay, setNoRelay] = createSignal(localStorage.getItem(SETTINGS_KEYS.relay) === '');
   const [saved, setSaved] = createSignal(false);
   const relayInvalid = () => relay().trim() !== '' && parseRelayUrl(relay()) === null;
   const pkgChanged = (): boolean => (pkgBase().trim() || DEFAULT_PACKAGE_BASE_URL) !== packageBaseURL();
@@ -51,9 +54,10 @@ export function SettingsDialog(props: { presence: Presence | null; onClose: () =
     setSignalingUrls(urls.length && !isDefault ? urls : null);
     const servers = parseIceServers(ice());
     setIceServers(servers === null || JSON.stringify(servers) === JSON.stringify(defaultIceServers()) ? null : servers);
-    if (!relayInvalid()) {
+    if (noRelay()) setRelayUrl('');
+    else if (!relayInvalid()) {
       const r = parseRelayUrl(relay());
-      setRelayUrl(r === defaultRelayUrl() ? null : (r ?? ''));
+      setRelayUrl(r === defaultRelayUrl() ? null : r);
     }
     setSaved(true);
   };
@@ -116,7 +120,17 @@ export function SettingsDialog(props: { presence: Presence | null; onClose: () =
           </label>
           <label>
             Relay server (optional: a y-websocket server, ws:// or wss://)
-            <input aria-label="Relay server" placeholder="wss://relay.example.org/relay" value={relay()} onInput={(e) => setRelay(e.currentTarget.value)} />
+            <input
+              aria-label="Relay server"
+              placeholder="wss://relay.example.org/relay"
+              value={relay()}
+              disabled={noRelay()}
+              onInput={(e) => setRelay(e.currentTarget.value)}
+            />
+          </label>
+          <label class="check">
+            <input type="checkbox" aria-label="Never use a relay" checked={noRelay()} onChange={(e) => setNoRelay(e.currentTarget.checked)} />
+            Never sync through a relay, not even one a share link names (this device then reaches others over WebRTC only)
           </label>
           <Show when={relayInvalid()}>
             <p class="error" role="alert">
