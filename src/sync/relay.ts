@@ -14,7 +14,7 @@
  * presence is accepted only as a viewer's (./edit-filter.ts `viewerAwareness`). What a tampered viewer can still do
  * is delete log entries (the server cannot check): editors notice and re-publish what the log lost.
  *
- * Every peer publishes what the log lacks: its own changes at once, changes it got from the mesh after a grace
+ * Every editor publishes what the log lacks: its own changes at once, changes it got from the mesh after a grace
  * period (the peer that made them usually publishes first), and, on joining, whatever its document holds beyond
  * the log. A shadow Y.Doc, holding exactly what the log holds, tells which is which. The log is compacted into one
  * snapshot once it grows long.
@@ -23,8 +23,7 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates, type Awareness } from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
-import type { CapabilityKeys } from './edit-auth';
-import { fromBase64Url, toBase64Url } from './edit-auth';
+import { fromBase64Url, toBase64Url, type CapabilityKeys } from './edit-auth';
 import { viewerAwareness } from './edit-filter';
 import { relayKey, seal, unseal } from './relay-seal';
 
