@@ -140,3 +140,31 @@ test('stopped while idle (SIGTERM), the agent hands over and a browser runs the 
   await runCell(taker, 'import sys\nprint("browser", sys.platform)', 1);
   for (const p of [ada, bob]) await expect(outputs(p, 1)).toContainText('browser emscripten', { timeout: BOOT_TIMEOUT });
 });
+
+test('through the relay a share link names, the agent runs the cells of Bob, whose browser has no WebRTC', async ({ browser }) => {
+  test.setTimeout(300_000);
+  const relay = `ws://127.0.0.1:${process.env.E2E_PORT ?? 4180}/relay`;
+  const ada = await openPerson(browser, contexts, 'Ada', '#d33682');
+  const bob = await openPerson(browser, contexts, 'Bob', '#268bd2');
+  await ada.context().addInitScript((url) => {
+    if (window === window.top) localStorage.setItem('anode.relay', url);
+  }, relay);
+  await bob.context().addInitScript(() => {
+    Reflect.deleteProperty(window, 'RTCPeerConnection');
+    Reflect.deleteProperty(window, 'webkitRTCPeerConnection');
+  });
+  await ada.goto('./');
+  await expect(cell(ada).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
+  const link = await shareOpenNotebook(ada);
+  expect(link).toContain('?relay=');
+  await bob.goto(link);
+  await expect(cell(bob).locator('.cm-content')).toBeVisible({ timeout: UI_TIMEOUT });
+  // The agent reads the relay from the link, like any peer: no option for it.
+  agents.push(startAgent(link));
+  await expect(bob.getByTestId('executor')).toHaveText(`Code runs on ${RUNTIME} (python3)`, { timeout: BOOT_TIMEOUT });
+  await runCell(bob, 'import sys\nprint("bob via relay on", sys.platform)', 0);
+  for (const p of [bob, ada]) await expect(outputs(p, 0)).toContainText('bob via relay on linux', { timeout: BOOT_TIMEOUT });
+  // Both Ada and the agent reach Bob through the relay themselves (not only bridged by Ada's browser).
+  await bob.getByTestId('room-status').click();
+  await expect(bob.getByTestId('connections').locator('[data-relay="connected"]')).toContainText('2 other(s) through it', { timeout: UI_TIMEOUT });
+});
