@@ -350,6 +350,20 @@ test('a partition with real WebRTC: the majority side takes over, the isolated e
   for (const p of [a, b, c]) await connected(p, 2);
   const acting = () => Promise.all([a, b, c].map((p) => p.evaluate(() => (window as unknown as W).s.election.role().acting)));
   await expect.poll(acting, { timeout: 20_000 }).toEqual([true, false, false]);
+  // All three are members of Ada's session before the split (she adds them one at a time, each change acknowledged;
+  // on a loaded machine that takes seconds): only a member's takeover inherits the queue. Split earlier, Bob and Cy
+  // would rightly take over as orphans and cancel "one" (src/sync/failover.ts).
+  const membersSettled = () =>
+    Promise.all(
+      [a, b, c].map((p) =>
+        p.evaluate(() => {
+          const w = window as unknown as W;
+          const t = w.anode.model.readTenure(w.s.doc);
+          return t.members.length === 3 && t.previous === null;
+        }),
+      ),
+    );
+  await expect.poll(membersSettled, { timeout: 30_000 }).toEqual([true, true, true]);
 
   // Ada's browser executes: Bob's "hold" cell runs there, and his "one" waits in the queue behind it.
   const hold = await requestRunOf(b, 0, 'Bob');
