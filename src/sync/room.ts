@@ -81,10 +81,8 @@ export interface RoomOptions {
   settleMs?: number;
   /** The room's edit capability, imported (`openRoom` does it from the key's `cap`): peers must prove edit rights. */
   capability?: CapabilityKeys;
-  /** The relay's URL (./relay.ts); default: `relayUrl()` (device setting, else the build default; none when null). */
+  /** The relay's URL (./relay.ts), null for none; default: `relayFor(key.relay)` (the link's, else the device's). */
   relay?: string | null;
-  /** A WebSocket implementation for the relay where there is none (Node). */
-  WebSocketPolyfill?: unknown;
 }
 
 /** The y-webrtc room name of a notebook room: prefixed so that rooms of other apps on a shared server never clash. */
@@ -196,7 +194,6 @@ export class NotebookRoom {
             fromMesh: (origin) => origin !== null && origin === this.provider.room,
             onStatus: this.onRelayStatus,
             Provider: RelayProvider,
-            ...(opts.WebSocketPolyfill ? { WebSocketPolyfill: opts.WebSocketPolyfill } : {}),
           })
         : null;
     void this.provider.key.then(() => {
