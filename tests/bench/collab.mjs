@@ -27,30 +27,21 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, freePort, joinRoom, startCollabHarness } from '../e2e/collab-harness.mjs';
-import { openBenchPerson } from './lib/app.mjs';
+import { freePort, joinRoom, startCollabHarness } from '../e2e/collab-harness.mjs';
+import { LAUNCH, openBenchPerson, option, quantile } from './lib/app.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const N = Number(opt('edits', 100));
-const M = Number(opt('runs', 50));
-const F = Number(opt('failovers', 5));
-const DIST = opt('dist', join(root, 'dist'));
+const N = Number(option('edits', 100));
+const M = Number(option('runs', 50));
+const F = Number(option('failovers', 5));
+const DIST = option('dist', join(root, 'dist'));
 const APP = !args.includes('--no-app');
 const TARGETS = { editP95: 50, runP50: 100, failover: 5000 };
 const SECRET = 'bench-secret-0123456789abcd';
 
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-}
-
 const harness = await startCollabHarness();
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await chromium.launch(LAUNCH);
 
 async function tab() {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, freePort } from '../e2e/collab-harness.mjs';
-import { openBenchPerson, option, root, serveRoomApp } from './lib/app.mjs';
+import { openBenchPerson, option, quantile, root, serveRoomApp } from './lib/app.mjs';
 
 const TRIALS = Number(option('trials', 5));
 const DIST = option('dist', join(root, 'dist'));
@@ -31,11 +31,6 @@ async function setSource(page, index, text) {
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(text);
-}
-
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
 async function trial(app, bobBrowser) {

@@ -15,25 +15,16 @@
  * Prints a table and one JSON line (`ROOMS_BENCH {...}`). Chromium: CHROMIUM_PATH (default /usr/bin/chromium).
  */
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, joinRoom, startCollabHarness } from '../e2e/collab-harness.mjs';
+import { joinRoom, startCollabHarness } from '../e2e/collab-harness.mjs';
+import { LAUNCH, option, quantile } from './lib/app.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const EDITS = Number(opt('edits', 40));
-const SIZES = opt('sizes', '2,8,20').split(',').map(Number);
-const RELAY_SIZES = opt('relay-sizes', '2,8,20,40').split(',').map(Number);
+const EDITS = Number(option('edits', 40));
+const SIZES = option('sizes', '2,8,20').split(',').map(Number);
+const RELAY_SIZES = option('relay-sizes', '2,8,20,40').split(',').map(Number);
 const SECRET = 'bench-secret-0123456789abcd';
 
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-}
-
 const harness = await startCollabHarness();
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await chromium.launch(LAUNCH);
 
 let seq = 0;
 /** `n` pages in one fresh room, over the mesh or (relay) only through the relay; resolves once all are joined. */

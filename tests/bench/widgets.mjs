@@ -19,7 +19,7 @@ import { buildDebianMirror } from '../../scripts/debian-mirror.mjs';
 import { vendor } from '../../scripts/vendor-packages.mjs';
 import { buildWidgetMirror } from '../fixtures/widgets/build.mjs';
 import { serveMirror } from '../fixtures/wheels/serve.mjs';
-import { LAUNCH, median, openBenchPerson, option, root, serveRoomApp } from './lib/app.mjs';
+import { LAUNCH, median, openBenchPerson, option, quantile, root, serveRoomApp } from './lib/app.mjs';
 
 const N = Number(option('changes', 20));
 const DIST = option('dist', join(root, 'dist'));
@@ -27,11 +27,6 @@ const DIST = option('dist', join(root, 'dist'));
 if (option('dist', null) === null) {
   const debian = buildDebianMirror();
   await vendor({ names: [], base: debian.dir, lock: debian.lock, out: null, dist: DIST }, () => undefined);
-}
-
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
 const chunks = readdirSync(join(DIST, 'assets'))

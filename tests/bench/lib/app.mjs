@@ -18,6 +18,12 @@ export function median(xs) {
   return { median: s[Math.floor((s.length - 1) / 2)], min: s[0], max: s[s.length - 1], n: s.length };
 }
 
+/** The `q` quantile of `xs` (0.5: the upper middle of an even count; 0.95: p95), as the benches report them. */
+export function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
 /** The value after `--name` on the command line, or `dflt`. */
 export function option(name, dflt) {
   const args = process.argv.slice(2);
