@@ -6,15 +6,7 @@
 //
 // Run alone (`node scripts/signaling.mjs`, PORT default 4444, HOST default 127.0.0.1) it is a signaling server
 // for a static deployment, answering on every path.
-import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-
-// ws's Node entry by its file: under a `browser` resolve condition (Vitest runs with Solid's) 'ws' is its
-// browser stub, which has no server.
-const require = createRequire(import.meta.url);
-const { WebSocketServer } = require(join(dirname(require.resolve('ws/package.json')), 'index.js'));
+import { attachEndpoint, runAlone } from './ws-endpoint.mjs';
 
 const PING_MS = 30_000;
 
@@ -23,7 +15,6 @@ const PING_MS = 30_000;
  * `others(pathname)` says another handler on the server takes them (the relay). Returns a close function.
  */
 export function attachSignaling(server, { path = '/signal', others = () => false } = {}) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   /** topic -> subscribed sockets */
   const topics = new Map();
 
@@ -36,7 +27,7 @@ export function attachSignaling(server, { path = '/signal', others = () => false
     }
   };
 
-  wss.on('connection', (conn) => {
+  const onConnection = (conn) => {
     const subscribed = new Set();
     let alive = true;
     const ping = setInterval(() => {
@@ -94,30 +85,11 @@ export function attachSignaling(server, { path = '/signal', others = () => false
           break;
       }
     });
-  });
+  };
 
-  const onUpgrade = (request, socket, head) => {
-    const pathname = new URL(request.url ?? '/', 'http://x').pathname;
-    // Another handler's path first (a relay room may end in /signal too): each upgrade is answered once.
-    if (others(pathname)) return;
-    if (!pathname.endsWith(path)) {
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
-  };
-  server.on('upgrade', onUpgrade);
-  return () => {
-    server.off('upgrade', onUpgrade);
-    for (const c of wss.clients) c.terminate();
-    wss.close();
-  };
+  // Another endpoint's path first (a relay room may end in /signal too): each upgrade is answered once.
+  const route = (pathname) => (others(pathname) ? undefined : pathname.endsWith(path) ? onConnection : null);
+  return attachEndpoint(server, { maxPayload: 1024 * 1024, route });
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const server = createServer((_req, res) => res.end('Anode signaling\n'));
-  attachSignaling(server, { path: '' });
-  const port = Number(process.env.PORT ?? 4444);
-  const host = process.env.HOST ?? '127.0.0.1';
-  server.listen(port, host, () => console.log(`signaling on ws://${host}:${port}/`));
-}
+runAlone(import.meta.url, { name: 'signaling', port: 4444, attach: (server) => attachSignaling(server, { path: '' }) });
