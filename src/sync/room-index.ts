@@ -205,14 +205,26 @@ export async function shareLinksFor(notebookId: string, opts: { base?: string; s
   return linksOf(key, opts.base);
 }
 
-/** New secrets for a notebook's room (link rotation): a new password and a new edit key; not remembered yet. */
-export async function newRoomKey(notebookId: string): Promise<RoomKey> {
-  return { room: notebookId, secret: newSecret(), cap: encodeCapability(await newEditCapability()) };
+/** The relay a notebook's room keeps across link rotation (new secrets, same room), as this device remembers it. */
+function keptRelay(notebookId: string, store: SettingsStore): { relay?: string } {
+  const relay = roomOf(notebookId, store)?.relay;
+  return relay ? { relay } : {};
 }
 
-/** The room key made of rotated secrets received from a peer, or null when they are not an edit link's. */
-export function rotatedKey(room: string, secret: string, cap: string): RoomKey | null {
-  const key = parseShareLink(shareHash({ room, secret, cap }));
+/**
+ * New secrets for a notebook's room (link rotation): a new password and a new edit key, the same relay; not
+ * remembered yet.
+ */
+export async function newRoomKey(notebookId: string, store: SettingsStore = defaultStore()): Promise<RoomKey> {
+  return { room: notebookId, secret: newSecret(), cap: encodeCapability(await newEditCapability()), ...keptRelay(notebookId, store) };
+}
+
+/**
+ * The room key made of rotated secrets received from a peer (with the room's relay, which rotation keeps), or null
+ * when they are not an edit link's.
+ */
+export function rotatedKey(room: string, secret: string, cap: string, store: SettingsStore = defaultStore()): RoomKey | null {
+  const key = parseShareLink(shareHash({ room, secret, cap, ...keptRelay(room, store) }));
   return key?.cap && canEditWith(key) ? key : null;
 }
 

@@ -309,8 +309,7 @@ export class NotebookSession {
   async rotateLinks(): Promise<RoomKey> {
     const room = this.room;
     if (!room?.guard || !room.canEdit) throw new Error('Only an editor of a room with view links can rotate its links');
-    const relay = roomOf(this.id)?.relay;
-    const key = { ...(await newRoomKey(this.id)), ...(relay ? { relay } : {}) };
+    const key = await newRoomKey(this.id);
     await room.guard.sendRotation({ secret: key.secret, cap: key.cap! });
     rememberRoom(key);
     await this.moveTo(key);
@@ -341,11 +340,8 @@ export class NotebookSession {
   /** Follows rotations an editor of the room sends (./edit-guard.ts delivers them from proven editors only). */
   private followRotation(room: NotebookRoom): void {
     room.guard?.onRotation((r) => {
-      const rotated = rotatedKey(this.id, r.secret, r.cap);
-      if (!rotated || this.room !== room) return;
-      // Same room, new secrets: it keeps its relay.
-      const relay = roomOf(this.id)?.relay;
-      const key = { ...rotated, ...(relay ? { relay } : {}) };
+      const key = rotatedKey(this.id, r.secret, r.cap);
+      if (!key || this.room !== room) return;
       rememberRoom(key);
       void this.moveTo(key);
     });

@@ -139,6 +139,17 @@ describe('rotation', () => {
     expect(rotatedKey('nb1', 'short', after.cap!)).toBeNull();
     expect(rotatedKey('nb1', after.secret, 'e' + after.cap!.slice(2))).toBeNull();
   });
+
+  it('keeps the room’s relay, on the editor who rotates and on the editors who follow', async () => {
+    const store = memoryStore();
+    setRelayUrl('wss://relay.example.org', store);
+    await shareLinksFor('nb1', { base: '', store });
+    const after = await newRoomKey('nb1', store);
+    expect(after.relay).toBe('wss://relay.example.org');
+    const follower = memoryStore();
+    rememberLink(parseShareLink(linksOf(roomOf('nb1', store)!, '').edit.url)!, follower);
+    expect(rotatedKey('nb1', after.secret, after.cap!, follower)?.relay).toBe('wss://relay.example.org');
+  });
 });
 
 /** y-webrtc's framing of a sync message (type 0) around a y-protocols sync message. */
