@@ -156,8 +156,13 @@ export function relayUrl(store: SettingsStore = defaultStore()): string | null {
  * connect to a server of the link's choosing), else the room's own from its link, else `relayUrl()`.
  */
 export function relayFor(linkRelay: string | undefined, store: SettingsStore = defaultStore()): string | null {
-  if (read(store, SETTINGS_KEYS.relay) === '') return null;
+  if (neverRelay(store)) return null;
   return linkRelay ?? relayUrl(store);
+}
+
+/** This device said "never sync through a relay" (saved as an empty relay, `setRelayUrl('')`). */
+export function neverRelay(store: SettingsStore = defaultStore()): boolean {
+  return read(store, SETTINGS_KEYS.relay) === '';
 }
 
 /** The build's relay: `ANODE_RELAY_URL` at build time, else none. */

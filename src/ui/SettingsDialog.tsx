@@ -17,8 +17,8 @@ import {
   parseIceServers,
   parseRelayUrl,
   parseSignalingUrls,
+  neverRelay,
   relayUrl,
-  SETTINGS_KEYS,
   setIceServers,
   setRelayUrl,
   setSignalingUrls,
@@ -36,8 +36,7 @@ export function SettingsDialog(props: { presence: Presence | null; onClose: () =
   const savedIce = iceServers();
   const [ice, setIce] = createSignal(savedIce?.length ? JSON.stringify(savedIce) : '');
   const [relay, setRelay] = createSignal(relayUrl() ?? '');
-  // An empty saved relay means "never": not even one a share link names (src/sync/settings.ts `relayFor`).
-  const [noRelay, setNoRelay] = createSignal(localStorage.getItem(SETTINGS_KEYS.relay) === '');
+  const [noRelay, setNoRelay] = createSignal(neverRelay());
   const [saved, setSaved] = createSignal(false);
   const relayInvalid = () => relay().trim() !== '' && parseRelayUrl(relay()) === null;
   const pkgChanged = (): boolean => (pkgBase().trim() || DEFAULT_PACKAGE_BASE_URL) !== packageBaseURL();
