@@ -75,6 +75,14 @@ async function until(what: string, ok: () => boolean, ms = 8000): Promise<void> 
 
 const text = (p: Peer): string => p.doc.getText('t').toString();
 
+/** A plain y-websocket client of a room's relay document, as a spy or a tampered peer connects: its log as sent. */
+function rawClient(url: string, room: string): { log: Y.Array<Uint8Array>; provider: WebsocketProvider } {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(url, relayRoomName(room), doc, { WebSocketPolyfill: WebSocket, disableBc: true });
+  raws.push(provider);
+  return { log: doc.getArray<Uint8Array>('log'), provider };
+}
+
 async function capabilities(): Promise<{ edit: CapabilityKeys; view: CapabilityKeys }> {
   const cap = await newEditCapability();
   return { edit: await importCapability(cap), view: await importCapability(viewCapability(cap)) };
@@ -96,10 +104,9 @@ describe('blind relay', () => {
     await until('late joiner has it', () => text(late) === 'secret plan: attack at dawn');
 
     // What the relay holds: read it as any y-websocket client would.
-    const spy = new Y.Doc();
-    raws.push(new WebsocketProvider(url, relayRoomName('r1'), spy, { WebSocketPolyfill: WebSocket, disableBc: true }));
-    await until('spy synced', () => spy.getArray('log').length > 0);
-    const stored = spy.getArray<Uint8Array>('log').toArray();
+    const spy = rawClient(url, 'r1');
+    await until('spy synced', () => spy.log.length > 0);
+    const stored = spy.log.toArray();
     const all = Buffer.concat(stored.map((e) => Buffer.from(e))).toString('latin1');
     expect(all).not.toContain('secret');
     expect(all).not.toContain('dawn');
@@ -117,15 +124,13 @@ describe('blind relay', () => {
     // The viewer's own client edits: never published (it cannot sign).
     viewer.doc.getText('t').insert(0, 'VIEWER ');
     // A tampered viewer writes sealed-but-unsigned updates, and junk, straight into the log.
-    const tamper = new Y.Doc();
-    const raw = new WebsocketProvider(url, relayRoomName('r2'), tamper, { WebSocketPolyfill: WebSocket, disableBc: true });
-    raws.push(raw);
-    await until('tamper synced', () => raw.synced);
+    const tamper = rawClient(url, 'r2');
+    await until('tamper synced', () => tamper.provider.synced);
     const forged = new Y.Doc();
     Y.applyUpdate(forged, Y.encodeStateAsUpdate(ed.doc));
     forged.getText('t').insert(0, 'FORGED ');
     const key = await relayKey(SECRET, 'r2');
-    tamper.getArray<Uint8Array>('log').push([await seal(Y.encodeStateAsUpdate(forged), key, view, 'update'), new Uint8Array([1, 64, 9, 9, 9])]);
+    tamper.log.push([await seal(Y.encodeStateAsUpdate(forged), key, view, 'update'), new Uint8Array([1, 64, 9, 9, 9])]);
     // An editor's next edit still arrives after the forged entries: the editor has seen them by then.
     await new Promise((r) => setTimeout(r, 300));
     ed.doc.getText('t').insert(text(ed).length, ' (end)');
@@ -163,10 +168,9 @@ describe('blind relay', () => {
       await new Promise((r) => setTimeout(r, i % 20 === 0 ? 30 : 0));
     }
     await until('converged', () => text(a).length === 260 && text(a) === text(b), 15000);
-    const spy = new Y.Doc();
-    raws.push(new WebsocketProvider(url, relayRoomName('r4'), spy, { WebSocketPolyfill: WebSocket, disableBc: true }));
-    await until('spy synced', () => spy.getArray('log').length > 0);
-    expect(spy.getArray('log').length).toBeLessThan(200);
+    const spy = rawClient(url, 'r4');
+    await until('spy synced', () => spy.log.length > 0);
+    expect(spy.log.length).toBeLessThan(200);
     const late = joinRoom(url, 'r4', edit);
     await until('late joiner converged', () => text(late) === text(a), 15000);
   });
@@ -177,11 +181,9 @@ describe('blind relay', () => {
     const a = joinRoom(url, 'r5', edit);
     await until('joined', () => a.link.status().synced);
     a.doc.getText('t').insert(0, 'kept');
-    const wiper = new Y.Doc();
-    const raw = new WebsocketProvider(url, relayRoomName('r5'), wiper, { WebSocketPolyfill: WebSocket, disableBc: true });
-    raws.push(raw);
-    await until('wiper sees the entry', () => wiper.getArray('log').length > 0);
-    wiper.getArray('log').delete(0, wiper.getArray('log').length);
+    const wiper = rawClient(url, 'r5');
+    await until('wiper sees the entry', () => wiper.log.length > 0);
+    wiper.log.delete(0, wiper.log.length);
     await new Promise((r) => setTimeout(r, 1200));
     const late = joinRoom(url, 'r5', edit);
     await until('late joiner has it', () => text(late) === 'kept');
@@ -192,8 +194,7 @@ describe('blind relay', () => {
     const { edit } = await capabilities();
     const a = joinRoom(url, 'r6', edit);
     const b = joinRoom(url, 'r6', edit);
-    const spy = new Y.Doc();
-    raws.push(new WebsocketProvider(url, relayRoomName('r6'), spy, { WebSocketPolyfill: WebSocket, disableBc: true }));
+    const spy = rawClient(url, 'r6');
     await until('joined', () => a.link.status().synced && b.link.status().synced);
     // Mallory is on the mesh only: her edit reaches A over WebRTC, and B only if A publishes it.
     const mallory = new Y.Doc();
@@ -201,13 +202,13 @@ describe('blind relay', () => {
     mallory.getText('t').insert(0, 'mesh only');
     Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(mallory, Y.encodeStateVector(a.doc)), MESH);
     await until('B has the mesh edit', () => text(b) === 'mesh only');
-    const entries = spy.getArray('log').length;
+    const entries = spy.log.length;
     // B's own edit reaches A over the mesh too, before the relay: A must not publish it a second time.
     b.doc.getText('t').insert(0, '> ');
     Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(b.doc, Y.encodeStateVector(a.doc)), MESH);
-    await until('the log has B’s entry', () => spy.getArray('log').length > entries);
+    await until('the log has B’s entry', () => spy.log.length > entries);
     await new Promise((r) => setTimeout(r, 2500));
-    expect(spy.getArray('log').length).toBe(entries + 1);
+    expect(spy.log.length).toBe(entries + 1);
     expect(text(a)).toBe('> mesh only');
   });
 });
@@ -251,14 +252,10 @@ describe('blind relay, races', () => {
       const { toBase64Url } = await import('../../src/sync/edit-auth');
       return toBase64Url(await seal(encodeAwarenessUpdate(other, [client]), key, view, 'presence'));
     };
-    const tamper = new Y.Doc();
-    const raw = new WebsocketProvider(url, relayRoomName('r8'), tamper, { WebSocketPolyfill: WebSocket, disableBc: true });
-    raws.push(raw);
+    const raw = rawClient(url, 'r8').provider;
     await until('tamper synced', () => raw.synced);
     raw.awareness.setLocalState({ p: await forge(ed.awareness.clientID) });
-    const other = new Y.Doc();
-    const raw2 = new WebsocketProvider(url, relayRoomName('r8'), other, { WebSocketPolyfill: WebSocket, disableBc: true });
-    raws.push(raw2);
+    const raw2 = rawClient(url, 'r8').provider;
     await until('second tamper synced', () => raw2.synced);
     raw2.awareness.setLocalState({ p: await forge(meshOnly) });
     await until('the editor heard both', () => ed.awareness.getStates().size >= 3 && raw2.awareness.getStates().size >= 4);
