@@ -5,33 +5,15 @@
  * through the app's UI belong in the UI's collab specs.
  */
 import { test, expect, type Browser, type BrowserContext, type Page, newContext } from './fixtures';
-// @ts-expect-error: a plain .mjs helper shared with the bench; it has no type declarations.
-import { joinRoom, startCollabHarness } from './collab-harness.mjs';
+import { joinRoom, startCollabHarness, type CollabHarness, type HarnessWindow } from './collab-harness.mjs';
 
-interface Harness {
-  pageUrl: string;
-  signalingUrl: string;
-  close(): Promise<void>;
-}
+type W = Window & HarnessWindow;
 
-/** What the harness page exposes as `window.s` and `window.anode`, as far as these tests read it. */
-interface PageState {
-  s: {
-    doc: import('yjs').Doc;
-    presence: import('../../src/sync/awareness').Presence;
-    room: import('../../src/sync/room').NotebookRoom;
-    election: import('../../src/sync/handover').ExecutorElection;
-    events: Array<{ type: string; at: number; from: unknown }>;
-  };
-  anode: { model: typeof import('../../src/model'); Y: typeof import('yjs') };
-}
-type W = Window & PageState;
-
-let harness: Harness;
+let harness: CollabHarness;
 const SECRET = 'e2e-secret-0123456789abcdef';
 
 test.beforeAll(async () => {
-  harness = (await startCollabHarness()) as Harness;
+  harness = await startCollabHarness();
 });
 test.afterAll(async () => {
   await harness?.close();
@@ -304,13 +286,9 @@ async function isolate(page: Page): Promise<void> {
   });
 }
 
-interface FailoverState {
-  s: PageState['s'] & { executed: Array<[string, string]>; release: boolean };
-}
-
 /** The runs each page's executor loop has executed, as [run id, peer name]. */
 function executed(page: Page): Promise<Array<[string, string]>> {
-  return page.evaluate(() => (window as unknown as FailoverState).s.executed);
+  return page.evaluate(() => (window as unknown as W).s.executed);
 }
 
 function requestRunOf(page: Page, index: number, name: string): Promise<string> {
@@ -376,7 +354,7 @@ test('a partition with real WebRTC: the majority side takes over, the isolated e
   // Ada's held run ends while she is cut off, and she asks for one more: a minority executor must start neither
   // (Bob and Cy's side may already have taken "one" over; starting it here too would run it twice).
   await a.evaluate(() => {
-    (window as unknown as FailoverState).s.release = true;
+    (window as unknown as W).s.release = true;
   });
   const two = await requestRunOf(a, 2, 'Ada');
   // Meanwhile the majority takes over and runs the queued "one", and a "three" Cy asks for now.

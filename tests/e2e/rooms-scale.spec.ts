@@ -11,35 +11,17 @@
  * simulation (tests/unit/sync-scale-sim.test.ts) goes past it.
  */
 import { test, expect, type Browser, type BrowserContext, type Page } from './fixtures';
-// @ts-expect-error: a plain .mjs helper shared with the bench; it has no type declarations.
-import { joinRoom, startCollabHarness } from './collab-harness.mjs';
+import { joinRoom, startCollabHarness, type CollabHarness, type HarnessWindow } from './collab-harness.mjs';
 import { encodeCapability, newEditCapability, viewCapability } from '../../src/sync/edit-auth';
 
-interface Harness {
-  pageUrl: string;
-  signalingUrl: string;
-  relayUrl: string;
-  close(): Promise<void>;
-}
-
-/** What the harness page exposes as `window.s` and `window.anode`, as far as these tests read it. */
-interface PageState {
-  s: {
-    doc: import('yjs').Doc;
-    presence: import('../../src/sync/awareness').Presence;
-    room: import('../../src/sync/room').NotebookRoom;
-    election: import('../../src/sync/handover').ExecutorElection;
-  };
-  anode: { model: typeof import('../../src/model'); sync: typeof import('../../src/sync/election') };
-}
-type W = Window & PageState;
+type W = Window & HarnessWindow;
 
 const SECRET = 'scale-secret-0123456789abcd';
-let harness: Harness;
+let harness: CollabHarness;
 const contexts: BrowserContext[] = [];
 
 test.beforeAll(async () => {
-  harness = (await startCollabHarness()) as Harness;
+  harness = await startCollabHarness();
 });
 test.afterAll(async () => {
   await harness.close();
